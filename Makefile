@@ -1,0 +1,41 @@
+# Two commands a new machine needs: `make demo` and `make test`. Both build .venv from the project's own files.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+export DAGSTER_HOME := $(CURDIR)
+export DAGSTER_STORAGE_DIR := $(CURDIR)/data/dagster
+
+.PHONY: install demo test lint ui sandbox bench clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/smapify demo --size small
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+sandbox: install
+	$(BIN)/smapify sandbox serve
+
+ui: install
+	mkdir -p $(DAGSTER_STORAGE_DIR)
+	$(BIN)/smapify sandbox serve & trap "kill $$!" EXIT; $(BIN)/dg dev -w workspace.yaml
+
+bench: install
+	for script in tests/bench/bench_*.py; do $(BIN)/python "$$script" || exit 1; done
+
+clean:
+	rm -rf $(VENV) data/dagster data/snapshot data/*.duckdb*
