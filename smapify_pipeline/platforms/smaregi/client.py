@@ -1,0 +1,336 @@
+"""Smaregi Platform API (POS) client over httpx.
+
+* Base ``{api_base_url}/{contract_id}/pos``; bearer token per contract from :mod:`.auth`, renewed before it
+  expires and once after a 401.
+* Reads and writes take from separate per-contract budgets (:mod:`.ratelimit`); a 429 pauses the budget for
+  its ``Retry-After`` and the call is retried.
+* Lists are bare JSON arrays without a count: pages are read until one is shorter than ``limit``; a ``Link:
+  rel="next"`` header, if present, is followed instead.
+* Reads can run several pages or windows at once on a thread pool (``max_concurrency``); the rate budget, not
+  the pool, sets the pace, so enough workers keep the budget full despite latency.
+* Values become typed on the way in and strings on the way out, in :mod:`.convert` only.
+
+Retry choices (kept here so they can be corrected): 429 and connect failures are retried for every call (nothing
+was done). After a 5xx or a transport error once the request may have reached Smaregi, GETs and calls marked
+``idempotent`` are retried; others raise :class:`OutcomeUnknown` at once. By default PATCH, PUT and DELETE
+count as idempotent (same body, same end state; a repeated DELETE may answer 404) and POST does not
+(``POST /transactions`` and ``POST /stock/{id}/add`` would apply twice).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from smapify_pipeline.platforms.http import (
+    USER_AGENT,
+    Clock,
+    RetryPolicy,
+    body_excerpt,
+    parse_retry_after,
+    reached_server,
+)
+from smapify_pipeline.platforms.smaregi.auth import DEFAULT_SCOPES, SmaregiToken
+from smapify_pipeline.platforms.smaregi.convert import from_smaregi, to_smaregi
+from smapify_pipeline.platforms.smaregi.errors import OutcomeUnknown, SmaregiError, error_for_status
+from smapify_pipeline.platforms.smaregi.ratelimit import (
+    SANDBOX_READS_PER_SECOND,
+    SANDBOX_WRITES_PER_SECOND,
+    ContractBudgets,
+)
+from smapify_pipeline.platforms.smaregi.windows import MAX_WINDOW_DAYS, windows
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LIMIT = 1000
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
+_ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
+
+
+class SmaregiClient:
+    """One contract. Thread-safe: share one instance between threads."""
+
+    def __init__(
+        self,
+        api_base_url: str,
+        id_base_url: str,
+        contract_id: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        scopes: Iterable[str] = DEFAULT_SCOPES,
+        transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        budgets: ContractBudgets | None = None,
+        reads_per_second: float = SANDBOX_READS_PER_SECOND,
+        writes_per_second: float = SANDBOX_WRITES_PER_SECOND,
+        max_concurrency: int = 8,
+        clock: Clock = time.monotonic,
+        timeout: float = 60.0,
+    ) -> None:
+        self.contract_id = contract_id
+        self.base_url = f"{api_base_url.rstrip('/')}/{contract_id}/pos"
+        self.retry = retry or RetryPolicy()
+        self.budgets = budgets or ContractBudgets.create(
+            reads_per_second, writes_per_second, clock=clock, sleep=self.retry.sleep
+        )
+        self._http = httpx.Client(
+            transport=transport,
+            timeout=timeout,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            limits=httpx.Limits(max_connections=max(10, max_concurrency * 2)),
+        )
+        self.auth = SmaregiToken(
+            id_base_url, contract_id, client_id, client_secret, scopes, http=self._http, clock=clock
+        )
+        self.max_concurrency = max(1, max_concurrency)
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self.calls: Counter[str] = Counter()
+        """HTTP calls sent, keyed ``"GET /products/{id}"``, retries included."""
+        self.rate_limited: Counter[str] = Counter()
+        """429 answers received, same keys."""
+
+    # -- reads -----------------------------------------------------------------------------------------
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        """One object (or array) at ``path``, typed."""
+        return from_smaregi(self._request("GET", path, params=params).json())
+
+    def get_page(
+        self, path: str, params: Mapping[str, Any] | None = None, *, page: int = 1, limit: int = DEFAULT_LIMIT
+    ) -> list[dict[str, Any]]:
+        response = self._request("GET", path, params={**(params or {}), "limit": limit, "page": page})
+        return _as_rows(from_smaregi(response.json()), path)
+
+    def get_list(
+        self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = DEFAULT_LIMIT
+    ) -> Iterator[dict[str, Any]]:
+        """Every row of a list endpoint, page after page, until a short page (or no ``Link: rel=next``)."""
+        page = 1
+        url: str | None = None
+        while True:
+            if url is None:
+                response = self._request("GET", path, params={**(params or {}), "limit": limit, "page": page})
+            else:
+                response = self._request("GET", url)
+            rows = _as_rows(from_smaregi(response.json()), path)
+            yield from rows
+            next_link = response.links.get("next", {}).get("url")
+            if next_link and rows:
+                url = next_link
+            elif len(rows) < limit:
+                return
+            else:
+                page += 1
+                url = None
+
+    def get_list_parallel(
+        self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = DEFAULT_LIMIT
+    ) -> Iterator[dict[str, Any]]:
+        """Like :meth:`get_list` (rows in the same order) but with up to ``max_concurrency`` pages in flight.
+
+        Pages past the end come back empty and are ignored; at most ``max_concurrency - 1`` such calls are spent.
+        """
+        pool = self._executor()
+        in_flight: dict[int, Future[list[dict[str, Any]]]] = {}
+        next_page = 1
+        current = 1
+        try:
+            while True:
+                while len(in_flight) < self.max_concurrency:
+                    in_flight[next_page] = pool.submit(
+                        self.get_page, path, params, page=next_page, limit=limit
+                    )
+                    next_page += 1
+                rows = in_flight.pop(current).result()
+                yield from rows
+                if len(rows) < limit:
+                    return
+                current += 1
+        finally:
+            for future in in_flight.values():
+                future.cancel()
+
+    def get_windowed(
+        self,
+        path: str,
+        range_param: str,
+        start: date | datetime,
+        end: date | datetime,
+        params: Mapping[str, Any] | None = None,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        max_days: int = MAX_WINDOW_DAYS,
+    ) -> Iterator[dict[str, Any]]:
+        """Every row with ``range_param`` (``"upd_date_time"``) in ``[start, end]``, window by window (≤31 days),
+        the windows fetched in parallel and yielded in order."""
+        spans = windows(start, end, max_days)
+        if not spans:
+            return
+        pool = self._executor()
+
+        def fetch(span: tuple[date | datetime, date | datetime]) -> list[dict[str, Any]]:
+            window_params = {**(params or {}), f"{range_param}-from": span[0], f"{range_param}-to": span[1]}
+            return list(self.get_list(path, window_params, limit=limit))
+
+        futures = [pool.submit(fetch, span) for span in spans]
+        try:
+            for future in futures:
+                yield from future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def get_many(self, paths: Iterable[str], params: Mapping[str, Any] | None = None) -> Iterator[Any]:
+        """GET several single resources in parallel (e.g. ``/transactions/{id}/details``), in input order."""
+        pool = self._executor()
+        futures = [pool.submit(self.get, path, params) for path in paths]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    # -- writes ----------------------------------------------------------------------------------------
+
+    def post(self, path: str, body: Mapping[str, Any] | None = None, *, idempotent: bool = False) -> Any:
+        return self._write("POST", path, body, idempotent)
+
+    def patch(self, path: str, body: Mapping[str, Any] | None = None, *, idempotent: bool = True) -> Any:
+        return self._write("PATCH", path, body, idempotent)
+
+    def put(self, path: str, body: Mapping[str, Any] | None = None, *, idempotent: bool = True) -> Any:
+        return self._write("PUT", path, body, idempotent)
+
+    def delete(self, path: str, *, idempotent: bool = True) -> None:
+        self._request("DELETE", path, idempotent=idempotent)
+
+    # -- plumbing --------------------------------------------------------------------------------------
+
+    def _write(self, method: str, path: str, body: Mapping[str, Any] | None, idempotent: bool) -> Any:
+        response = self._request(method, path, json=to_smaregi(dict(body or {})), idempotent=idempotent)
+        if not response.content.strip():
+            return None
+        return from_smaregi(response.json())
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        url = path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
+        key = f"{method} {_ID_SEGMENT.sub('/{id}', httpx.URL(url).path.removeprefix(httpx.URL(self.base_url).path))}"
+        may_resend = (
+            method in IDEMPOTENT_METHODS if idempotent is None else idempotent or method in {"GET", "HEAD"}
+        )
+        query = {k: to_smaregi(v) for k, v in (params or {}).items() if v is not None}
+        budget = self.budgets.for_method(method)
+        auth_renewed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            last_attempt = attempt >= self.retry.max_attempts
+            budget.acquire()
+            token = self.auth.token()
+            with self._lock:
+                self.calls[key] += 1
+            try:
+                response = self._http.request(
+                    method, url, params=query or None, json=json, headers={"Authorization": f"Bearer {token}"}
+                )
+            except httpx.TransportError as error:
+                cause = f"{type(error).__name__}: {error}"
+                if (
+                    reached_server(error)
+                    and (not may_resend or last_attempt)
+                    and method not in {"GET", "HEAD"}
+                ):
+                    raise OutcomeUnknown(key, cause) from error
+                if last_attempt:
+                    raise SmaregiError(f"{key}: transport failed {attempt} times: {cause}") from error
+                logger.info("smaregi %s: %s, retrying (attempt %d)", key, cause, attempt)
+                self.retry.wait(attempt)
+                continue
+            status = response.status_code
+            if status < 300:
+                return response
+            if status == 401 and not auth_renewed:
+                self.auth.invalidate(token)
+                auth_renewed = True
+                attempt -= 1
+                continue
+            if status == 429:
+                with self._lock:
+                    self.rate_limited[key] += 1
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if last_attempt:
+                    raise self._error(response, method, path)
+                if retry_after is not None:
+                    budget.pause(retry_after)
+                else:
+                    self.retry.wait(attempt)
+                continue
+            if status >= 500:
+                if method not in {"GET", "HEAD"} and (not may_resend or last_attempt):
+                    raise OutcomeUnknown(key, f"HTTP {status}")
+                if last_attempt:
+                    raise self._error(response, method, path)
+                logger.info("smaregi %s: HTTP %d, retrying (attempt %d)", key, status, attempt)
+                self.retry.wait(attempt)
+                continue
+            raise self._error(response, method, path)
+
+    @staticmethod
+    def _error(response: httpx.Response, method: str, path: str) -> SmaregiError:
+        try:
+            problem = response.json()
+        except ValueError:
+            problem = None
+        return error_for_status(
+            response.status_code,
+            method,
+            path,
+            problem if isinstance(problem, dict) else None,
+            body_excerpt(response),
+        )
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="smaregi")
+            return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._http.close()
+
+    def __enter__(self) -> SmaregiClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _as_rows(payload: Any, path: str) -> list[dict[str, Any]]:
+    if not isinstance(payload, list):
+        raise SmaregiError(f"GET {path}: expected a JSON array, got {type(payload).__name__}")
+    return payload
