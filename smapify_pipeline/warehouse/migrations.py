@@ -1,0 +1,152 @@
+"""Versioned, idempotent DDL for the working DuckDB file, applied on every connect.
+
+Each migration is one SQL file in ``smapify_pipeline/warehouse/sql/`` named ``NNNN_what_it_does.sql``:
+the number is the version, the rest is the name. To change the schema, **add a new file** with the next free
+number (e.g. ``0006_raw_shopify_products.sql``); never edit a file that has shipped, because applied
+migrations are recorded with a checksum and a changed file is refused at connect time. Two files with the same
+version fail loudly at import, which is how parallel branches that picked the same number find out.
+
+Applied migrations are recorded in ``sync.schema_migrations`` (version, name, checksum, applied_at). Every
+pending migration runs in its own transaction together with its bookkeeping row, so a failure leaves the
+file at the previous version. Versions missing from the file are applied in ascending order even when a
+higher version is already recorded (branches merged out of order); a recorded version that this code does
+not know means the file was written by newer code and is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import duckdb
+
+MIGRATIONS_TABLE = "sync.schema_migrations"
+_SQL_PACKAGE = "smapify_pipeline.warehouse"
+_SQL_FOLDER = "sql"
+_FILE_NAME = re.compile(r"^(?P<version>\d{4})_(?P<name>[a-z0-9_]+)\.sql$")
+
+_BOOTSTRAP_SQL = f"""
+CREATE SCHEMA IF NOT EXISTS sync;
+CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (
+    version    INTEGER PRIMARY KEY,
+    name       VARCHAR NOT NULL,
+    checksum   VARCHAR NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+"""
+
+
+class MigrationError(RuntimeError):
+    """The working file and the migrations in the code disagree; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        normalised = "\n".join(line.rstrip() for line in self.sql.strip().splitlines())
+        return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def load_migrations(package: str = _SQL_PACKAGE, folder: str = _SQL_FOLDER) -> tuple[Migration, ...]:
+    """Read every ``NNNN_name.sql`` file in ``folder`` of ``package``, ordered by version."""
+    found: dict[int, Migration] = {}
+    for entry in resources.files(package).joinpath(folder).iterdir():
+        match = _FILE_NAME.match(entry.name)
+        if match is None:
+            if entry.name.endswith(".sql"):
+                raise MigrationError(f"migration file {entry.name!r} is not named NNNN_lowercase_name.sql")
+            continue
+        version = int(match["version"])
+        if version in found:
+            raise MigrationError(
+                f"two migrations share version {version}: {found[version].name!r} and {match['name']!r}; "
+                "renumber the newer one"
+            )
+        found[version] = Migration(version, match["name"], entry.read_text(encoding="utf-8"))
+    return validate_migrations(found.values())
+
+
+def validate_migrations(migrations: Iterable[Migration]) -> tuple[Migration, ...]:
+    """Sort by version and refuse duplicates, non-positive versions and empty SQL."""
+    ordered = tuple(sorted(migrations, key=lambda m: m.version))
+    seen: set[int] = set()
+    for migration in ordered:
+        if migration.version < 1:
+            raise MigrationError(
+                f"migration {migration.name!r} has version {migration.version}; versions start at 1"
+            )
+        if migration.version in seen:
+            raise MigrationError(f"two migrations share version {migration.version}")
+        if not migration.sql.strip():
+            raise MigrationError(f"migration {migration.version} {migration.name!r} is empty")
+        seen.add(migration.version)
+    return ordered
+
+
+MIGRATIONS: tuple[Migration, ...] = load_migrations()
+
+
+def applied_versions(conn: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str]]:
+    """Version -> (name, checksum) of what the file has recorded; empty for a fresh file."""
+    exists = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'sync' AND table_name = 'schema_migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return {}
+    rows = conn.execute(f"SELECT version, name, checksum FROM {MIGRATIONS_TABLE} ORDER BY version").fetchall()
+    return {int(version): (name, checksum) for version, name, checksum in rows}
+
+
+def apply_migrations(
+    conn: duckdb.DuckDBPyConnection, migrations: Sequence[Migration] = MIGRATIONS
+) -> list[Migration]:
+    """Bring the file up to date; returns the migrations applied now (empty when already current).
+
+    Safe to call on every connect. Must not be called inside an open transaction.
+    """
+    ordered = validate_migrations(migrations)
+    recorded = applied_versions(conn)
+    _check_recorded(recorded, ordered)
+    pending = [m for m in ordered if m.version not in recorded]
+    if not pending:
+        return []
+    conn.execute(_BOOTSTRAP_SQL)
+    for migration in pending:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            conn.execute(migration.sql)
+            conn.execute(
+                f"INSERT INTO {MIGRATIONS_TABLE} (version, name, checksum) VALUES (?, ?, ?)",
+                [migration.version, migration.name, migration.checksum],
+            )
+            conn.execute("COMMIT")
+        except Exception as error:
+            conn.execute("ROLLBACK")
+            raise MigrationError(
+                f"migration {migration.version} {migration.name!r} failed: {error}"
+            ) from error
+    return pending
+
+
+def _check_recorded(recorded: dict[int, tuple[str, str]], known: Sequence[Migration]) -> None:
+    by_version = {m.version: m for m in known}
+    for version, (name, checksum) in recorded.items():
+        migration = by_version.get(version)
+        if migration is None:
+            raise MigrationError(
+                f"the database has migration {version} {name!r}, which this code does not know: "
+                "it was written by a newer version of smapify_pipeline"
+            )
+        if migration.checksum != checksum:
+            raise MigrationError(
+                f"migration {version} {migration.name!r} changed after it was applied; add a new migration "
+                "instead of editing a shipped one"
+            )
