@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from smapify_pipeline.warehouse.quarantine import to_json
+from smapify_pipeline.warehouse.queries import first_row
 
 
 class AuditKind(StrEnum):
@@ -48,7 +49,8 @@ def record_audit(
     for field, text in (("kind", kind), ("entity", entity), ("entity_key", entity_key), ("why", why)):
         if not text:
             raise ValueError(f"an audit row needs {field}")
-    row = conn.execute(
+    row = first_row(
+        conn,
         "INSERT INTO sync.audit (audited_at, kind, entity, entity_key, location, old_value, new_value, why, run_id, ledger_key) "
         "VALUES (?, ?, ?, ?, ?, ?::JSON, ?::JSON, ?, ?, ?) ON CONFLICT (ledger_key) DO NOTHING RETURNING audit_id",
         [
@@ -63,5 +65,5 @@ def record_audit(
             run_id,
             ledger_key,
         ],
-    ).fetchone()
+    )
     return row is not None

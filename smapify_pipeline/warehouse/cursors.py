@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from smapify_pipeline.warehouse.queries import first_row
+
 
 def get_cursor(conn: duckdb.DuckDBPyConnection, stream: str) -> str | None:
     """The stored cursor of ``stream``, or ``None`` before its first extract."""
-    row = conn.execute("SELECT value FROM sync.cursors WHERE stream = ?", [stream]).fetchone()
+    row = first_row(conn, "SELECT value FROM sync.cursors WHERE stream = ?", [stream])
     return None if row is None else str(row[0])
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from smapify_pipeline.warehouse.queries import first_row
+
 
 def quote_identifier(name: str) -> str:
     """``name`` as a DuckDB quoted identifier (double quotes, inner quotes doubled)."""
@@ -42,14 +44,18 @@ def relation_kind(conn: duckdb.DuckDBPyConnection, name: TableName, catalog: str
     """``"table"``, ``"view"`` or ``None`` when ``name`` does not exist (in ``catalog``, default: current)."""
     catalog_filter = "database_name = coalesce(?, current_database())"
     params = [catalog, name.schema, name.table]
-    table = conn.execute(
-        f"SELECT 1 FROM duckdb_tables() WHERE {catalog_filter} AND schema_name = ? AND table_name = ?", params
-    ).fetchone()
+    table = first_row(
+        conn,
+        f"SELECT 1 FROM duckdb_tables() WHERE {catalog_filter} AND schema_name = ? AND table_name = ?",
+        params,
+    )
     if table:
         return "table"
-    view = conn.execute(
-        f"SELECT 1 FROM duckdb_views() WHERE {catalog_filter} AND schema_name = ? AND view_name = ?", params
-    ).fetchone()
+    view = first_row(
+        conn,
+        f"SELECT 1 FROM duckdb_views() WHERE {catalog_filter} AND schema_name = ? AND view_name = ?",
+        params,
+    )
     return "view" if view else None
 
 

@@ -36,6 +36,8 @@ from enum import StrEnum
 
 import duckdb
 
+from smapify_pipeline.warehouse.queries import first_row
+
 MAX_ERROR_LENGTH = 2000
 
 
@@ -118,7 +120,7 @@ def _entry(row: tuple[object, ...]) -> LedgerEntry:
 
 def get(conn: duckdb.DuckDBPyConnection, key: str) -> LedgerEntry | None:
     """The ledger row of ``key``, or ``None`` if it was never begun."""
-    row = conn.execute(f"SELECT {_COLUMNS} FROM sync.ledger WHERE key = ?", [key]).fetchone()
+    row = first_row(conn, f"SELECT {_COLUMNS} FROM sync.ledger WHERE key = ?", [key])
     return None if row is None else _entry(row)
 
 
@@ -141,11 +143,12 @@ def begin(
     current = get(conn, key)
     _require_allowed(key, current, LedgerStatus.PENDING)
     if current is None:
-        row = conn.execute(
+        row = first_row(
+            conn,
             f"INSERT INTO sync.ledger ({_COLUMNS}) VALUES (?, ?, ?, 'pending', 1, 1, ?, NULL, NULL, ?, ?, NULL) "
             f"ON CONFLICT (key) DO NOTHING RETURNING {_COLUMNS}",
             [key, kind, target, payload_hash, at, at],
-        ).fetchone()
+        )
         if row is None:
             raise ConcurrentLedgerUpdate(f"ledger key {key!r} was begun by another writer")
         return _entry(row)
@@ -264,7 +267,8 @@ def _require_allowed(key: str, current: LedgerEntry | None, to_status: LedgerSta
 
 def _replace(conn: duckdb.DuckDBPyConnection, current: LedgerEntry, new: LedgerEntry) -> LedgerEntry:
     """Write ``new`` only if the row still has the status and attempt count of ``current``."""
-    row = conn.execute(
+    row = first_row(
+        conn,
         "UPDATE sync.ledger SET status = ?, attempts = ?, generation = ?, payload_hash = ?, remote_id = ?, "
         f"error = ?, updated_at = ?, applied_at = ? WHERE key = ? AND status = ? AND attempts = ? RETURNING {_COLUMNS}",
         [
@@ -280,7 +284,7 @@ def _replace(conn: duckdb.DuckDBPyConnection, current: LedgerEntry, new: LedgerE
             current.status.value,
             current.attempts,
         ],
-    ).fetchone()
+    )
     if row is None:
         raise ConcurrentLedgerUpdate(f"ledger key {current.key!r} changed while it was being updated")
     return _entry(row)

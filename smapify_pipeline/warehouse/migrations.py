@@ -23,6 +23,8 @@ from importlib import resources
 
 import duckdb
 
+from smapify_pipeline.warehouse.queries import first_row
+
 MIGRATIONS_TABLE = "sync.schema_migrations"
 _SQL_PACKAGE = "smapify_pipeline.warehouse"
 _SQL_FOLDER = "sql"
@@ -96,9 +98,10 @@ MIGRATIONS: tuple[Migration, ...] = load_migrations()
 
 def applied_versions(conn: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str]]:
     """Version -> (name, checksum) of what the file has recorded; empty for a fresh file."""
-    exists = conn.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'sync' AND table_name = 'schema_migrations'"
-    ).fetchone()
+    exists = first_row(
+        conn,
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'sync' AND table_name = 'schema_migrations'",
+    )
     if not exists or not exists[0]:
         return {}
     rows = conn.execute(f"SELECT version, name, checksum FROM {MIGRATIONS_TABLE} ORDER BY version").fetchall()

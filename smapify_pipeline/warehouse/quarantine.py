@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,6 +18,8 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+
+from smapify_pipeline.warehouse.queries import first_row, registered_frame
 
 QuarantineRow = tuple[str, str, Mapping[str, Any]]
 """(record_key, reason, raw_record)."""
@@ -48,13 +49,12 @@ def quarantine_rows(
     batch.insert(0, "source_table", source_table)
     batch["at"] = at
     batch["run_id"] = run_id
-    source = f"quarantine_batch_{uuid.uuid4().hex}"
-    conn.register(source, batch)
-    try:
-        counted = conn.execute(
+    with registered_frame(conn, batch, "quarantine_batch") as source:
+        counted = first_row(
+            conn,
             f"SELECT count(*) FROM {source} AS b WHERE NOT EXISTS (SELECT 1 FROM quarantine.records AS q "
-            "WHERE q.source_table = b.source_table AND q.record_key = b.record_key AND q.reason = b.reason)"
-        ).fetchone()
+            "WHERE q.source_table = b.source_table AND q.record_key = b.record_key AND q.reason = b.reason)",
+        )
         conn.execute(
             "INSERT INTO quarantine.records "
             "(source_table, record_key, reason, raw_record, quarantined_at, last_seen_at, run_id) "
@@ -62,8 +62,6 @@ def quarantine_rows(
             "ON CONFLICT (source_table, record_key, reason) DO UPDATE SET raw_record = excluded.raw_record, "
             "last_seen_at = excluded.last_seen_at, run_id = excluded.run_id"
         )
-    finally:
-        conn.unregister(source)
     return int(counted[0]) if counted else 0
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from smapify_pipeline.warehouse.identifiers import TableName, quote_identifier, relation_kind
+from smapify_pipeline.warehouse.queries import first_row
 
 SNAPSHOT_SCHEMAS: tuple[str, ...] = ("core", "analytics")
 """Schemas copied when no explicit relation list is given."""
@@ -128,7 +129,7 @@ def _build(
                 conn.execute(f"CREATE SCHEMA IF NOT EXISTS {alias}.{quote_identifier(name.schema)}")
                 copy = f"{alias}.{quote_identifier(name.schema)}.{quote_identifier(name.table)}"
                 conn.execute(f"CREATE TABLE {copy} AS SELECT * FROM {name.sql}")
-                counted = conn.execute(f"SELECT count(*) FROM {copy}").fetchone()
+                counted = first_row(conn, f"SELECT count(*) FROM {copy}")
                 info.append((str(name), kind, int(counted[0]) if counted else 0))
             conn.execute(
                 f"CREATE TABLE {alias}.main.snapshot_info "

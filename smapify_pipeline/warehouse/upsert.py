@@ -13,7 +13,6 @@ would otherwise insert a NULL-keyed row again on every upsert.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from smapify_pipeline.warehouse.identifiers import TableName, quote_identifier, relation_kind, table_columns
+from smapify_pipeline.warehouse.queries import first_row, registered_frame
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,7 @@ def upsert_dataframe(
     name = TableName.parse(table)
     keys = list(key_columns)
     _check_frame(df, keys)
-    source = f"upsert_source_{uuid.uuid4().hex}"
-    conn.register(source, df)
-    try:
+    with registered_frame(conn, df, "upsert_source") as source:
         kind = relation_kind(conn, name)
         if kind is None:
             if not create:
@@ -66,8 +64,6 @@ def upsert_dataframe(
         if df.empty:
             return UpsertCounts(0, 0, 0)
         return _merge(conn, name, source, keys, [c for c in df.columns if c not in keys])
-    finally:
-        conn.unregister(source)
 
 
 def _check_frame(df: pd.DataFrame, keys: list[str]) -> None:
@@ -112,11 +108,12 @@ def _merge(
     on = " AND ".join(f"t.{quote_identifier(k)} = s.{quote_identifier(k)}" for k in keys)
     changed = " OR ".join(f"t.{quote_identifier(v)} IS DISTINCT FROM s.{quote_identifier(v)}" for v in values)
     first_key = f"t.{quote_identifier(keys[0])}"
-    counted = conn.execute(
+    counted = first_row(
+        conn,
         f"SELECT count(*), count(*) FILTER (WHERE {first_key} IS NULL), "
         f"count(*) FILTER (WHERE {first_key} IS NOT NULL AND ({changed or 'false'})) "
-        f"FROM {src} AS s LEFT JOIN {name.sql} AS t ON {on}"
-    ).fetchone()
+        f"FROM {src} AS s LEFT JOIN {name.sql} AS t ON {on}",
+    )
     assert counted is not None
     total, inserted, updated = (int(x) for x in counted)
     merge = f"MERGE INTO {name.sql} AS t USING {src} AS s ON {on} "
