@@ -1,0 +1,84 @@
+"""Every rule of the sync engine chosen where the references (``reference/smaregi.md``, ``shopify.md``) are unsure.
+
+Kept in one place so that a fact learnt from a real platform is a one-line correction here. Each constant says
+what it decides and why; modules import these names instead of repeating literals.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- markers (no echo, findable after a lost answer) -----------------------------------------------------
+SOURCE_NAME: Final = "smapify"
+"""``sourceName`` of every Shopify order we create (DESIGN §4)."""
+MARKER_PREFIX: Final = "smapify"
+"""First word of every marker we write (Shopify tags, sourceIdentifier, refund notes, Smaregi memos)."""
+TERMINAL_TRAN_ID_LENGTH: Final = 10
+"""``terminalTranId`` is at most 10 characters ("連携元システムで任意の連番", reference §3.5)."""
+TERMINAL_TRAN_ID_KIND_DIGIT: Final = {"order": "1", "refund": "2"}
+"""Digits only (the field is described as a sequence number, so letters may be refused — unconfirmed): one kind
+digit then the last 9 digits of the Shopify numeric id. Not unique over all of history, so a lookup must also
+match the memo marker, which carries the full id."""
+LOOKUP_WINDOW_MINUTES: Final = 10
+"""A lost POST /transactions is looked up in ±this window around the terminal time we sent (the list endpoint
+has no ``terminal_tran_id`` filter, reference §3.5)."""
+
+# --- Smaregi transactions we create -----------------------------------------------------------------------
+ONLINE_TERMINAL_ID: Final = "1"
+"""An online store has no register. A missing terminal is allowed only with ``sumDivision`` 2 (reference §3.5,
+consume_product_sets page, INFERRED to apply to POST /transactions), so we always send sumDivision 2 + sumDate."""
+SUM_DIVISION_CLOSED: Final = "2"
+RETURN_QUANTITY_SIGN: Final = -1
+"""A returned line is ``transactionDetailDivision`` "2" with a positive unit price and a *negative* quantity, so
+subtotal and total are negative — what register-made returns look like (reference §3.5, C79/C172). The
+reference leaves open whether the API accepts it (C172 saw a negative subtotal refused, recipe not visible)."""
+RETURNS_RESTOCK_ON_SMAREGI: Final = True
+"""A return line of a stock-managed product puts the units back at the transaction's store (INFERRED, §3.5)."""
+CARRIAGE_IN_TAX_INCLUDE: Final = False
+"""``taxInclude`` covers goods only: the reference's formula is "tax-included goods total × r/(100+r)" and adds
+``carriage`` to the total separately. So a mirrored shipping line carries no tax line on Shopify."""
+
+# --- tax arithmetic ---------------------------------------------------------------------------------------
+DEFAULT_TAX_ROUNDING_CODE: Final = "1"
+"""Contract tax rounding when the contract's setting is unknown: 切り捨て (floor). Codes "0" round (half up),
+"1" floor, "2" ceil follow ``GET /consumption_tax_rates`` ``taxRounding`` (UNVERIFIED, one source). Floor is the
+most common Japanese retail setting and the merchant-facing default we have seen."""
+NEGATIVE_AMOUNTS_ROUND_SYMMETRICALLY: Final = True
+"""Tax on a negative (return) amount is minus the tax on the positive amount, so a full return cancels its sale
+to the yen whatever the rounding mode."""
+TAX_LINE_TITLES: Final = {10: "消費税 10%", 8: "消費税 8%（軽減税率）"}
+"""Shopify tax line titles by rate; other rates get "消費税 {r}%"."""
+DISCOUNT_CODE: Final = "SMAREGI"
+"""Code of the fixed discount that carries a Smaregi subtotal/point/coupon discount onto the Shopify order."""
+ADJUSTMENT_LINE_TITLE: Final = "端数・手数料調整"
+"""Custom Shopify line that carries a positive difference (commission, rounding up) so totals still match."""
+SHIPPING_LINE_TITLE: Final = "送料"
+
+# --- Shopify writes ---------------------------------------------------------------------------------------
+CURRENCY: Final = "JPY"
+SALE_ADJUST_REASON: Final = "correction"
+"""``reason`` of the −quantity adjustment that follows a mirrored POS sale (any listed reason is accepted)."""
+STOCK_PUSH_REASON: Final = "correction"
+QUANTITY_NAME: Final = "available"
+REFERENCE_DOCUMENT_APP: Final = "smapify"
+"""``referenceDocumentUri`` is ``gid://smapify/<Entity>/<id>`` as Shopify recommends for app documents."""
+IDEMPOTENCY_NAMESPACE: Final = "6f0c51a8-3c6b-5b5e-9d1b-5a7d8e0c2f11"
+"""UUID namespace of ``@idempotent(key:)`` values: uuid5(namespace, "<ledger key>#<attempt>"). Shopify strongly
+recommends UUIDs and documents no other format; a UUID is 36 characters, well under any length limit seen."""
+
+# --- products ---------------------------------------------------------------------------------------------
+SMAREGI_TAX_DIVISION_INCLUDED: Final = "0"
+SMAREGI_VISIBLE: Final = "1"
+SMAREGI_HIDDEN: Final = "0"
+HIDDEN_SHOPIFY_STATUS: Final = "DRAFT"
+"""A product hidden on Smaregi (displayFlag 0) becomes DRAFT on Shopify unless it is already ARCHIVED."""
+SHOPIFY_OPTION_NAMES: Final = {"size": "サイズ", "color": "カラー"}
+"""Shopify option names for Smaregi size/color when we create a product; reading accepts these and English."""
+SHOPIFY_OPTION_ALIASES: Final = {
+    "size": ("サイズ", "size", "Size"),
+    "color": ("カラー", "色", "color", "Color", "colour", "Colour"),
+}
+DEFAULT_OPTION_NAME: Final = "Title"
+DEFAULT_OPTION_VALUE: Final = "Default Title"
+GROUP_CODE_PREFIX: Final = "SHOPIFY-"
+"""``groupCode`` of Smaregi products created from a Shopify product: prefix + the product's numeric id."""

@@ -1,0 +1,127 @@
+"""Idempotency keys of the ledger (DESIGN §5): deterministic from the source event, so a re-run plans the same
+key and the ledger refuses to apply it twice.
+
+Shopify numeric ids (not GIDs) keep keys short. The Shopify ``@idempotent(key:)`` value is derived from a ledger
+key and an attempt number: an unknown outcome is retried with the same attempt (same key, same variables); only
+an answer proving nothing was applied moves to the next attempt (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from smapify_pipeline.sync import choices
+from smapify_pipeline.sync.gids import numeric_id
+
+_NAMESPACE = uuid.UUID(choices.IDEMPOTENCY_NAMESPACE)
+
+
+# --- documents from Smaregi ---------------------------------------------------------------------------------
+
+
+def sale_order_key(contract_id: str, transaction_head_id: str) -> str:
+    """POS sale → Shopify orderCreate (D1)."""
+    return f"smaregi:{contract_id}:txn:{transaction_head_id}:order"
+
+
+def sale_stock_key(contract_id: str, transaction_head_id: str) -> str:
+    """The −quantity inventoryAdjustQuantities that follows that order (D1, F4)."""
+    return f"smaregi:{contract_id}:txn:{transaction_head_id}:stock"
+
+
+def smaregi_refund_key(contract_id: str, transaction_head_id: str, event: str) -> str:
+    """Smaregi return / reversal record / void → Shopify refundCreate (D6–D8).
+
+    For a return or a reversal ``transaction_head_id`` is the new (return / negative) record; for a void it is
+    the cancelled sale itself, which is why the event is part of the key.
+    """
+    if event not in ("return", "reversal", "void"):
+        raise ValueError(f"unknown Smaregi refund event {event!r}")
+    return f"smaregi:{contract_id}:txn:{transaction_head_id}:{event}"
+
+
+# --- documents from Shopify ---------------------------------------------------------------------------------
+
+
+def order_transaction_key(order_id: str) -> str:
+    """Online order → Smaregi POST /transactions (D2)."""
+    return f"shopify:order:{numeric_id(order_id)}:txn"
+
+
+def order_stock_key(order_id: str) -> str:
+    """Smaregi stock adds that move an online order's stock effect to the paired store of its location."""
+    return f"shopify:order:{numeric_id(order_id)}:stock"
+
+
+def refund_transaction_key(refund_id: str) -> str:
+    """Shopify refund → Smaregi return transaction (D3–D5)."""
+    return f"shopify:refund:{numeric_id(refund_id)}:txn"
+
+
+def refund_stock_key(refund_id: str) -> str:
+    """Compensating Smaregi stock adds of that return (NO_RESTOCK lines, other locations: D4)."""
+    return f"shopify:refund:{numeric_id(refund_id)}:stock"
+
+
+def stock_add_key(document_key: str, product_id: str, store_id: str) -> str:
+    """One ``POST /stock/{id}/add`` of a document's compensation (one call per product and store)."""
+    return f"{document_key}:{product_id}@{store_id}"
+
+
+# --- products and stock -------------------------------------------------------------------------------------
+
+
+def product_create_key(source: str, source_id: str) -> str:
+    """Create on the other side of a product first seen on ``source`` ("shopify" variant id / "smaregi" id)."""
+    _check_side(source)
+    return f"{source}:product:{_short(source_id)}:create"
+
+
+def product_update_key(target: str, target_id: str, changes: dict[str, object]) -> str:
+    """Copy of mapped fields to ``target``; the changed values are part of the key, so a later, different
+    change is a new key and the same change is never applied twice."""
+    _check_side(target)
+    digest = hashlib.sha256(repr(sorted(changes.items())).encode()).hexdigest()[:16]
+    return f"{target}:product:{_short(target_id)}:update:{digest}"
+
+
+def product_delete_key(target: str, target_id: str, policy: str) -> str:
+    """Archive / delete on ``target`` of a product deleted on the other side (P6, P7)."""
+    _check_side(target)
+    return f"{target}:product:{_short(target_id)}:{policy}"
+
+
+def stock_push_key(
+    secondary: str, store_id: str, location_id: str, product_id: str, primary_count: int, observed: int | None
+) -> str:
+    """Stock push to ``secondary`` for one linked product at one location pair and the counts it saw.
+
+    The same observation plans the same key (a re-run after a lost answer retries, not re-adds); a new
+    observation is a new key.
+    """
+    _check_side(secondary)
+    seen = "none" if observed is None else str(observed)
+    return f"stock:{secondary}:{store_id}@{numeric_id(location_id)}:{product_id}:p{primary_count}:s{seen}"
+
+
+# --- Shopify @idempotent ------------------------------------------------------------------------------------
+
+
+def shopify_idempotency_key(ledger_key: str, attempt: int) -> str:
+    """``@idempotent(key:)`` for attempt ``attempt`` (1, 2, …) of a ledger key: a name-based UUID (uuid5).
+
+    Deterministic, so a process that dies after sending can resend the very same key (F3, F4).
+    """
+    if attempt < 1:
+        raise ValueError("attempts count from 1")
+    return str(uuid.uuid5(_NAMESPACE, f"{ledger_key}#{attempt}"))
+
+
+def _check_side(side: str) -> None:
+    if side not in ("shopify", "smaregi"):
+        raise ValueError(f"unknown platform {side!r}")
+
+
+def _short(any_id: str) -> str:
+    return numeric_id(any_id) if any_id.startswith("gid://") else any_id
