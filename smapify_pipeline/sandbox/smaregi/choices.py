@@ -1,0 +1,66 @@
+"""Every behaviour of the Smaregi sandbox chosen where the reference (``reference/smaregi.md``) is unsure.
+
+Keep them here, in one place, so a fact learnt from the real platform is a one-line correction. The
+package docstring (``__init__.py``) explains each choice in prose.
+"""
+
+from __future__ import annotations
+
+# --- rate limits (reference §5: per app x contract, per second; numbers UNVERIFIED) ---------------------
+READ_REQUESTS_PER_SECOND = 50.0
+"""Production GET budget per contract (the sandbox platform's own figure would be 10)."""
+WRITE_REQUESTS_PER_SECOND = 20.0
+"""Production POST/PUT/PATCH/DELETE budget per contract (the sandbox platform's own figure would be 4)."""
+TOKEN_CALLS_RATE_LIMITED = False
+"""Token requests do not draw on the API budget (only an unverified source says they do)."""
+
+# --- auth (reference §1: error bodies of the token endpoint and of scope refusals are not documented) ----
+TOKEN_LIFETIME_SECONDS = 3600
+INSUFFICIENT_SCOPE_STATUS = 403
+"""A valid token that lacks the route's scope: 403 with an OAuth-problem body (401 stays for bad tokens)."""
+OMITTED_SCOPE_GRANTS_ALL = True
+"""A token request without ``scope`` gets every scope enabled for the app."""
+
+# --- lists (reference §3.5, §4) --------------------------------------------------------------------------
+RANGE_NEEDS_BOTH_ENDS = True
+"""A ``-from`` without its ``-to`` (or the reverse) is a 400, like a missing range."""
+MAX_RANGE_DAYS = 31
+EMIT_LINK_HEADER = False
+"""POS lists send no ``Link`` header; the end of a list is a short page."""
+
+# --- transactions (reference §3.5: tax rounding, returns, cancel/dispose answers are open questions) ----
+TAX_ROUNDING = "floor"
+"""Contract tax rounding (``taxRounding``): 切り捨て; the code written on transactions is ``"1"``."""
+TAX_ROUNDING_CODE = "1"
+CLIENT_TAX_FIGURES_TRUSTED = True
+"""``taxInclude``/``taxExclude`` sent on POST /transactions are stored as sent; when omitted, computed."""
+NEGATIVE_SUBTOTAL_NEEDS_RETURN_LINES = True
+"""A negative ``subtotal`` is refused unless every negative line is a return line (division ``"2"``)."""
+RETURN_LINES_RESTOCK = True
+"""Return lines (negative quantity) of stock-managed products put the units back."""
+LINE_RETURN_LINKS_ORIGINAL = True
+"""A register line return made from a receipt carries the sale's id in ``disposeServerTransactionHeadId``
+(``disposeDivision`` stays ``"0"``); real line returns made from the sales screen carry no link."""
+DISPOSE_WEBHOOK_IDS = "original_and_new"
+"""``pos:transactions`` ``disposed`` carries the reversed sale's id and the new negative record's id."""
+
+# --- stock history (reference §3.4: ``stockDivision`` codes LIKELY) -------------------------------------
+STOCK_DIVISION_MANUAL = "01"  # 修正: PATCH /stock (absolute) and a manual stock count
+STOCK_DIVISION_SALE = "02"  # 売上
+STOCK_DIVISION_RETURN = "12"  # 返品 (return lines, cancel, dispose)
+STOCK_DIVISION_API = "15"  # スマレジAPI連携: POST /stock/{id}/add
+STOCK_DIVISION_STOCKTAKING = "08"  # 棚卸: the /_sandbox stock count hook
+
+# --- masters --------------------------------------------------------------------------------------------
+FIRST_MASTER_ID = 8000001
+"""Product ids start here (sandbox masters look like 8000001)."""
+FIRST_TRANSACTION_ID = 1
+PRODUCT_DEFAULT_TAX_DIVISION = "1"
+"""Omitted ``taxDivision`` on product create means tax-excluded, as the official page says."""
+SEEDED_PRODUCT_TAX_DIVISION = "0"
+"""Seeded products are tax-included (Japanese retail prices), matching the Shopify side."""
+
+# --- webhooks (reference §7: only ids; no signature; retries UNVERIFIED) --------------------------------
+WEBHOOK_SECRET_HEADER = "X-Smaregi-Webhook-Secret"
+"""An app-defined custom header (real captures carry one such header); the name is configurable."""
+WEBHOOK_USER_AGENT = "Smaregi-Platform-Api-Webhook/1.2.4(sandbox)"

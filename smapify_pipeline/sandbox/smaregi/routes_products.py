@@ -1,0 +1,62 @@
+"""Products (商品): list, get, create, PATCH, delete."""
+
+from __future__ import annotations
+
+from smapify_pipeline.sandbox.smaregi import fields as F
+from smapify_pipeline.sandbox.smaregi.errors import bad_request
+from smapify_pipeline.sandbox.smaregi.listing import in_range, parse_time_range
+from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer
+from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Route
+
+PRODUCT_FILTERS = {
+    "product_id": "productId", "category_id": "categoryId", "product_code": "productCode",
+    "group_code": "groupCode", "display_flag": "displayFlag", "division": "division",
+    "sales_division": "salesDivision", "stock_control_division": "stockControlDivision",
+    "supplier_product_no": "supplierProductNo",
+}  # fmt: skip
+
+
+def render(product: dict) -> dict:
+    return {**F.nulls(F.PRODUCT_FIELDS), **product}
+
+
+def list_products(call: Call) -> Answer:
+    q = call.query
+    updated = parse_time_range(q, "upd_date_time", max_days=None)
+    predicates = compact([exact(field, q.get(name)) for name, field in PRODUCT_FILTERS.items()])
+    if updated:
+        predicates.append(lambda row: in_range(row.get("updDateTime"), updated))
+    return list_answer(call, "products", lambda: call.state.products.values(), predicates, F.PRODUCT_FIELDS,
+                       (("productId", False),))  # fmt: skip
+
+
+def _body(call: Call) -> dict:
+    if not isinstance(call.body, dict):
+        raise bad_request("リクエストボディが不正です")
+    return call.body
+
+
+def get_product(call: Call) -> Answer:
+    return Answer(200, render(call.state.product(call.params["productId"])))
+
+
+def create_product(call: Call) -> Answer:
+    return Answer(200, render(call.state.create_product(_body(call))))
+
+
+def update_product(call: Call) -> Answer:
+    return Answer(200, render(call.state.update_product(call.params["productId"], _body(call))))
+
+
+def delete_product(call: Call) -> Answer:
+    call.state.delete_product(call.params["productId"])
+    return Answer(200, empty=True)
+
+
+ROUTES = [
+    Route("GET", "/products", "pos.products:read", list_products),
+    Route("POST", "/products", "pos.products:write", create_product),
+    Route("GET", "/products/{productId}", "pos.products:read", get_product),
+    Route("PATCH", "/products/{productId}", "pos.products:write", update_product),
+    Route("DELETE", "/products/{productId}", "pos.products:write", delete_product),
+]
