@@ -47,7 +47,7 @@ def quarantine_rows(
         return 0
     at = now or datetime.now(UTC)
     batch.insert(0, "source_table", source_table)
-    batch["at"] = at
+    batch["seen_at"] = at
     batch["run_id"] = run_id
     with registered_frame(conn, batch, "quarantine_batch") as source:
         counted = first_row(
@@ -58,7 +58,7 @@ def quarantine_rows(
         conn.execute(
             "INSERT INTO quarantine.records "
             "(source_table, record_key, reason, raw_record, quarantined_at, last_seen_at, run_id) "
-            f"SELECT source_table, record_key, reason, raw_record::JSON, at, at, run_id FROM {source} "
+            f"SELECT source_table, record_key, reason, raw_record::JSON, seen_at, seen_at, run_id FROM {source} "
             "ON CONFLICT (source_table, record_key, reason) DO UPDATE SET raw_record = excluded.raw_record, "
             "last_seen_at = excluded.last_seen_at, run_id = excluded.run_id"
         )
