@@ -22,6 +22,11 @@ from tests.unit.sandbox._admin_test_schema import admin_test_schema
 SCHEMA = admin_test_schema()
 
 
+def frozen_clock() -> SandboxClock:
+    """Simulated time that only moves when the test advances it (real time barely counts)."""
+    return SandboxClock(scale=1e-6)
+
+
 def requested(query: str, variables: dict | None = None, operation_name: str | None = None) -> int:
     document = graphql.parse(query)
     assert graphql.validate(SCHEMA, document) == [], "test queries must be valid"
@@ -159,7 +164,7 @@ def test_actual_cost_of_no_data_is_zero() -> None:
 
 
 def test_bucket_takes_refunds_and_refills_by_the_clock() -> None:
-    clock = SandboxClock()
+    clock = frozen_clock()
     bucket = CostBucket(clock, capacity=100.0, restore_rate=10.0)
     assert bucket.take(80)
     assert not bucket.take(30), "only ~20 left"
@@ -173,20 +178,20 @@ def test_bucket_takes_refunds_and_refills_by_the_clock() -> None:
 
 
 def test_a_refused_take_takes_nothing() -> None:
-    clock = SandboxClock()
+    clock = frozen_clock()
     bucket = CostBucket(clock, capacity=50.0, restore_rate=1.0)
     assert not bucket.take(51)
     assert bucket.status()["currentlyAvailable"] == 50
 
 
 def test_refund_never_overfills() -> None:
-    bucket = CostBucket(SandboxClock(), capacity=50.0, restore_rate=1.0)
+    bucket = CostBucket(frozen_clock(), capacity=50.0, restore_rate=1.0)
     bucket.refund(500)
     assert bucket.status()["currentlyAvailable"] == 50
 
 
 def test_throttled_then_success_after_the_bucket_refills() -> None:
-    clock = SandboxClock()
+    clock = frozen_clock()
     bucket = CostBucket(clock)
     cost = requested("{ products(first: 99) { nodes { id } } }")
     assert cost == 101
@@ -202,7 +207,7 @@ def test_throttled_then_success_after_the_bucket_refills() -> None:
 
 
 def test_default_bucket_is_standard_plan() -> None:
-    status = CostBucket(SandboxClock()).status()
+    status = CostBucket(frozen_clock()).status()
     assert status == {"maximumAvailable": 2000.0, "currentlyAvailable": 2000, "restoreRate": 100.0}
 
 
