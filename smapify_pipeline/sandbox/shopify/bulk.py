@@ -25,7 +25,9 @@ Choices where the reference is silent (kept here so they can be corrected):
 * The query runs once over the whole state, on a worker thread, as soon as the operation is created (so the
   result is a snapshot of that moment); the operation turns ``RUNNING`` after ``CREATED_SECONDS`` and
   completes ``BASE_RUN_SECONDS + objects / 1000 × seconds_per_1000_objects`` simulated seconds after creation,
-  or when the worker is done if that is later. ``objectCount`` grows linearly while running.
+  or when the worker is done if that is later (default 0.1 s per 1000 objects, i.e. 10,000 objects a second:
+  a 50,000-variant shop, ~77,000 objects, takes ~9 simulated seconds). ``objectCount`` grows linearly while
+  running.
 * ``CANCELING`` becomes ``CANCELED`` ``CANCEL_SECONDS`` later; a canceled operation has no data.
 * ``groupObjects`` is ignored: children are written right after their parent, which is one valid ordering
   of an ungrouped file too.
@@ -69,7 +71,7 @@ MAX_CONNECTION_DEPTH = 2
 NODES_SELECTION_ALLOWED = False
 CREATED_SECONDS = 0.5
 BASE_RUN_SECONDS = 1.0
-DEFAULT_SECONDS_PER_1000_OBJECTS = 0.25
+DEFAULT_SECONDS_PER_1000_OBJECTS = 0.1
 CANCEL_SECONDS = 1.0
 URL_LIFETIME = timedelta(days=7)
 GID_PREFIX = "gid://shopify/BulkOperation/"
