@@ -8,7 +8,7 @@ Behaviour, and where it comes from:
 
 * One attempt = one POST with a 1 s connect / 5 s total timeout (Shopify: "1 second to connect, 5 seconds
   total"). Any 2xx is success; anything else — other statuses, redirects (not followed), timeouts, refused
-  connections — is a failure.
+  connections — is a failure. Proxy settings from the environment are ignored: receivers are local.
 * Failures are retried with exponential backoff measured in *simulated* seconds (the shared
   :class:`SandboxClock`), with the same body and headers every time. Shopify retries "a total of 8 times over
   4 hours using an exponential backoff schedule" (shopify.dev changelog "Updates to webhook retry mechanism",
@@ -123,7 +123,7 @@ class WebhookDelivery:
         self._next_seq = 0
         self._closed = False
         self._condition = threading.Condition()
-        self._client = httpx.Client(timeout=ATTEMPT_TIMEOUT, follow_redirects=False)
+        self._client = httpx.Client(timeout=ATTEMPT_TIMEOUT, follow_redirects=False, trust_env=False)
         self._worker = threading.Thread(target=self._run, name="webhook-delivery", daemon=True)
         self._worker.start()
 

@@ -35,6 +35,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from smapify_pipeline.sandbox.clock import SandboxClock
@@ -72,6 +73,15 @@ def verify(body: bytes, secret: str, signature: str) -> bool:
 def shopify_timestamp(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``, as Shopify writes ``createdAt`` and friends."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _json_value(value: object) -> str:
+    """JSON for the values REST payloads hold that ``json`` does not know: money as strings, ISO times."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"webhook payload value of type {type(value).__name__} is not JSON serializable")
 
 
 @dataclass
@@ -201,13 +211,14 @@ class ShopifyWebhooks:
             body_object = payload
             if subscription.include_fields:
                 body_object = {k: v for k, v in payload.items() if k in subscription.include_fields}
-            body = json.dumps(body_object, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            body = json.dumps(body_object, ensure_ascii=False, separators=(",", ":"), default=_json_value)
+            body_bytes = body.encode("utf-8")
             webhook_id = str(uuid.uuid4())
             headers = {
                 "Content-Type": "application/json",
                 "User-Agent": USER_AGENT,
                 "X-Shopify-Topic": topic,
-                "X-Shopify-Hmac-Sha256": sign(body, self._secret),
+                "X-Shopify-Hmac-Sha256": sign(body_bytes, self._secret),
                 "X-Shopify-Shop-Domain": self.shop_domain,
                 "X-Shopify-API-Version": self.api_version,
                 "X-Shopify-Webhook-Id": webhook_id,
@@ -218,4 +229,4 @@ class ShopifyWebhooks:
                 self.emitted.append(
                     EmittedDelivery(subscription.id, topic, webhook_id, event_id, subscription.callback_url)
                 )
-            self.delivery.send(subscription.callback_url, body, headers)
+            self.delivery.send(subscription.callback_url, body_bytes, headers)

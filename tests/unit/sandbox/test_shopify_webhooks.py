@@ -8,6 +8,8 @@ import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import graphql
@@ -154,6 +156,17 @@ def test_include_fields_trims_the_payload(rig: Rig) -> None:
     [got] = rig.receiver.received
     assert json.loads(got.body) == {"id": 1, "updated_at": "2026-01-01T00:00:00+09:00"}
     assert verify(got.body, SHOPIFY_CLIENT_SECRET, got.headers["x-shopify-hmac-sha256"])
+
+
+def test_money_and_times_serialise_like_rest(rig: Rig) -> None:
+    rig.webhooks.subscribe("ORDERS_CREATE", f"{rig.url}/o")
+    created = datetime(2026, 11, 27, 15, 0, tzinfo=timezone(timedelta(hours=9)))
+    rig.webhooks.emit("orders/create", {"id": 1, "total_price": Decimal("2200"), "created_at": created})
+    assert rig.delivery.drain()
+    [got] = rig.receiver.received
+    assert json.loads(got.body) == {"id": 1, "total_price": "2200", "created_at": "2026-11-27T15:00:00+09:00"}
+    with pytest.raises(TypeError):
+        rig.webhooks.emit("orders/create", {"id": 2, "odd": object()})
 
 
 def test_unsubscribe_stops_deliveries(rig: Rig) -> None:
