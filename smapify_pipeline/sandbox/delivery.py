@@ -37,7 +37,8 @@ import httpx
 
 from smapify_pipeline.sandbox.clock import SandboxClock
 
-ATTEMPT_TIMEOUT = httpx.Timeout(5.0, connect=1.0)
+ATTEMPT_TIMEOUT_SECONDS = 5.0
+CONNECT_TIMEOUT_SECONDS = 1.0
 DEFAULT_BACKOFF_FACTOR = 3.6
 DEFAULT_REORDER_WINDOW_SECONDS = 2.0
 _MAX_IDLE_WAIT = 0.05
@@ -95,7 +96,10 @@ class _Randomness:
 
 
 class WebhookDelivery:
-    """Queues webhook POSTs and delivers them from one background thread, retrying failures."""
+    """Queues webhook POSTs and delivers them from background threads (one by default), retrying failures.
+
+    With one worker, deliveries that are due go out in the order they were sent (unless reordering is on);
+    more workers deliver in parallel, as Shopify does, so a slow receiver does not hold up the others."""
 
     def __init__(
         self,
@@ -105,9 +109,13 @@ class WebhookDelivery:
         backoff_factor: float = DEFAULT_BACKOFF_FACTOR,
         reorder_window_seconds: float = DEFAULT_REORDER_WINDOW_SECONDS,
         on_give_up: Callable[[FailedDelivery], None] | None = None,
+        attempt_timeout: float = ATTEMPT_TIMEOUT_SECONDS,
+        workers: int = 1,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
         self.clock = clock
         self.max_attempts = max_attempts
         self.first_retry_seconds = first_retry_seconds
@@ -123,9 +131,14 @@ class WebhookDelivery:
         self._next_seq = 0
         self._closed = False
         self._condition = threading.Condition()
-        self._client = httpx.Client(timeout=ATTEMPT_TIMEOUT, follow_redirects=False, trust_env=False)
-        self._worker = threading.Thread(target=self._run, name="webhook-delivery", daemon=True)
-        self._worker.start()
+        timeout = httpx.Timeout(attempt_timeout, connect=min(CONNECT_TIMEOUT_SECONDS, attempt_timeout))
+        self._client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+        self._workers = [
+            threading.Thread(target=self._run, name=f"webhook-delivery-{n}", daemon=True)
+            for n in range(workers)
+        ]
+        for worker in self._workers:
+            worker.start()
 
     @property
     def duplicate_rate(self) -> float:
@@ -188,7 +201,8 @@ class WebhookDelivery:
         with self._condition:
             self._closed = True
             self._condition.notify_all()
-        self._worker.join(10)
+        for worker in self._workers:
+            worker.join(10)
         self._client.close()
 
     def retry_delay(self, attempts_made: int) -> float:

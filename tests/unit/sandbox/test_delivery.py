@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.delivery import FailedDelivery, WebhookDelivery
@@ -182,3 +188,37 @@ def test_send_after_close_is_refused() -> None:
     delivery.close()
     with pytest.raises(RuntimeError):
         delivery.send("http://127.0.0.1:1/hook", b"x", {})
+
+
+def test_a_receiver_slower_than_the_timeout_is_a_failure() -> None:
+    release = threading.Event()
+
+    async def slow(request: Request) -> Response:
+        await asyncio.get_running_loop().run_in_executor(None, release.wait, 5.0)
+        return Response(status_code=200)
+
+    app = Starlette(routes=[Route("/hook", slow, methods=["POST"])])
+    delivery = _delivery(SandboxClock(scale=FAST), max_attempts=1, attempt_timeout=0.2)
+    try:
+        with SandboxServer(app) as server:
+            delivery.send(f"{server.url}/hook", b"x", {})
+            assert delivery.drain()
+            release.set()
+    finally:
+        delivery.close()
+    [attempt] = delivery.attempts
+    assert attempt.status is None and attempt.error is not None and "Timeout" in attempt.error
+    assert len(delivery.failed) == 1
+
+
+def test_parallel_workers_deliver_everything_once(receiver: tuple[WebhookReceiver, str]) -> None:
+    rx, url = receiver
+    delivery = _delivery(SandboxClock(), workers=4)
+    try:
+        for n in range(40):
+            delivery.send(f"{url}/hook", str(n).encode(), {})
+        assert delivery.drain()
+    finally:
+        delivery.close()
+    assert sorted(int(r.body) for r in rx.received) == list(range(40))
+    assert len(delivery.attempts) == 40
