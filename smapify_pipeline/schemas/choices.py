@@ -1,0 +1,41 @@
+"""Every behaviour of the raw layer chosen where the references are unsure, in one place.
+
+A fact learnt from the real platforms should be a one-line correction here.
+
+* Shop currency. Shopify money is read from ``shopMoney`` of a ``MoneyBag`` (the shop's currency), and the shop
+  is assumed to sell in JPY: an amount in another currency is a bad value, not converted.
+* Whole yen. JPY has no minor unit, so ``"1200.00"`` is 1200 but ``"1200.50"`` is rejected. Smaregi ``cost``
+  is the exception: the API sends it with five decimals (``"0.00000"``), so it is kept as a DECIMAL.
+* Time zones. A timestamp without a UTC offset is rejected on both platforms instead of guessed: Shopify
+  always sends ``Z`` and Smaregi always ``+09:00``. Stored instants are UTC (TIMESTAMPTZ).
+* Smaregi codes (divisions, flags) stay VARCHAR exactly as the API spells them (``"1"``, ``"00"``, ``"A"``),
+  so SQL compares with strings (``cancel_division = '1'``) and writes send back what was read.
+* Variant options. Shopify has no fixed option names; size and colour are found by these option names.
+* Tax rates. Japanese consumption tax is 10% (standard) or 8% (reduced); another rate on an order is a bad row.
+* Duplicate keys. Rows identical in every field are one record seen twice (overlapping pages) and are kept once;
+  rows sharing a key but differing are all quarantined, because nothing says which one is right.
+"""
+
+from __future__ import annotations
+
+SHOP_CURRENCY = "JPY"
+
+SIZE_OPTION_NAMES = frozenset({"size", "サイズ", "大きさ"})
+"""Lower-cased Shopify option names whose value is the Smaregi ``size``."""
+COLOR_OPTION_NAMES = frozenset({"color", "colour", "カラー", "色"})
+"""Lower-cased Shopify option names whose value is the Smaregi ``color``."""
+
+TAX_RATES_PERCENT = (10, 8)
+
+PRODUCT_STATUSES = ("ACTIVE", "DRAFT", "ARCHIVED", "UNLISTED")
+RESTOCK_TYPES = ("CANCEL", "RETURN", "NO_RESTOCK", "LEGACY_RESTOCK")
+"""LEGACY_RESTOCK is refused on create but can still be read on old refunds."""
+INVENTORY_POLICIES = ("DENY", "CONTINUE")
+
+PRODUCT_CODE_MAX_LENGTH = 20
+"""Smaregi productCode: at most 20 printable ASCII characters; the Shopify SKU/barcode must fit it to link."""
+
+SMAREGI_MONEY_LIMIT = 999_999_999
+"""Smaregi money and stock fields are bounded by ±999,999,999."""
+SMAREGI_PRICE_LIMIT = 99_999_999
+"""Smaregi product price range is ±99,999,999."""
