@@ -20,6 +20,8 @@ Choices where the reference is silent (kept here so they can be corrected):
 
 * Connections selected through ``nodes`` instead of ``edges { node }`` are refused, as the parity suite shows
   Shopify doing (``NODES_SELECTION_ALLOWED``).
+* The guide says a bulk query selects "a single top-level field"; more than one is refused with a message of
+  our own wording (``MULTIPLE_TOP_LEVEL_FIELDS_MESSAGE``).
 * Over the limit of 5 the message names the oldest running operation and the code is ``LIMIT_REACHED``
   (with a limit of 1 it is ``OPERATION_IN_PROGRESS``, as documented) — both contain "already in progress".
 * The query runs once over the whole state, on a worker thread, as soon as the operation is created (so the
@@ -69,6 +71,7 @@ from smapify_pipeline.sandbox.clock import SandboxClock
 MAX_CONNECTIONS = 5
 MAX_CONNECTION_DEPTH = 2
 NODES_SELECTION_ALLOWED = False
+MULTIPLE_TOP_LEVEL_FIELDS_MESSAGE = "Bulk queries must contain exactly one top-level field."
 CREATED_SECONDS = 0.5
 BASE_RUN_SECONDS = 1.0
 DEFAULT_SECONDS_PER_1000_OBJECTS = 0.1
@@ -122,6 +125,7 @@ class _Analysis:
     connection_count: int = 0
     max_depth: int = 0
     top_level_node: bool = False
+    top_level_fields: int = 0
     connection_within_list: bool = False
     nodes_connections: list[str] = field(default_factory=list)
     parents_without_id: list[str] = field(default_factory=list)
@@ -134,7 +138,9 @@ class _Analysis:
     def run(self, operation: OperationDefinitionNode) -> None:
         root = self.schema.query_type
         assert root is not None
-        for node in self._fields(operation.selection_set):
+        top_level = list(self._fields(operation.selection_set))
+        self.top_level_fields = len(top_level)
+        for node in top_level:
             if node.name.value in ("node", "nodes"):
                 self.top_level_node = True
         self._visit(operation.selection_set, root, depth=0, inside_list=False)
@@ -153,6 +159,8 @@ class _Analysis:
             )
         if self.top_level_node:
             errors.append(_invalid("Bulk queries cannot contain a top level `node` field."))
+        if self.top_level_fields > 1:
+            errors.append(_invalid(MULTIPLE_TOP_LEVEL_FIELDS_MESSAGE))
         if self.max_depth > MAX_CONNECTION_DEPTH:
             errors.append(
                 _invalid(

@@ -71,12 +71,19 @@ def test_top_level_node() -> None:
 
 
 def test_more_than_five_connections() -> None:
+    query = "{ collections { edges { node { id products { edges { node { id } } } } } } }"
+    assert messages(query) == []
     query = (
         "{ products { edges { node { id variants { edges { node { id } } } metafields { edges { node { id } } } "
-        "collections { edges { node { id } } } media { edges { node { id } } } } } } "
-        "locations { edges { node { id } } } }"
+        "collections { edges { node { id } } } media { edges { node { id } } } "
+        "extra: variants { edges { node { id } } } } } } }"
     )
     assert messages(query) == ["Bulk queries cannot contain more than 5 connections."]
+
+
+def test_one_top_level_field() -> None:
+    query = "{ products { edges { node { id } } } locations { edges { node { id } } } }"
+    assert messages(query) == ["Bulk queries must contain exactly one top-level field."]
 
 
 def test_five_connections_are_fine() -> None:
