@@ -44,8 +44,8 @@ def publish_snapshot(
     """Copy ``tables`` (qualified names of tables or views; default: all of ``SNAPSHOT_SCHEMAS``) from the
     working database into ``target_path`` atomically; returns the target path.
 
-    ``source`` is an open connection to the working file (the usual case inside a pipeline step) or its
-    path, which is then opened read-only for the copy.
+    ``source`` is an open connection to the working file (the usual case inside a pipeline step; it must not
+    be inside an explicit transaction) or its path, which is then opened read-only for the copy.
     """
     target = Path(target_path).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,9 @@
 
 One ``MERGE INTO`` over the registered frame does the write; a preceding read-only join counts what will be
 inserted and what will really change (rows whose non-key values are all equal are left untouched and reported
-as unchanged, so upserting the same frame twice writes nothing the second time). Measured on 1e6 rows of six
-columns: about 0.3 s for the count and the merge together. ``MERGE ... RETURNING merge_action`` would give
-the counts in one statement but was 40× slower on updates in DuckDB 2.0, hence the separate count.
+as unchanged, so upserting the same frame twice writes nothing the second time). ``MERGE ... RETURNING
+merge_action`` would give the counts in one statement but was 40× slower on updates in DuckDB 2.0, hence the
+separate count. Speeds at 1e6 rows: tests/bench/bench_warehouse.py (docs/benchmarks.md).
 
 Columns of the table missing from the frame are left alone on update and take their default on insert;
 frame columns missing from the table are an error. Keys must be unique and non-null in the frame: DuckDB

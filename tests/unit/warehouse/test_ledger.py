@@ -7,6 +7,7 @@ import pytest
 
 from smapify_pipeline.warehouse import (
     ALLOWED_TRANSITIONS,
+    ConcurrentLedgerUpdate,
     IllegalTransition,
     LedgerKeyConflict,
     LedgerStatus,
@@ -201,3 +202,30 @@ def test_long_errors_are_shortened(conn: duckdb.DuckDBPyConnection) -> None:
     stored = ledger.mark_failed(conn, KEY, "x" * 10_000).error
     assert stored is not None
     assert len(stored) == ledger.MAX_ERROR_LENGTH
+
+
+def test_a_write_that_lost_a_race_is_refused(
+    conn: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer marks the key applied between our read and our write: our write must not land."""
+    ledger.begin(conn, KEY, "order", "shopify")
+    real_get = ledger.get
+    other_writer = conn.cursor()
+
+    def read_then_lose_the_race(connection: duckdb.DuckDBPyConnection, key: str) -> object:
+        entry = real_get(connection, key)
+        monkeypatch.setattr(ledger, "get", real_get)
+        ledger.mark_applied(other_writer, key, "gid://shopify/Order/9")
+        return entry
+
+    monkeypatch.setattr(ledger, "get", read_then_lose_the_race)
+    with pytest.raises(ConcurrentLedgerUpdate):
+        ledger.mark_failed(conn, KEY, "timeout")
+
+    entry = ledger.get(conn, KEY)
+    assert entry is not None
+    assert (entry.status, entry.remote_id, entry.error) == (
+        LedgerStatus.APPLIED,
+        "gid://shopify/Order/9",
+        None,
+    )
