@@ -190,3 +190,16 @@ def compute_totals(
 def _check_rate(rate: int) -> None:
     if not isinstance(rate, int) or not 0 <= rate < 100:
         raise ValueError(f"tax rate must be an integer percent, got {rate!r}")
+
+
+def split_line_total(line_total: int, quantity: int) -> list[tuple[int, int]]:
+    """Whole-yen unit prices whose units sum exactly to ``line_total``: [(unit price, units), …].
+
+    A discounted Shopify line (¥1,999 for 2 units) has no whole-yen unit price, so it becomes ¥1,000 × 1 and
+    ¥999 × 1. ``quantity`` must be positive; one entry when the total divides evenly.
+    """
+    if quantity <= 0:
+        raise ValueError(f"quantity must be positive, got {quantity}")
+    base, extra = divmod(line_total, quantity)
+    parts = [(base + 1, extra), (base, quantity - extra)]
+    return [(price, units) for price, units in parts if units]

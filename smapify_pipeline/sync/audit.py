@@ -1,0 +1,23 @@
+"""Audit records: every overwritten manual edit, stock seed and two-sided product conflict (DESIGN §4).
+
+Shaped like a ``sync.audit`` row, minus the columns the writer fills (id, time, run id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    kind: str
+    """"stock_overwrite", "stock_seed" or "product_conflict"."""
+    entity: str
+    """What was touched: "stock" or "product"."""
+    entity_key: str
+    location: str | None
+    old_value: Any
+    new_value: Any
+    why: str
+    ledger_key: str | None = None
