@@ -16,7 +16,8 @@ Auth
   * Missing, unknown, expired (3600 s on the sandbox clock) or other-contract tokens: 401 with the real
     ``access_denied`` body. A valid token lacking the route's scope: **403** ``insufficient_scope``
     (OAuth-problem shape, ``scope`` names the missing one). Categories use ``pos.products:*``.
-  * Token requests do not count against the rate limit.
+  * Token requests do not count against the rate limit, and get faults only when the fault plan names
+    ``POST /app/{contract_id}/token`` in its ``operations`` (the token host is separate on the real platform).
 
 Conventions
   * Request bodies must use JSON strings for every scalar (numbers are refused with 400); unknown body

@@ -214,7 +214,8 @@ class SmaregiSandbox:
         if path.startswith(HOOK_PREFIX):
             return None
         if TOKEN_PATH.match(path):
-            return TOKEN_OPERATION, False
+            operations = self.faults.plan.operations
+            return (TOKEN_OPERATION, False) if operations and TOKEN_OPERATION in operations else None
         prefix = API_PREFIX.match(path)
         if not prefix:
             return None

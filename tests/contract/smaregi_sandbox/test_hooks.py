@@ -1,0 +1,106 @@
+"""The /_sandbox hooks over HTTP: seed, reset, sales, returns, voids, stock counts, merchant edits, save/load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from smapify_pipeline.sandbox.seed import build_catalogue
+
+from .conftest import Served
+
+
+def _hook(served: Served, method: str, path: str, body: dict | None = None) -> httpx.Response:
+    answer = httpx.request(method, f"{served.url}/_sandbox{path}", json=body, timeout=60)
+    assert answer.status_code == 200, answer.text
+    return answer
+
+
+def test_seed_links_to_the_shared_catalogue(served: Served) -> None:
+    counts = _hook(served, "POST", "/seed", {"size": 60, "seed": 9, "locations": 3, "sales": 20}).json()
+    catalogue = build_catalogue(60, seed=9, locations=3)
+    assert counts == {"stores": 3, "products": catalogue.variant_count, "transactions": 20}
+    state = _hook(served, "GET", "/state").json()
+    assert {p["productCode"] for p in state["products"]} == {v.code for _, v in catalogue.variants()}
+
+
+def test_reset_empties_everything(served: Served) -> None:
+    _hook(served, "POST", "/reset")
+    state = _hook(served, "GET", "/state").json()
+    assert state["products"] == [] and state["stores"] == [] and state["transactions"] == []
+
+
+def test_register_flow_over_hooks(served: Served, api: httpx.Client) -> None:
+    product = next(iter(served.sandbox.state.products.values()))
+    code = product["productCode"]
+    start = served.sandbox.stock_of(code, "1") or 0
+    sale = _hook(
+        served, "POST", "/sales", {"storeId": "1", "lines": [{"product": code, "quantity": 2}]}
+    ).json()
+    sale_id = sale["transactionHeadId"]
+    assert served.sandbox.stock_of(code, "1") == start - 2
+    returned = _hook(
+        served,
+        "POST",
+        "/returns",
+        {"transactionHeadId": sale_id, "lines": [{"product": code, "quantity": 1}]},
+    )
+    assert served.sandbox.stock_of(code, "1") == start - 1
+    assert api.get(f"/transactions/{returned.json()['transactionHeadId']}").json()["total"].startswith("-")
+    second = _hook(
+        served, "POST", "/sales", {"storeId": "1", "lines": [{"product": code, "quantity": 1}]}
+    ).json()
+    _hook(served, "POST", "/voids", {"transactionHeadId": second["transactionHeadId"]})
+    assert served.sandbox.stock_of(code, "1") == start - 1
+    reversal = _hook(served, "POST", "/disposals", {"transactionHeadId": sale_id}).json()
+    assert (
+        api.get(f"/transactions/{reversal['transactionHeadId']}").json()["disposeServerTransactionHeadId"]
+        == sale_id
+    )
+    count = _hook(
+        served, "POST", "/stock-counts", {"product": code, "storeId": "1", "stockAmount": 12}
+    ).json()
+    assert count["stockHistoryId"].isdigit()
+    assert served.sandbox.stock_of(code, "1") == 12
+
+
+def test_merchant_product_edits(served: Served, api: httpx.Client) -> None:
+    product = next(iter(served.sandbox.state.products.values()))
+    edited = _hook(served, "PATCH", f"/products/{product['productCode']}", {"price": "1320"}).json()
+    assert edited["price"] == "1320"
+    assert api.get(f"/products/{product['productId']}").json()["price"] == "1320"
+    created = _hook(served, "POST", "/products", {"categoryId": "1", "productCode": "HOOK-1", "productName": "Z",
+                                                  "price": "990", "taxDivision": "0"}).json()  # fmt: skip
+    assert (
+        api.get("/products", params={"product_code": "HOOK-1"}).json()[0]["productId"] == created["productId"]
+    )
+    _hook(served, "DELETE", f"/products/{created['productId']}")
+    assert api.get(f"/products/{created['productId']}").status_code == 404
+    refused = httpx.patch(f"{served.url}/_sandbox/products/{product['productId']}", json={"price": 5})
+    assert refused.status_code == 400
+
+
+def test_save_and_load_round_trip(served: Served, tmp_path: Path) -> None:
+    sandbox = served.sandbox
+    product = next(iter(sandbox.state.products))
+    sale = sandbox.ring_up_sale("2", [(product, 1)])
+    path = tmp_path / "smaregi.json"
+    _hook(served, "POST", "/save", {"path": str(path)})
+    saved = sandbox.dump()
+    _hook(served, "POST", "/reset")
+    _hook(served, "POST", "/load", {"path": str(path)})
+    assert sandbox.dump() == saved
+    assert sandbox.state.transactions[sale]["storeId"] == "2"
+    next_sale = sandbox.ring_up_sale("2", [(product, 1)])
+    assert int(next_sale) == int(sale) + 1
+
+
+def test_clock_rate_limits_and_faults_hooks(served: Served) -> None:
+    before = served.sandbox.clock.monotonic()
+    _hook(served, "POST", "/clock/advance", {"seconds": 120})
+    assert served.sandbox.clock.monotonic() - before >= 120
+    _hook(served, "POST", "/rate-limits", {"readsPerSecond": 3, "writesPerSecond": 1})
+    assert served.sandbox.rate_limiter.reads_per_second == 3
+    _hook(served, "POST", "/faults", {"plan": "seed=3,throttle=0.5"})
+    assert served.sandbox.faults.plan.throttle == 0.5
