@@ -1,5 +1,6 @@
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import duckdb
 import pytest
@@ -44,7 +45,7 @@ def test_an_overwritten_manual_edit_is_recorded(conn: duckdb.DuckDBPyConnection)
 
 
 def test_a_retried_write_is_audited_once(conn: duckdb.DuckDBPyConnection) -> None:
-    arguments = {
+    arguments: dict[str, Any] = {
         "kind": AuditKind.PRODUCT_CONFLICT,
         "entity": "product",
         "entity_key": "gid://shopify/Product/1:title",

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -50,7 +51,7 @@ def expected_counts(orders: int) -> dict[str, int]:
     }
 
 
-def assert_whole(state: dict[str, object], version: int, orders: int) -> None:
+def assert_whole(state: Any, version: int, orders: int) -> None:
     assert state["version"] == [[version, orders]]
     assert state["counts"] == expected_counts(orders)
     assert state["info"] == expected_counts(orders)
