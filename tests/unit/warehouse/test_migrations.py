@@ -122,3 +122,12 @@ def test_read_only_connect_does_not_migrate(working_path: Path) -> None:
     duckdb.connect(str(working_path)).close()
     with connect(working_path, read_only=True) as reader:
         assert applied_versions(reader) == {}
+
+
+def test_connect_can_share_a_file_with_a_dagster_duckdb_resource_in_one_process(working_path: Path) -> None:
+    dagster_config = {"custom_user_agent": "dagster"}
+    working_path.parent.mkdir(parents=True)
+    with duckdb.connect(str(working_path), config=dagster_config) as held_by_resource:
+        with connect(working_path, config=dagster_config) as conn:
+            assert applied_versions(conn) == {m.version: (m.name, m.checksum) for m in MIGRATIONS}
+        assert apply_migrations(held_by_resource) == []
