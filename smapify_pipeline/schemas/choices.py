@@ -6,8 +6,9 @@ A fact learnt from the real platforms should be a one-line correction here.
   is assumed to sell in JPY: an amount in another currency is a bad value, not converted.
 * Whole yen. JPY has no minor unit, so ``"1200.00"`` is 1200 but ``"1200.50"`` is rejected. Smaregi ``cost``
   is the exception: the API sends it with five decimals (``"0.00000"``), so it is kept as a DECIMAL.
-* Time zones. A timestamp without a UTC offset is rejected on both platforms instead of guessed: Shopify
-  always sends ``Z`` and Smaregi always ``+09:00``. Stored instants are UTC (TIMESTAMPTZ).
+* Time zones. A Shopify timestamp without a UTC offset is rejected (Shopify always sends ``Z``); a Smaregi one
+  is taken as JST, like ``platforms/smaregi/convert.py`` (Smaregi stores every time as JST). Stored instants
+  are UTC (TIMESTAMPTZ).
 * Smaregi codes (divisions, flags) stay VARCHAR exactly as the API spells them (``"1"``, ``"00"``, ``"A"``),
   so SQL compares with strings (``cancel_division = '1'``) and writes send back what was read.
 * Variant options. Shopify has no fixed option names; size and colour are found by these option names.
@@ -18,7 +19,11 @@ A fact learnt from the real platforms should be a one-line correction here.
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 SHOP_CURRENCY = "JPY"
+
+SMAREGI_NAIVE_TIME_ZONE = timezone(timedelta(hours=9), "JST")
 
 SIZE_OPTION_NAMES = frozenset({"size", "サイズ", "大きさ"})
 """Lower-cased Shopify option names whose value is the Smaregi ``size``."""

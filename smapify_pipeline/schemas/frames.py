@@ -8,13 +8,13 @@ turns those messages into quarantine reasons and drops the column; nothing else 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import pandas as pd
 
-from smapify_pipeline.schemas.ddl import TABLES
-from smapify_pipeline.schemas.parse import CONVERTERS
+from smapify_pipeline.schemas.ddl import TABLES, Kind
+from smapify_pipeline.schemas.parse import CONVERTERS, to_timestamp
 
 PARSE_ERRORS_COLUMN = "_parse_errors"
 
@@ -36,6 +36,8 @@ class TableBuilder:
     """Accumulates rows (column -> raw value) for one table, then types them all at once."""
 
     table: str
+    naive_zone: tzinfo | None = None
+    """Zone of timestamps sent without an offset; None refuses them."""
     rows: list[dict[str, Any]] = field(default_factory=list)
     raw_records: list[dict[str, Any]] = field(default_factory=list)
     row_errors: list[list[str]] = field(default_factory=list)
@@ -62,7 +64,10 @@ class TableBuilder:
                 )
                 continue
             values = [row.get(column.name) for row in self.rows]
-            series, column_errors = CONVERTERS[column.kind](values, column.name)
+            if column.kind is Kind.TIMESTAMP:
+                series, column_errors = to_timestamp(values, column.name, self.naive_zone)
+            else:
+                series, column_errors = CONVERTERS[column.kind](values, column.name)
             columns[column.name] = series.reset_index(drop=True)
             for position, message in column_errors.items():
                 errors[position].append(message)

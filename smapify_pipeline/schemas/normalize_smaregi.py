@@ -2,10 +2,15 @@
 
 Smaregi sends every scalar as a string (``"price": "1200"``, times as ``2026-02-10T16:36:27+09:00``) and names
 fields in camelCase; each raw column is the snake_case of its API field (``transactionHeadId`` ->
-``transaction_head_id``). Strings are typed by ``parse.py`` (the one place that parses them; the Smaregi
-client's ``platforms/smaregi/convert.py`` had not landed when this was written, and already-typed values are
-accepted too, so either input works). Codes and ids stay strings. A value that cannot be parsed is left null
-and named in ``_parse_errors`` so validation quarantines the row together with its original record.
+``transaction_head_id``). Codes and ids stay strings.
+
+Input may be the raw strings or records already typed by ``platforms/smaregi/convert.from_smaregi`` (int ids
+become digit strings again, ``True``/``False`` flags ``"1"``/``"0"``, Decimals and aware datetimes are taken
+as they are). Strings are parsed column-wise by ``parse.py``, which never raises: ``from_smaregi`` raises on
+the first bad field, which would lose the record and the reason, so extracts that must quarantine bad records
+should hand over the untyped strings. A time without an offset is taken as JST, as ``convert.py`` does. A value
+that cannot be parsed is left null and named in ``_parse_errors`` so validation quarantines the row together
+with its original record.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from smapify_pipeline.schemas import choices
 from smapify_pipeline.schemas.ddl import TABLES
 from smapify_pipeline.schemas.frames import NormalizedTable, TableBuilder
 
@@ -42,7 +48,7 @@ def _normalize(
     table: str, records: Iterable[dict[str, Any]], extracted_at: datetime | None
 ) -> NormalizedTable:
     fields = _field_map(table)
-    builder = TableBuilder(table)
+    builder = TableBuilder(table, naive_zone=choices.SMAREGI_NAIVE_TIME_ZONE)
     for record in records:
         builder.add({column: record.get(name) for column, name in fields}, record)
     return builder.build(extracted_at)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 import numpy as np
@@ -47,7 +47,9 @@ def to_text(values: Sequence[Any], column: str) -> tuple[pd.Series, ColumnErrors
     for position, value in enumerate(values):
         if value is None or type(value) is str:
             out.append(value)
-        elif isinstance(value, (bool, dict, list)) or _is_nan(value):
+        elif isinstance(value, bool):
+            out.append("1" if value else "0")
+        elif isinstance(value, (dict, list)) or _is_nan(value):
             out.append(None)
             if not _is_nan(value):
                 errors[position] = f"{column}: not text ({show(value)})"
@@ -137,8 +139,13 @@ def to_bool(values: Sequence[Any], column: str) -> tuple[pd.Series, ColumnErrors
     return pd.Series(out, dtype="boolean"), errors
 
 
-def to_timestamp(values: Sequence[Any], column: str) -> tuple[pd.Series, ColumnErrors]:
-    """ISO-8601 with a UTC offset (``Z`` or ``+09:00``) -> UTC instants; a time without an offset is refused."""
+def to_timestamp(
+    values: Sequence[Any], column: str, naive_zone: tzinfo | None = None
+) -> tuple[pd.Series, ColumnErrors]:
+    """ISO-8601 with a UTC offset (``Z`` or ``+09:00``) -> UTC instants.
+
+    A time without an offset is refused, unless ``naive_zone`` says which zone such times are in.
+    """
     texts = pd.Series(
         [
             None
@@ -157,6 +164,11 @@ def to_timestamp(values: Sequence[Any], column: str) -> tuple[pd.Series, ColumnE
         return pd.Series(pd.NaT, index=range(len(values)), dtype="datetime64[ns, UTC]"), {}
     parsed = pd.to_datetime(texts, format="ISO8601", utc=True, errors="coerce")
     has_offset = texts.str.contains(_OFFSET, na=False).to_numpy()
+    naive = present & ~has_offset
+    if naive_zone is not None and naive.any():
+        parsed = parsed.copy()
+        parsed[naive] = _localize(texts, naive, naive_zone)
+        has_offset = present
     parsed_ok = parsed.notna().to_numpy()
     errors: ColumnErrors = {}
     for position in np.flatnonzero(present & ~(parsed_ok & has_offset)):
@@ -166,6 +178,11 @@ def to_timestamp(values: Sequence[Any], column: str) -> tuple[pd.Series, ColumnE
     good = present & parsed_ok & has_offset
     result = parsed.where(pd.Series(good, index=parsed.index)).astype("datetime64[ns, UTC]")
     return result, errors
+
+
+def _localize(texts: pd.Series, naive: np.ndarray, zone: tzinfo) -> pd.Series:
+    local = pd.to_datetime(texts[naive], format="ISO8601", errors="coerce")
+    return local.dt.tz_localize(zone).dt.tz_convert("UTC")
 
 
 def to_date(values: Sequence[Any], column: str) -> tuple[pd.Series, ColumnErrors]:

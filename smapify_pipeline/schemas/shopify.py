@@ -12,15 +12,12 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from smapify_pipeline.schemas import choices, patterns
-from smapify_pipeline.schemas.fields import code, integer, shopify_id, text, timestamp, yen
+from smapify_pipeline.schemas.fields import code, field, integer, shopify_id, text, timestamp, yen
 
 
 class _Raw(pa.DataFrameModel):
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
     class Config:
         strict = True
-        coerce = True
 
 
 class ShopifyProduct(_Raw):
@@ -28,13 +25,14 @@ class ShopifyProduct(_Raw):
     title: Series[str] = text(nullable=False)
     handle: Series[str] = text()
     description_html: Series[str] = text()
-    product_type: Series[str] = pa.Field(nullable=True)
-    vendor: Series[str] = pa.Field(nullable=True)
+    product_type: Series[str] = field(nullable=True)
+    vendor: Series[str] = field(nullable=True)
     status: Series[str] = code(choices.PRODUCT_STATUSES)
-    tags: Series[object] = pa.Field(nullable=True)
+    tags: Series[object] = field(nullable=True)
     created_at: Series[pd.DatetimeTZDtype] = timestamp()
     updated_at: Series[pd.DatetimeTZDtype] = timestamp()
     deleted_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.shopify_products"
@@ -44,23 +42,24 @@ class ShopifyProduct(_Raw):
 class ShopifyVariant(_Raw):
     variant_id: Series[str] = shopify_id("ProductVariant")
     product_id: Series[str] = shopify_id("Product")
-    title: Series[str] = pa.Field(nullable=True)
-    position: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    sku: Series[str] = pa.Field(str_matches=patterns.PRODUCT_CODE)
-    barcode: Series[str] = pa.Field(str_matches=patterns.PRODUCT_CODE, nullable=True)
+    title: Series[str] = field(nullable=True)
+    position: Series[pd.Int64Dtype] = field(nullable=True, ge=1)
+    sku: Series[str] = field(str_matches=patterns.PRODUCT_CODE)
+    barcode: Series[str] = field(str_matches=patterns.PRODUCT_CODE, nullable=True)
     price: Series[pd.Int64Dtype] = yen(nullable=False)
     compare_at_price: Series[pd.Int64Dtype] = yen()
-    taxable: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    taxable: Series[pd.BooleanDtype] = field(nullable=True)
     inventory_policy: Series[str] = code(choices.INVENTORY_POLICIES, nullable=True)
     inventory_item_id: Series[str] = shopify_id("InventoryItem")
-    tracked: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tracked: Series[pd.BooleanDtype] = field(nullable=True)
     unit_cost: Series[pd.Int64Dtype] = yen()
-    size: Series[str] = pa.Field(nullable=True)
-    color: Series[str] = pa.Field(nullable=True)
-    selected_options: Series[str] = pa.Field(nullable=True)
+    size: Series[str] = field(nullable=True)
+    color: Series[str] = field(nullable=True)
+    selected_options: Series[str] = field(nullable=True)
     created_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
     updated_at: Series[pd.DatetimeTZDtype] = timestamp()
     deleted_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.shopify_variants"
@@ -70,10 +69,11 @@ class ShopifyVariant(_Raw):
 class ShopifyLocation(_Raw):
     location_id: Series[str] = shopify_id("Location")
     name: Series[str] = text(nullable=False)
-    is_active: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    fulfills_online_orders: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    is_active: Series[pd.BooleanDtype] = field(nullable=True)
+    fulfills_online_orders: Series[pd.BooleanDtype] = field(nullable=True)
     created_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
     updated_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.shopify_locations"
@@ -89,6 +89,7 @@ class ShopifyInventoryLevel(_Raw):
     committed: Series[pd.Int64Dtype] = integer(nullable=True)
     incoming: Series[pd.Int64Dtype] = integer(nullable=True)
     updated_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.shopify_inventory"
@@ -102,20 +103,21 @@ class ShopifyOrder(_Raw):
     updated_at: Series[pd.DatetimeTZDtype] = timestamp()
     processed_at: Series[pd.DatetimeTZDtype] = timestamp()
     cancelled_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    display_financial_status: Series[str] = pa.Field(nullable=True)
-    display_fulfillment_status: Series[str] = pa.Field(nullable=True)
-    source_name: Series[str] = pa.Field(nullable=True)
-    source_identifier: Series[str] = pa.Field(nullable=True)
-    tags: Series[object] = pa.Field(nullable=True)
+    display_financial_status: Series[str] = field(nullable=True)
+    display_fulfillment_status: Series[str] = field(nullable=True)
+    source_name: Series[str] = field(nullable=True)
+    source_identifier: Series[str] = field(nullable=True)
+    tags: Series[object] = field(nullable=True)
     currency_code: Series[str] = code([choices.SHOP_CURRENCY], nullable=True)
-    taxes_included: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    test: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    taxes_included: Series[pd.BooleanDtype] = field(nullable=True)
+    test: Series[pd.BooleanDtype] = field(nullable=True)
     subtotal_price: Series[pd.Int64Dtype] = yen()
     total_shipping_price: Series[pd.Int64Dtype] = yen()
     total_discounts: Series[pd.Int64Dtype] = yen()
     total_tax: Series[pd.Int64Dtype] = yen()
     total_price: Series[pd.Int64Dtype] = yen(nullable=False)
-    tax_lines: Series[str] = pa.Field(nullable=True)
+    tax_lines: Series[str] = field(nullable=True)
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.shopify_orders"
@@ -127,15 +129,16 @@ class ShopifyOrderLine(_Raw):
     order_id: Series[str] = shopify_id("Order")
     variant_id: Series[str] = shopify_id("ProductVariant", nullable=True)
     product_id: Series[str] = shopify_id("Product", nullable=True)
-    sku: Series[str] = pa.Field(nullable=True)
+    sku: Series[str] = field(nullable=True)
     title: Series[str] = text(nullable=False)
-    variant_title: Series[str] = pa.Field(nullable=True)
+    variant_title: Series[str] = field(nullable=True)
     quantity: Series[pd.Int64Dtype] = integer(ge=1)
     current_quantity: Series[pd.Int64Dtype] = integer(nullable=True, ge=0)
     unit_price: Series[pd.Int64Dtype] = yen(nullable=False)
     total_discount: Series[pd.Int64Dtype] = yen()
-    taxable: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tax_lines: Series[str] = pa.Field(nullable=True)
+    taxable: Series[pd.BooleanDtype] = field(nullable=True)
+    tax_lines: Series[str] = field(nullable=True)
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.shopify_order_lines"
@@ -145,10 +148,11 @@ class ShopifyOrderLine(_Raw):
 class ShopifyRefund(_Raw):
     refund_id: Series[str] = shopify_id("Refund")
     order_id: Series[str] = shopify_id("Order")
-    note: Series[str] = pa.Field(nullable=True)
+    note: Series[str] = field(nullable=True)
     total_refunded: Series[pd.Int64Dtype] = yen()
     created_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
     updated_at: Series[pd.DatetimeTZDtype] = timestamp()
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.shopify_refunds"
@@ -160,14 +164,15 @@ class ShopifyRefundLine(_Raw):
     line_item_id: Series[str] = shopify_id("LineItem")
     refund_line_item_id: Series[str] = shopify_id("RefundLineItem", nullable=True)
     order_id: Series[str] = shopify_id("Order", nullable=True)
-    sku: Series[str] = pa.Field(nullable=True)
+    sku: Series[str] = field(nullable=True)
     quantity: Series[pd.Int64Dtype] = integer(ge=1)
     restock_type: Series[str] = code(choices.RESTOCK_TYPES)
-    restocked: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    restocked: Series[pd.BooleanDtype] = field(nullable=True)
     location_id: Series[str] = shopify_id("Location", nullable=True)
     unit_price: Series[pd.Int64Dtype] = yen()
     subtotal: Series[pd.Int64Dtype] = yen()
     total_tax: Series[pd.Int64Dtype] = yen()
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.shopify_refund_lines"

@@ -12,7 +12,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from smapify_pipeline.schemas import choices, patterns
-from smapify_pipeline.schemas.fields import code, integer, smaregi_id, text, timestamp, yen
+from smapify_pipeline.schemas.fields import code, field, integer, smaregi_id, text, timestamp, yen
 
 FLAG = ("0", "1")
 TAX_DIVISIONS = ("0", "1", "2")
@@ -27,24 +27,22 @@ MONEY = choices.SMAREGI_MONEY_LIMIT
 
 
 class _Raw(pa.DataFrameModel):
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
     class Config:
         strict = True
-        coerce = True
 
 
 class SmaregiStore(_Raw):
     store_id: Series[str] = smaregi_id(pattern=patterns.SMAREGI_STORE_ID)
     store_code: Series[str] = text(nullable=False)
     store_name: Series[str] = text(nullable=False)
-    store_abbr: Series[str] = pa.Field(nullable=True)
+    store_abbr: Series[str] = field(nullable=True)
     division: Series[str] = code(("1", "2"), nullable=True)
     sell_division: Series[str] = code(FLAG, nullable=True)
     pause_flag: Series[str] = code(FLAG, nullable=True)
     display_sequence: Series[pd.Int64Dtype] = integer(nullable=True)
     ins_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
     upd_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.smaregi_stores"
@@ -55,7 +53,7 @@ class SmaregiCategory(_Raw):
     category_id: Series[str] = smaregi_id()
     category_code: Series[str] = text(nullable=False)
     category_name: Series[str] = text(nullable=False)
-    category_abbr: Series[str] = pa.Field(nullable=True)
+    category_abbr: Series[str] = field(nullable=True)
     display_flag: Series[str] = code(FLAG, nullable=True)
     tax_division: Series[str] = code(TAX_DIVISIONS, nullable=True)
     parent_category_id: Series[str] = smaregi_id(nullable=True)
@@ -63,6 +61,7 @@ class SmaregiCategory(_Raw):
     display_sequence: Series[pd.Int64Dtype] = integer(nullable=True)
     ins_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
     upd_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.smaregi_categories"
@@ -72,20 +71,20 @@ class SmaregiCategory(_Raw):
 class SmaregiProduct(_Raw):
     product_id: Series[str] = smaregi_id()
     category_id: Series[str] = smaregi_id()
-    product_code: Series[str] = pa.Field(str_matches=patterns.PRODUCT_CODE, unique=True)
+    product_code: Series[str] = field(str_matches=patterns.PRODUCT_CODE, unique=True)
     product_name: Series[str] = text(nullable=False, max_length=85)
-    product_kana: Series[str] = pa.Field(nullable=True)
+    product_kana: Series[str] = field(nullable=True)
     tax_division: Series[str] = code(TAX_DIVISIONS)
     product_price_division: Series[str] = code(("1", "2"), nullable=True)
     price: Series[pd.Int64Dtype] = yen(nullable=False, limit=choices.SMAREGI_PRICE_LIMIT)
     customer_price: Series[pd.Int64Dtype] = yen(ge=None, limit=choices.SMAREGI_PRICE_LIMIT)
-    cost: Series[float] = pa.Field(nullable=True, ge=0)
-    description: Series[str] = pa.Field(nullable=True)
-    size: Series[str] = pa.Field(nullable=True)
-    color: Series[str] = pa.Field(nullable=True)
-    tag: Series[str] = pa.Field(nullable=True)
-    group_code: Series[str] = pa.Field(nullable=True)
-    supplier_product_no: Series[str] = pa.Field(nullable=True)
+    cost: Series[float] = field(nullable=True, ge=0)
+    description: Series[str] = field(nullable=True)
+    size: Series[str] = field(nullable=True)
+    color: Series[str] = field(nullable=True)
+    tag: Series[str] = field(nullable=True)
+    group_code: Series[str] = field(nullable=True)
+    supplier_product_no: Series[str] = field(nullable=True)
     display_flag: Series[str] = code(FLAG, nullable=True)
     division: Series[str] = code(("0", "1", "2"), nullable=True)
     sales_division: Series[str] = code(FLAG, nullable=True)
@@ -94,6 +93,7 @@ class SmaregiProduct(_Raw):
     ins_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
     upd_date_time: Series[pd.DatetimeTZDtype] = timestamp()
     deleted_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.smaregi_products"
@@ -106,6 +106,7 @@ class SmaregiStock(_Raw):
     stock_amount: Series[pd.Int64Dtype] = integer(limit=MONEY)
     layaway_stock_amount: Series[pd.Int64Dtype] = integer(nullable=True, limit=MONEY)
     upd_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.smaregi_stock"
@@ -124,8 +125,8 @@ class SmaregiTransaction(_Raw):
     terminal_id: Series[str] = smaregi_id(nullable=True, pattern=patterns.SMAREGI_TERMINAL_ID)
     terminal_tran_id: Series[str] = text(max_length=10)
     terminal_tran_date_time: Series[pd.DatetimeTZDtype] = timestamp()
-    transaction_uuid: Series[str] = pa.Field(nullable=True)
-    customer_code: Series[str] = pa.Field(nullable=True)
+    transaction_uuid: Series[str] = field(nullable=True)
+    customer_code: Series[str] = field(nullable=True)
     subtotal: Series[pd.Int64Dtype] = yen(nullable=False, ge=None, limit=MONEY)
     subtotal_discount_price: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
     point_discount: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
@@ -137,13 +138,14 @@ class SmaregiTransaction(_Raw):
     total: Series[pd.Int64Dtype] = yen(nullable=False, ge=None, limit=MONEY)
     amount: Series[pd.Int64Dtype] = integer(nullable=True)
     return_amount: Series[pd.Int64Dtype] = integer(nullable=True)
-    cost_total: Series[float] = pa.Field(nullable=True)
-    tax_rate: Series[pd.Int64Dtype] = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 100})
-    memo: Series[str] = pa.Field(nullable=True)
-    tags: Series[str] = pa.Field(nullable=True)
-    sum_date: Series[pa.DateTime] = pa.Field(nullable=True)
+    cost_total: Series[float] = field(nullable=True)
+    tax_rate: Series[pd.Int64Dtype] = field(nullable=True, in_range={"min_value": 0, "max_value": 100})
+    memo: Series[str] = field(nullable=True)
+    tags: Series[str] = field(nullable=True)
+    sum_date: Series[pa.DateTime] = field(nullable=True)
     cancel_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
     upd_date_time: Series[pd.DatetimeTZDtype] = timestamp()
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.smaregi_transactions"
@@ -152,16 +154,16 @@ class SmaregiTransaction(_Raw):
 
 class SmaregiTransactionDetail(_Raw):
     transaction_head_id: Series[str] = smaregi_id()
-    transaction_detail_id: Series[str] = pa.Field(str_matches=r"^\d{1,4}$")
-    parent_transaction_detail_id: Series[str] = pa.Field(nullable=True)
+    transaction_detail_id: Series[str] = field(str_matches=r"^\d{1,4}$")
+    parent_transaction_detail_id: Series[str] = field(nullable=True)
     transaction_detail_division: Series[str] = code(TRANSACTION_DETAIL_DIVISIONS)
     product_id: Series[str] = smaregi_id(nullable=True)
-    product_code: Series[str] = pa.Field(nullable=True)
-    product_name: Series[str] = pa.Field(nullable=True)
+    product_code: Series[str] = field(nullable=True)
+    product_name: Series[str] = field(nullable=True)
     category_id: Series[str] = smaregi_id(nullable=True)
-    group_code: Series[str] = pa.Field(nullable=True)
-    size: Series[str] = pa.Field(nullable=True)
-    color: Series[str] = pa.Field(nullable=True)
+    group_code: Series[str] = field(nullable=True)
+    size: Series[str] = field(nullable=True)
+    color: Series[str] = field(nullable=True)
     tax_division: Series[str] = code(TAX_DIVISIONS, nullable=True)
     sales_division: Series[str] = code(FLAG, nullable=True)
     price: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
@@ -169,8 +171,9 @@ class SmaregiTransactionDetail(_Raw):
     unit_discount_price: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
     quantity: Series[pd.Int64Dtype] = integer(limit=MONEY)
     unit_discounted_sum: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
-    cost: Series[float] = pa.Field(nullable=True)
-    tax_rate: Series[pd.Int64Dtype] = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 100})
+    cost: Series[float] = field(nullable=True)
+    tax_rate: Series[pd.Int64Dtype] = field(nullable=True, in_range={"min_value": 0, "max_value": 100})
+    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
 
     class Config:
         name = "raw.smaregi_transaction_details"
