@@ -292,10 +292,10 @@ class SmaregiApi:
             except ValueError as exc:
                 raise bad_request("リクエストボディのJSONが不正です") from exc
         with state.lock:
-            answer: Answer = route.handler(Call(state, params, query, parsed))
-        if answer.empty or answer.payload is None:
-            return answer.status, [], b""
-        return answer.status, JSON_HEADERS, json.dumps(answer.payload, ensure_ascii=False).encode()
+            result: Answer = route.handler(Call(state, params, query, parsed))
+        if result.empty or result.payload is None:
+            return result.status, [], b""
+        return result.status, JSON_HEADERS, json.dumps(result.payload, ensure_ascii=False).encode()
 
 
 def _headers(scope: Scope) -> dict[str, str]:

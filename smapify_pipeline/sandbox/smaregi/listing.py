@@ -156,8 +156,12 @@ def sort_value(value: Any) -> tuple[int, Any]:
 
 def sort_rows(rows: list[dict[str, Any]], spec: SortSpec) -> list[dict[str, Any]]:
     for field, descending in reversed(spec):
-        rows.sort(key=lambda row, f=field: sort_value(row.get(f)), reverse=descending)
+        rows.sort(key=_sort_key(field), reverse=descending)
     return rows
+
+
+def _sort_key(field: str) -> Callable[[dict[str, Any]], tuple[int, Any]]:
+    return lambda row: sort_value(row.get(field))
 
 
 def project(rows: Iterable[dict[str, Any]], fields: tuple[str, ...] | None) -> list[dict[str, Any]]:

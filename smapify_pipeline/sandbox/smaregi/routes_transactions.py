@@ -9,6 +9,8 @@ from smapify_pipeline.sandbox.smaregi.errors import bad_request
 from smapify_pipeline.sandbox.smaregi.listing import (
     MAX_LIMIT,
     MAX_LIMIT_WITH_DETAILS,
+    Predicate,
+    TimeRange,
     in_range,
     parse_date_range,
     parse_int,
@@ -63,21 +65,25 @@ def render_head(
     return answer
 
 
+def _within(field: str, bounds: TimeRange) -> Predicate:
+    return lambda row: in_range(row.get(field), bounds)
+
+
 def list_transactions(call: Call) -> Answer:
     q = call.query
     state = call.state
     details = _with(q, "with_details", ("none", "summary", "all")) != "none"
-    predicates = []
+    predicates: list[Predicate] = []
     has_range = False
     for snake, field in TIME_RANGES.items():
         bounds = parse_time_range(q, snake)
         if bounds:
             has_range = True
-            predicates.append(lambda row, f=field, b=bounds: in_range(row.get(f), b))
+            predicates.append(_within(field, bounds))
     sum_dates = parse_date_range(q, "sum_date")
     if sum_dates:
         has_range = True
-        predicates.append(lambda row, b=sum_dates: in_range(row.get("sumDate"), b))
+        predicates.append(_within("sumDate", sum_dates))
     if not has_range:
         raise bad_request(
             "transaction_date_time-from/to、terminal_tran_date_time-from/to、sum_date-from/to、"
