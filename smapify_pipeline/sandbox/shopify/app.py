@@ -1,0 +1,555 @@
+"""The Shopify sandbox as one object: state, clock, cost bucket, bulk operations, webhooks, faults, ASGI app.
+
+Routes (Shopify's):
+
+* ``POST /admin/api/{version}/graphql.json`` — the Admin GraphQL API, ``X-Shopify-Access-Token`` required;
+* ``GET /admin/api/{version}/shop.json`` — the legacy REST shop resource (``?fields=`` honoured);
+* ``POST /admin/oauth/access_token`` — the client-credentials grant (form or JSON body);
+* ``GET /bulk-results/{id}.jsonl`` — where a finished bulk operation's ``url`` points.
+
+plus the test hooks under ``/_sandbox/`` (:mod:`.hooks`). Every GraphQL answer carries
+``X-Shopify-API-Version: 2026-10`` and ``extensions.cost``; the requested cost is checked against the
+1000-point ceiling and debited from the bucket before execution, the unused part refunded after.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.sandbox.clock import SandboxClock
+from smapify_pipeline.sandbox.delivery import WebhookDelivery
+from smapify_pipeline.sandbox.faults import FaultInjector, FaultMiddleware, FaultPlan, Scope
+from smapify_pipeline.sandbox.seed import CATEGORIES, Catalogue, build_catalogue
+from smapify_pipeline.sandbox.shopify import choices, cost
+from smapify_pipeline.sandbox.shopify.bulk import BulkOperation, BulkOperations, finish_payload
+from smapify_pipeline.sandbox.shopify.common import RequestContext, user_error
+from smapify_pipeline.sandbox.shopify.resolvers_orders import order_create
+from smapify_pipeline.sandbox.shopify.resolvers_products import (
+    apply_product_fields,
+    apply_variant_fields,
+    new_product,
+    product_event,
+)
+from smapify_pipeline.sandbox.shopify.root import Executor, PreparedDocument
+from smapify_pipeline.sandbox.shopify.schema import load_schema
+from smapify_pipeline.sandbox.shopify.seeding import seed_catalogue
+from smapify_pipeline.sandbox.shopify.state import (
+    Location,
+    Product,
+    ShopState,
+    Variant,
+    gid,
+    parse_gid,
+)
+from smapify_pipeline.sandbox.shopify.webhooks import ShopifyWebhooks
+
+VERSION_PATH = re.compile(r"^(\d{4}-(01|04|07|10)|unstable)$")
+INVALID_TOKEN_BODY = {
+    "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"
+}
+NOT_FOUND_BODY = {"errors": "Not Found"}
+GRAPHQL_PATH = re.compile(r"^/admin/api/[^/]+/graphql\.json$")
+REDUCED_RATE_PRODUCT_TYPES = frozenset(c.product_type for c in CATEGORIES if c.tax_rate == 8)
+"""Storefront checkout taxes these at 8% (Japan's reduced rate), everything else at 10%."""
+ACCESS_SCOPES = (
+    "read_products,write_products,read_inventory,write_inventory,read_orders,write_orders,read_locations"
+)
+
+_request_document: contextvars.ContextVar[
+    tuple[PreparedDocument, dict[str, Any] | None, str | None] | None
+] = contextvars.ContextVar("shopify_sandbox_request_document", default=None)
+
+
+class SandboxError(Exception):
+    """A test hook was refused; ``errors`` are Shopify-style userErrors."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__("; ".join(str(e.get("message")) for e in errors))
+        self.errors = errors
+
+
+@dataclass
+class GraphQLAnswer:
+    status: int
+    body: dict[str, Any]
+
+
+class ShopifySandbox:
+    """A stateful Shopify shop behind Shopify's Admin API, for tests and the demo."""
+
+    def __init__(
+        self,
+        *,
+        catalogue: Catalogue | None,
+        clock: SandboxClock,
+        faults: FaultInjector,
+        bucket_size: float = cost.DEFAULT_BUCKET_SIZE,
+        restore_rate: float = cost.DEFAULT_RESTORE_RATE,
+    ) -> None:
+        self.catalogue = catalogue
+        self.clock = clock
+        self.faults = faults
+        self.schema = load_schema()
+        self.state = ShopState(clock)
+        self.state.shop.domain = credentials.SHOPIFY_SHOP_DOMAIN
+        self.bucket = cost.CostBucket(clock, bucket_size, restore_rate)
+        self.executor = Executor(self.schema)
+        self.base_url = f"http://127.0.0.1:{credentials.SHOPIFY_PORT}"
+        self.delivery = WebhookDelivery(clock)
+        self.webhooks = ShopifyWebhooks(
+            self.delivery,
+            credentials.SHOPIFY_CLIENT_SECRET,
+            self.state.shop.domain,
+            choices.API_VERSION,
+            clock,
+        )
+        self.state.sink = self.webhooks.emit
+        self.bulk = BulkOperations(
+            clock,
+            execute_all=self.execute_all,
+            result_url=lambda number: f"{self.base_url}/bulk-results/{number}.jsonl",
+            on_finish=self._bulk_finished,
+        )
+        self.tokens: dict[str, float] = {}
+        self._before: dict[str, list[Callable[[], object]]] = defaultdict(list)
+        if catalogue is not None:
+            seed_catalogue(self.state, catalogue)
+        self.app = FaultMiddleware(
+            self._starlette(), faults, self._classify, self._throttled_answer, self._server_error_answer
+        )
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        catalogue: Catalogue | None = None,
+        seed_size: str | int = "small",
+        seed: int = 0,
+        locations: int = 2,
+        time_scale: float = 1.0,
+        faults: FaultPlan | None = None,
+        bucket_size: float = 2000.0,
+        restore_rate: float = 100.0,
+    ) -> ShopifySandbox:
+        return cls(
+            catalogue=catalogue or build_catalogue(seed_size, seed=seed, locations=locations),
+            clock=SandboxClock(time_scale),
+            faults=FaultInjector(faults),
+            bucket_size=bucket_size,
+            restore_rate=restore_rate,
+        )
+
+    def close(self) -> None:
+        self.delivery.close()
+
+    # ------------------------------------------------------------------------------------------ GraphQL
+
+    def graphql(
+        self, query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None
+    ) -> GraphQLAnswer:
+        """Answer one GraphQL request exactly as the HTTP endpoint does (after auth)."""
+        prepared = self.executor.prepare(query)
+        if prepared.errors or prepared.document is None:
+            return GraphQLAnswer(
+                200,
+                {
+                    "errors": [e.formatted for e in prepared.errors],
+                    "extensions": {"cost": cost.cost_extension(0, 0, self.bucket.status())},
+                },
+            )
+        try:
+            requested = cost.requested_query_cost(self.schema, prepared.document, variables, operation_name)
+        except Exception:  # bad variables: execution reports them with Shopify's wording
+            requested = 0
+        if requested > cost.MAX_SINGLE_QUERY_COST:
+            return GraphQLAnswer(200, cost.max_cost_exceeded_response(requested, self.bucket.status()))
+        if not self.bucket.take(requested):
+            return GraphQLAnswer(200, cost.throttled_response(requested, self.bucket.status()))
+        root_field = prepared.root_field(operation_name)
+        if root_field is not None:
+            self._run_before(root_field[0])
+        context = RequestContext(self.state, self)
+        result = self.executor.execute(prepared, context, variables, operation_name)
+        actual = min(
+            requested,
+            cost.actual_query_cost(self.schema, prepared.document, variables, operation_name, result.data),
+        )
+        self.bucket.refund(requested - actual)
+        body: dict[str, Any] = {}
+        if result.errors:
+            body["errors"] = [e.formatted for e in result.errors]
+        if result.data is not None or not result.errors:
+            body["data"] = result.data
+        extensions: dict[str, Any] = {"cost": cost.cost_extension(requested, actual, self.bucket.status())}
+        if context.search:
+            extensions["search"] = context.search
+        body["extensions"] = extensions
+        return GraphQLAnswer(200, body)
+
+    def execute_all(self, query: str) -> dict[str, Any]:
+        """Run a bulk query over the whole state, every connection unpaged (for :class:`BulkOperations`)."""
+        prepared = self.executor.prepare(query)
+        result = self.executor.execute(prepared, RequestContext(self.state, self, unlimited=True))
+        if result.errors:
+            raise RuntimeError(result.errors[0].message)
+        return result.data or {}
+
+    def _bulk_finished(self, operation: BulkOperation) -> None:
+        self.webhooks.emit("bulk_operations/finish", finish_payload(operation))
+
+    # ------------------------------------------------------------------------------------------ auth
+
+    def issue_token(self) -> tuple[str, int]:
+        token = f"shpat_{secrets.token_hex(16)}"
+        self.tokens[token] = self.clock.monotonic() + choices.TOKEN_LIFETIME_SECONDS
+        return token, choices.TOKEN_LIFETIME_SECONDS
+
+    def token_valid(self, token: str | None) -> bool:
+        if not token:
+            return False
+        if secrets.compare_digest(token, credentials.SHOPIFY_ACCESS_TOKEN):
+            return True
+        expires = self.tokens.get(token)
+        return expires is not None and self.clock.monotonic() < expires
+
+    # ------------------------------------------------------------------------------------------ hooks
+
+    def before_next(self, operation: str, action: Callable[[], object]) -> None:
+        """Run ``action`` right before the next call of ``operation`` (a root field name) is executed."""
+        with self.state.lock:
+            self._before[operation].append(action)
+
+    def _run_before(self, operation: str) -> None:
+        with self.state.lock:
+            actions = self._before.pop(operation, [])
+        for action in actions:
+            action()
+
+    def reset(self, empty: bool = False) -> None:
+        """Back to the seeded shop (or an empty one); subscriptions, tokens and faults stay."""
+        with self.state.lock:
+            domain = self.state.shop.domain
+            self.state.reset()
+            self.state.shop.domain = domain
+            self._before.clear()
+            if self.catalogue is not None and not empty:
+                seed_catalogue(self.state, self.catalogue)
+
+    def seed(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.reset()
+
+    def save(self, path: str | Path) -> None:
+        self.state.save(path)
+
+    def load(self, path: str | Path) -> None:
+        self.state.load(path)
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.state.snapshot()
+
+    def location(self, ref: str | int) -> Location:
+        """A location by gid, numeric id, index (0, 1, …) or name."""
+        state = self.state
+        if isinstance(ref, int) and ref in state.locations:
+            return state.locations[ref]
+        if isinstance(ref, int) and 0 <= ref < len(state.locations):
+            return list(state.locations.values())[ref]
+        if isinstance(ref, str):
+            number = parse_gid(ref, "Location")
+            if number in state.locations:
+                return state.locations[number]  # type: ignore[index]
+            found = next((loc for loc in state.locations.values() if loc.name == ref), None)
+            if found is not None:
+                return found
+        raise SandboxError([user_error(["location"], f"Location {ref!r} does not exist")])
+
+    def variant(self, ref: str) -> Variant:
+        """A variant by gid or SKU."""
+        number = parse_gid(ref, "ProductVariant")
+        found = self.state.variants.get(number) if number is not None else self.state.variant_by_sku(ref)
+        if found is None:
+            raise SandboxError([user_error(["variant"], f"Variant {ref!r} does not exist")])
+        return found
+
+    def product(self, ref: str) -> Product:
+        """A product by gid, handle, or the SKU of one of its variants."""
+        number = parse_gid(ref, "Product")
+        found = self.state.products.get(number) if number is not None else None
+        found = found or next((p for p in self.state.products.values() if p.handle == ref), None)
+        if found is None:
+            variant = self.state.variant_by_sku(ref)
+            found = self.state.products[variant.product_id] if variant else None
+        if found is None:
+            raise SandboxError([user_error(["product"], f"Product {ref!r} does not exist")])
+        return found
+
+    def storefront_sale(
+        self,
+        lines: list[tuple[str, int]],
+        location: str | int | None = None,
+        shipping: int | Decimal | None = None,
+        fulfilled: bool = False,
+        email: str | None = "buyer@example.com",
+    ) -> str:
+        """An online order as checkout makes it (paid, stock claimed, orders/create fired); returns its gid.
+
+        ``lines`` are (SKU or variant gid, quantity). Taxes are included in the prices, 8% for food and drink
+        and 10% otherwise; ``location`` forces where stock is claimed (default: order routing).
+        """
+        state = self.state
+        line_inputs = []
+        for ref, quantity in lines:
+            variant = self.variant(ref)
+            product_type = state.products[variant.product_id].product_type
+            rate = "0.08" if product_type in REDUCED_RATE_PRODUCT_TYPES else "0.1"
+            line_inputs.append(
+                {
+                    "variantId": gid("ProductVariant", variant.id),
+                    "quantity": quantity,
+                    "taxLines": [{"title": "消費税", "rate": rate}],
+                }
+            )
+        order: dict[str, Any] = {
+            "lineItems": line_inputs,
+            "sourceName": "web",
+            "financialStatus": "PAID",
+            "email": email,
+            "currency": state.shop.currency,
+            "taxesIncluded": True,
+        }
+        if shipping:
+            order["shippingLines"] = [
+                {
+                    "title": "通常配送",
+                    "code": "standard",
+                    "priceSet": {"shopMoney": {"amount": str(shipping), "currencyCode": state.shop.currency}},
+                    "taxLines": [{"title": "消費税", "rate": "0.1"}],
+                }
+            ]
+        where = self.location(location) if location is not None else None
+        if fulfilled:
+            order["fulfillment"] = {"locationId": gid("Location", (where or self.location(0)).id)}
+        with state.action() as action:
+            result = order_create(
+                state,
+                action,
+                order,
+                {"inventoryBehaviour": "DECREMENT_OBEYING_POLICY"},
+                claim_location=where.id if where else None,
+            )
+        if result["userErrors"]:
+            raise SandboxError(result["userErrors"])
+        return result["order"].id  # type: ignore[no-any-return]
+
+    def manual_stock_edit(self, sku: str, location: str | int, available: int) -> int:
+        """The merchant types a new ``available`` count in the admin; returns the previous count."""
+        variant = self.variant(sku)
+        where = self.location(location)
+        with self.state.action() as action:
+            level = self.state.activate(variant.inventory_item_id, where.id)
+            before = level.quantities["available"]
+            self.state.change_quantity(action, level, "available", available - before)
+        return before
+
+    def admin_product_edit(self, ref: str, **changes: Any) -> None:
+        """Edit a product as in the admin: ``title``, ``status``, ``tags``, ``descriptionHtml``,
+        ``productType``, ``vendor`` on the product; ``price``, ``compareAtPrice``, ``barcode`` on the variant
+        named by ``ref`` when it is a SKU or variant gid (else on every variant)."""
+        product = self.product(ref)
+        variant_fields = {k: changes.pop(k) for k in ("price", "compareAtPrice", "barcode") if k in changes}
+        unknown = set(changes) - {
+            "title",
+            "status",
+            "tags",
+            "descriptionHtml",
+            "productType",
+            "vendor",
+            "handle",
+        }
+        if unknown:
+            raise SandboxError(
+                [user_error([sorted(unknown)[0]], f"Unknown product field {sorted(unknown)[0]!r}")]
+            )
+        targets = self.state.product_variants(product)
+        if ref.startswith("gid://shopify/ProductVariant/") or self.state.variant_by_sku(ref) is not None:
+            targets = [self.variant(ref)]
+        with self.state.action() as action:
+            apply_product_fields(self.state, product, changes)
+            if variant_fields:
+                for variant in targets:
+                    apply_variant_fields(self.state, variant, variant_fields)
+            product_event(self.state, action, "products/update", product)
+
+    def admin_product_create(
+        self,
+        title: str,
+        sku: str,
+        price: int | Decimal,
+        stock: dict[str | int, int] | None = None,
+        **fields: Any,
+    ) -> str:
+        """A one-variant product made in the admin (``stock`` by location ref); returns the product gid."""
+        with self.state.action() as action:
+            product = new_product(self.state, title, **fields)
+            variant = self.state.add_variant(product, Decimal(price), sku, barcode=fields.get("barcode", sku))
+            for ref, quantity in (stock or {}).items():
+                level = self.state.activate(variant.inventory_item_id, self.location(ref).id)
+                self.state.change_quantity(action, level, "available", quantity)
+            product_event(self.state, action, "products/create", product)
+        return gid("Product", product.id)
+
+    def admin_product_delete(self, ref: str) -> str:
+        product = self.product(ref)
+        with self.state.action() as action:
+            self.state.remove_product(product)
+            action.emit("products/delete", lambda: {"id": product.id})
+        return gid("Product", product.id)
+
+    # ------------------------------------------------------------------------------------------ ASGI
+
+    def _classify(self, scope: Scope, body: bytes) -> tuple[str, bool] | None:
+        if scope.get("method") != "POST" or not GRAPHQL_PATH.match(scope.get("path", "")):
+            return None
+        query, variables, operation_name = _graphql_request(scope, body)
+        if query is None:
+            return ("graphql", False)
+        prepared = self.executor.prepare(query)
+        _request_document.set((prepared, variables, operation_name))
+        return prepared.root_field(operation_name) or ("graphql", False)
+
+    async def _throttled_answer(self, operation: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        requested = 0
+        request = _request_document.get()
+        if request is not None and request[0].document is not None and not request[0].errors:
+            try:
+                requested = cost.requested_query_cost(
+                    self.schema, request[0].document, request[1], request[2]
+                )
+            except Exception:
+                requested = 0
+        body = json.dumps(cost.throttled_response(requested, self.bucket.status())).encode()
+        return 200, _api_headers(), body
+
+    async def _server_error_answer(self, operation: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        return 503, _api_headers(), choices.SERVER_ERROR_BODY
+
+    def _starlette(self) -> Starlette:
+        from smapify_pipeline.sandbox.shopify.hooks import hook_routes
+
+        return Starlette(
+            routes=[
+                Route("/admin/api/{version}/graphql.json", self._graphql_endpoint, methods=["POST"]),
+                Route("/admin/api/{version}/shop.json", self._shop_json, methods=["GET"]),
+                Route("/admin/oauth/access_token", self._access_token, methods=["POST"]),
+                Route("/bulk-results/{number}.jsonl", self._bulk_result, methods=["GET"]),
+                *hook_routes(self),
+            ]
+        )
+
+    async def _graphql_endpoint(self, request: Request) -> Response:
+        if not VERSION_PATH.match(request.path_params["version"]):
+            return JSONResponse(NOT_FOUND_BODY, status_code=404)
+        if not self.token_valid(request.headers.get("x-shopify-access-token")):
+            return JSONResponse(INVALID_TOKEN_BODY, status_code=401)
+        self.base_url = f"{request.url.scheme}://{request.url.netloc}"
+        query, variables, operation_name = _graphql_request(request.scope, await request.body())
+        if query is None:
+            return JSONResponse(
+                {"errors": [{"message": "No query string was present"}]},
+                status_code=400,
+                headers=_header_dict(),
+            )
+        answer = await run_in_threadpool(self.graphql, query, variables, operation_name)
+        return Response(
+            json.dumps(answer.body, ensure_ascii=False, separators=(",", ":")),
+            status_code=answer.status,
+            media_type="application/json",
+            headers=_header_dict(),
+        )
+
+    async def _shop_json(self, request: Request) -> Response:
+        if not VERSION_PATH.match(request.path_params["version"]):
+            return JSONResponse(NOT_FOUND_BODY, status_code=404)
+        if not self.token_valid(request.headers.get("x-shopify-access-token")):
+            return JSONResponse(INVALID_TOKEN_BODY, status_code=401)
+        from smapify_pipeline.sandbox.shopify.payloads import shop_payload
+
+        shop = shop_payload(self.state)
+        wanted = request.query_params.get("fields")
+        if wanted:
+            names = {n.strip() for n in wanted.split(",")}
+            shop = {k: v for k, v in shop.items() if k in names}
+        return JSONResponse({"shop": shop}, headers=_header_dict())
+
+    async def _access_token(self, request: Request) -> Response:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            try:
+                form: dict[str, Any] = json.loads(await request.body() or b"{}")
+            except json.JSONDecodeError:
+                form = {}
+        else:
+            form = dict(await request.form())
+        if form.get("grant_type") != "client_credentials":
+            return JSONResponse(
+                {
+                    "error": "unsupported_grant_type",
+                    "error_description": "Only client_credentials is supported.",
+                },
+                status_code=400,
+            )
+        client_ok = secrets.compare_digest(str(form.get("client_id", "")), credentials.SHOPIFY_CLIENT_ID)
+        secret_ok = secrets.compare_digest(
+            str(form.get("client_secret", "")), credentials.SHOPIFY_CLIENT_SECRET
+        )
+        if not (client_ok and secret_ok):
+            return JSONResponse(choices.INVALID_CLIENT_BODY, status_code=400)
+        token, lifetime = self.issue_token()
+        return JSONResponse({"access_token": token, "scope": ACCESS_SCOPES, "expires_in": lifetime})
+
+    async def _bulk_result(self, request: Request) -> Response:
+        data = self.bulk.result_bytes(request.path_params["number"])
+        if data is None:
+            return Response(
+                b"<Error><Code>NoSuchKey</Code></Error>", status_code=404, media_type="application/xml"
+            )
+        return Response(data, media_type="application/jsonl")
+
+
+def _graphql_request(scope: Scope, body: bytes) -> tuple[str | None, dict[str, Any] | None, str | None]:
+    """(query, variables, operationName) from a JSON body or an ``application/graphql`` one."""
+    headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
+    if headers.get("content-type", "").startswith("application/graphql"):
+        return body.decode("utf-8", "replace"), None, None
+    try:
+        payload = json.loads(body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None, None, None
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return None, None, None
+    variables = payload.get("variables")
+    return payload["query"], variables if isinstance(variables, dict) else None, payload.get("operationName")
+
+
+def _header_dict() -> dict[str, str]:
+    return {"X-Shopify-API-Version": choices.API_VERSION}
+
+
+def _api_headers() -> list[tuple[bytes, bytes]]:
+    return [(b"content-type", b"application/json"), (b"x-shopify-api-version", choices.API_VERSION.encode())]

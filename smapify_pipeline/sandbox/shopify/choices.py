@@ -1,0 +1,53 @@
+"""Behaviours of the Shopify sandbox where the reference (``shared/reference/shopify.md``) is unsure.
+
+Each choice is the most plausible reading of the sources; they are kept here, in one place, so that they
+can be corrected when better evidence turns up. The module docstring of the package lists them in prose.
+"""
+
+from __future__ import annotations
+
+API_VERSION = "2026-10"
+"""Every answer is given as this version, whatever version the path asks for (Shopify falls forward)."""
+
+TOKEN_LIFETIME_SECONDS = 86_399
+"""Client-credentials tokens last about 24 h (INFERRED); ``expires_in`` reports this value."""
+
+IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600
+"""Idempotency keys are kept about a day; after that the same key is a new operation."""
+
+IDEMPOTENT_MUTATIONS = frozenset({"inventorySetQuantities", "inventoryAdjustQuantities", "refundCreate"})
+"""The emulated mutations that require ``@idempotent(key:)`` from 2026-04 (of Shopify's 17)."""
+
+MISSING_IDEMPOTENCY_MESSAGE = "The @idempotent directive with a key is required for this mutation."
+MISSING_IDEMPOTENCY_CODE = "BAD_REQUEST"
+"""Open question in the brief: a mutation called without a key gets a top-level error with this code."""
+
+KEY_MISMATCH_MESSAGE = "The same idempotency key cannot be used with different operation parameters."
+"""refundCreate's userErrors have no ``code`` field, so its mismatch is a top-level error with
+``extensions.code = IDEMPOTENCY_KEY_PARAMETER_MISMATCH``; the inventory mutations report it as a userError."""
+
+CHANGE_FROM_QUANTITY_MISSING_MESSAGE = (
+    "The changeFromQuantity argument must be given to each quantity (use null to skip the check)."
+)
+"""Omitting ``changeFromQuantity`` (2026-04+) is a userError: ``COMPARE_QUANTITY_REQUIRED`` on
+inventorySetQuantities (the only "required" code of its enum), no code on inventoryAdjustQuantities."""
+
+SERVER_ERROR_BODY = b'{"errors":"Service Unavailable"}'
+"""Body of an injected HTTP 503 (Shopify's outage answers are not documented)."""
+
+INVALID_CLIENT_BODY = {"error": "invalid_client", "error_description": "Client authentication failed."}
+"""Body (HTTP 400) of a client-credentials grant with a wrong client id or secret."""
+
+REST_MONEY_DECIMALS = 2
+"""Webhook (REST) money strings carry two decimals, ``"1100.00"``, in every currency."""
+
+PAID_ORDER_WITHOUT_TRANSACTIONS_GETS_A_SALE = True
+"""orderCreate with ``financialStatus: PAID`` and no transactions records one manual SALE for the total,
+so the order has something to refund against."""
+
+ORDER_CANCEL_JOB_DONE = True
+"""orderCancel is applied at once; its job is reported ``done: true``."""
+
+PRODUCT_CREATE_FIRES_UPDATE = False
+"""Shopify fires products/update after products/create when a product is published; the sandbox fires
+only products/create, and never fires products/update for inventory-only changes."""

@@ -1,0 +1,208 @@
+"""Test hooks under ``/_sandbox/`` — not part of Shopify's API; no token, no faults.
+
+=================================  ==========================================================================
+``POST /_sandbox/reset``           ``{"empty": false}``: back to the seeded shop (or an empty one)
+``POST /_sandbox/seed``            ``{"size": "small", "seed": 0, "locations": 2}``: reseed from a new catalogue
+``POST /_sandbox/save`` / ``load`` ``{"path": "data/shopify.json"}``
+``GET  /_sandbox/state``           the whole state as JSON
+``POST /_sandbox/sale``            ``{"lines": [{"sku": …, "quantity": 2}], "location": …, "shipping": 500,
+                                   "fulfilled": false}`` → ``{"orderId": gid}`` (a storefront checkout)
+``POST /_sandbox/stock``           ``{"sku": …, "location": …, "available": 15}`` (a manual edit in the admin)
+``POST /_sandbox/products``        ``{"action": "create"|"update"|"delete", …}`` (admin product edits)
+``POST /_sandbox/faults``          ``{"plan": "seed=7,throttle=0.1"}`` and/or ``{"script": {"operation": …,
+                                   "kind": "answer_lost", "times": 1}}`` or ``{"clear": true}``;
+                                   ``GET`` returns the fault log
+``POST /_sandbox/clock``           ``{"advance": seconds}``
+``POST /_sandbox/before``          ``{"operation": "inventorySetQuantities", "hook": "sale", "body": {…}}``: run
+                                   that hook right before the next call of the operation
+``GET  /_sandbox/webhooks``        deliveries emitted and attempts made; ``POST …/webhooks/drain`` waits
+=================================  ==========================================================================
+
+Locations are named by gid, numeric id, index or name; products and variants by gid or SKU.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from smapify_pipeline.sandbox.faults import FaultPlan
+from smapify_pipeline.sandbox.seed import build_catalogue
+
+if TYPE_CHECKING:
+    from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
+
+Hook = Callable[["ShopifySandbox", dict[str, Any]], Any]
+
+
+def _reset(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    sandbox.reset(empty=bool(body.get("empty")))
+    return {"ok": True}
+
+
+def _seed(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    catalogue = build_catalogue(
+        body.get("size", "small"), seed=int(body.get("seed", 0)), locations=int(body.get("locations", 2))
+    )
+    sandbox.seed(catalogue)
+    return {"variants": catalogue.variant_count, "products": len(catalogue.products)}
+
+
+def _save(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    sandbox.save(body["path"])
+    return {"path": body["path"]}
+
+
+def _load(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    sandbox.load(body["path"])
+    return {"path": body["path"]}
+
+
+def _sale(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    lines = [(line.get("sku") or line["variantId"], int(line.get("quantity", 1))) for line in body["lines"]]
+    order_id = sandbox.storefront_sale(
+        lines,
+        location=body.get("location"),
+        shipping=body.get("shipping"),
+        fulfilled=bool(body.get("fulfilled")),
+    )
+    return {"orderId": order_id}
+
+
+def _stock(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    before = sandbox.manual_stock_edit(body["sku"], body.get("location", 0), int(body["available"]))
+    return {"before": before, "available": int(body["available"])}
+
+
+def _products(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    fields = {k: v for k, v in body.items() if k not in ("action", "ref", "sku", "title", "price", "stock")}
+    action = body.get("action", "update")
+    if action == "create":
+        stock = body.get("stock") or {}
+        product_id = sandbox.admin_product_create(
+            body["title"],
+            body["sku"],
+            body["price"],
+            {_location_key(k): v for k, v in stock.items()},
+            **fields,
+        )
+        return {"productId": product_id}
+    ref = body.get("ref") or body["sku"]
+    if action == "delete":
+        return {"deletedProductId": sandbox.admin_product_delete(ref)}
+    if action == "update":
+        changes = dict(fields)
+        for key in ("title", "price"):
+            if key in body:
+                changes[key] = body[key]
+        sandbox.admin_product_edit(ref, **changes)
+        return {"ok": True}
+    raise ValueError(f"unknown product action {action!r}")
+
+
+def _location_key(key: str) -> str | int:
+    return int(key) if key.isdigit() else key
+
+
+def _faults(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    if body.get("clear"):
+        sandbox.faults.clear()
+    if "plan" in body:
+        sandbox.faults.set_plan(FaultPlan.parse(body["plan"]))
+    script = body.get("script")
+    if script:
+        sandbox.faults.script(script["operation"], script["kind"], int(script.get("times", 1)))
+    return {"ok": True}
+
+
+def _clock(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    sandbox.clock.advance(float(body["advance"]))
+    return {"monotonic": sandbox.clock.monotonic()}
+
+
+def _before(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    hook = ACTION_HOOKS[body["hook"]]
+    payload = body.get("body") or {}
+    sandbox.before_next(body["operation"], lambda: hook(sandbox, payload))
+    return {"ok": True}
+
+
+def _drain(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    return {"drained": sandbox.delivery.drain(float(body.get("timeout", 10.0)))}
+
+
+ACTION_HOOKS: dict[str, Hook] = {
+    "reset": _reset,
+    "seed": _seed,
+    "save": _save,
+    "load": _load,
+    "sale": _sale,
+    "stock": _stock,
+    "products": _products,
+    "faults": _faults,
+    "clock": _clock,
+    "before": _before,
+    "webhooks/drain": _drain,
+}
+
+
+def _state(sandbox: ShopifySandbox) -> Any:
+    return sandbox.snapshot()
+
+
+def _fault_log(sandbox: ShopifySandbox) -> Any:
+    return {
+        "plan": str(sandbox.faults.plan),
+        "log": [
+            {"operation": d.operation, "call": d.call_number, "kind": str(d.kind)} for d in sandbox.faults.log
+        ],
+    }
+
+
+def _webhooks(sandbox: ShopifySandbox) -> Any:
+    return {
+        "emitted": [asdict(d) for d in sandbox.webhooks.emitted],
+        "attempts": [{k: v for k, v in asdict(a).items() if k != "body"} for a in sandbox.delivery.attempts],
+    }
+
+
+READ_HOOKS: dict[str, Callable[[ShopifySandbox], Any]] = {
+    "state": _state,
+    "faults": _fault_log,
+    "webhooks": _webhooks,
+}
+
+
+def hook_routes(sandbox: ShopifySandbox) -> list[Route]:
+    def post(hook: Hook) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            from smapify_pipeline.sandbox.shopify.app import SandboxError
+
+            raw = await request.body()
+            try:
+                body = json.loads(raw) if raw else {}
+                result = await run_in_threadpool(hook, sandbox, body)
+            except SandboxError as exc:
+                return JSONResponse({"userErrors": exc.errors}, status_code=422)
+            except (KeyError, ValueError, TypeError) as exc:
+                return JSONResponse({"error": f"{type(exc).__name__}: {exc}"}, status_code=400)
+            return JSONResponse(result)
+
+        return endpoint
+
+    def get(read: Callable[[ShopifySandbox], Any]) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            return JSONResponse(await run_in_threadpool(read, sandbox))
+
+        return endpoint
+
+    routes = [Route(f"/_sandbox/{name}", post(hook), methods=["POST"]) for name, hook in ACTION_HOOKS.items()]
+    routes += [Route(f"/_sandbox/{name}", get(read), methods=["GET"]) for name, read in READ_HOOKS.items()]
+    return routes

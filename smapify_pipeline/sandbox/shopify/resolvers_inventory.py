@@ -1,0 +1,366 @@
+"""Locations, inventory items and levels: queries and the 2026-10 inventory mutations.
+
+``inventorySetQuantities`` and ``inventoryAdjustQuantities`` follow the 2026-04+ rules: every quantity
+carries ``changeFromQuantity`` (a number to compare, or an explicit ``null`` to skip the check), a stale one
+fails the whole call with ``CHANGE_FROM_QUANTITY_STALE`` and nothing is applied. Their ``@idempotent`` key is
+handled for all keyed mutations in :mod:`.idempotency`. Since 2026-10 an item can be adjusted at any location
+(``ITEM_NOT_STOCKED_AT_LOCATION`` is gone): an unstocked item is stocked there on the fly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from graphql import GraphQLResolveInfo
+
+from smapify_pipeline.sandbox.shopify import choices
+from smapify_pipeline.sandbox.shopify.common import context, search, user_error
+from smapify_pipeline.sandbox.shopify.search import SearchField
+from smapify_pipeline.sandbox.shopify.state import (
+    Action,
+    AdjustmentGroup,
+    InventoryChange,
+    InventoryLevel,
+    ShopState,
+    parse_gid,
+)
+from smapify_pipeline.sandbox.shopify.views import (
+    AdjustmentGroupView,
+    ItemView,
+    LevelView,
+    LocationView,
+    _page,
+    _wrap,
+)
+
+REASONS = frozenset(
+    {
+        "correction",
+        "cycle_count_available",
+        "damaged",
+        "movement_created",
+        "movement_updated",
+        "movement_received",
+        "movement_canceled",
+        "other",
+        "promotion",
+        "quality_control",
+        "received",
+        "reservation_created",
+        "reservation_deleted",
+        "reservation_updated",
+        "restock",
+        "safety_stock",
+        "shrinkage",
+    }
+)
+SET_NAMES = ("available", "on_hand")
+ADJUST_NAMES = ("available", "damaged", "incoming", "quality_control", "reserved", "safety_stock")
+SET_LIMIT = 1_000_000_000
+ADJUST_LIMIT = 2_000_000_000
+
+LOCATION_SEARCH: dict[str, SearchField] = {
+    "id": SearchField("number", lambda loc: loc.id),
+    "name": SearchField("text", lambda loc: loc.name),
+    "created_at": SearchField("date", lambda loc: loc.created_at),
+    "updated_at": SearchField("date", lambda loc: loc.updated_at),
+}
+ITEM_SEARCH: dict[str, SearchField] = {
+    "id": SearchField("number", lambda item: item.id),
+    "sku": SearchField("exact", lambda item: item.sku),
+    "created_at": SearchField("date", lambda item: item.created_at),
+    "updated_at": SearchField("date", lambda item: item.updated_at),
+}
+
+
+# ---------------------------------------------------------------------------------------------- queries
+
+
+def location(info: GraphQLResolveInfo, id: str | None = None) -> LocationView | None:
+    state = context(info).state
+    if id is None:
+        found = next(iter(state.locations.values()), None)
+    else:
+        number = parse_gid(id, "Location")
+        found = state.locations.get(number) if number is not None else None
+    return LocationView(state, found) if found else None
+
+
+def locations(
+    info: GraphQLResolveInfo,
+    sortKey: str = "NAME",
+    query: str | None = None,
+    includeLegacy: bool = False,
+    includeInactive: bool = False,
+    **args: Any,
+) -> dict[str, Any]:
+    state = context(info).state
+    candidates = [loc for loc in state.locations.values() if includeInactive or loc.active]
+    found = search(info, candidates, query, LOCATION_SEARCH, lambda loc: (loc.name,))
+    sort = (lambda loc: loc.name) if sortKey == "NAME" else None
+    page = _page(info, found, lambda loc: loc.id, args, sort_value=sort, presorted=True)
+    return _wrap(page, lambda loc: LocationView(state, loc))
+
+
+def inventory_item(info: GraphQLResolveInfo, id: str) -> ItemView | None:
+    state = context(info).state
+    number = parse_gid(id, "InventoryItem")
+    found = state.items.get(number) if number is not None else None
+    return ItemView(state, found) if found else None
+
+
+def inventory_items(info: GraphQLResolveInfo, query: str | None = None, **args: Any) -> dict[str, Any]:
+    state = context(info).state
+    found = search(info, state.items.values(), query, ITEM_SEARCH, lambda item: (item.sku,))
+    page = _page(info, found, lambda item: item.id, args, presorted=True)
+    return _wrap(page, lambda item: ItemView(state, item))
+
+
+def parse_level_gid(value: str) -> tuple[int, int] | None:
+    """(inventory item id, location id) of ``gid://shopify/InventoryLevel/{location}?inventory_item_id={item}``."""
+    location_id = parse_gid(value, "InventoryLevel")
+    if location_id is None or "?" not in value:
+        return None
+    item = parse_qs(value.split("?", 1)[1]).get("inventory_item_id", [""])[0]
+    return (int(item), location_id) if item.isdigit() else None
+
+
+def inventory_level(info: GraphQLResolveInfo, id: str) -> LevelView | None:
+    state = context(info).state
+    key = parse_level_gid(id)
+    level = state.level(*key) if key else None
+    return LevelView(state, level) if level else None
+
+
+# ---------------------------------------------------------------------------------------------- mutations
+
+
+def inventory_activate(
+    state: ShopState,
+    action: Action,
+    inventoryItemId: str,
+    locationId: str,
+    available: int | None = None,
+    onHand: int | None = None,
+) -> dict[str, Any]:
+    item_id = parse_gid(inventoryItemId, "InventoryItem")
+    location_id = parse_gid(locationId, "Location")
+    if item_id not in state.items:
+        return {
+            "inventoryLevel": None,
+            "userErrors": [user_error(["inventoryItemId"], "Inventory item does not exist")],
+        }
+    if location_id not in state.locations:
+        return {"inventoryLevel": None, "userErrors": [user_error(["locationId"], "Location does not exist")]}
+    assert item_id is not None and location_id is not None
+    newly = state.level(item_id, location_id) is None
+    level = state.activate(item_id, location_id)
+    if newly and available is not None:
+        state.change_quantity(action, level, "available", available)
+    elif newly and onHand is not None:
+        state.change_quantity(action, level, "on_hand", onHand)
+    return {"inventoryLevel": LevelView(state, level), "userErrors": []}
+
+
+def _reference_error(uri: str | None) -> bool:
+    return uri is not None and ":" not in uri
+
+
+def inventory_set_quantities(state: ShopState, action: Action, input: dict[str, Any]) -> dict[str, Any]:
+    def fail(field_path: list[str], message: str, code: str | None) -> dict[str, Any]:
+        return {"inventoryAdjustmentGroup": None, "userErrors": [user_error(field_path, message, code)]}
+
+    name = input["name"]
+    if name not in SET_NAMES:
+        return fail(
+            ["input", "name"], "The quantity name must be either 'available' or 'on_hand'.", "INVALID_NAME"
+        )
+    if input["reason"] not in REASONS:
+        return fail(["input", "reason"], "The specified reason is invalid.", "INVALID_REASON")
+    if _reference_error(input.get("referenceDocumentUri")):
+        return fail(
+            ["input", "referenceDocumentUri"],
+            "The specified reference document is invalid.",
+            "INVALID_REFERENCE_DOCUMENT",
+        )
+    planned: list[tuple[InventoryLevel | None, int, int, int]] = []
+    seen: set[tuple[int, int]] = set()
+    for index, entry in enumerate(input["quantities"]):
+        path = ["input", "quantities", str(index)]
+        item_id = parse_gid(entry["inventoryItemId"], "InventoryItem")
+        location_id = parse_gid(entry["locationId"], "Location")
+        if item_id not in state.items:
+            return fail(
+                [*path, "inventoryItemId"],
+                "The specified inventory item could not be found.",
+                "INVALID_INVENTORY_ITEM",
+            )
+        if location_id not in state.locations:
+            return fail(
+                [*path, "locationId"], "The specified location could not be found.", "INVALID_LOCATION"
+            )
+        assert item_id is not None and location_id is not None
+        if (item_id, location_id) in seen:
+            return fail(
+                path,
+                "The combination of inventoryItemId and locationId must be unique.",
+                "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR",
+            )
+        seen.add((item_id, location_id))
+        quantity = entry["quantity"]
+        if quantity > SET_LIMIT:
+            return fail(
+                [*path, "quantity"],
+                "The quantity can't be higher than 1,000,000,000.",
+                "INVALID_QUANTITY_TOO_HIGH",
+            )
+        if quantity < -SET_LIMIT:
+            return fail(
+                [*path, "quantity"],
+                "The quantity can't be lower than -1,000,000,000.",
+                "INVALID_QUANTITY_TOO_LOW",
+            )
+        level = state.level(item_id, location_id)
+        current = level.quantity(name) if level else 0
+        if "changeFromQuantity" not in entry:
+            return fail(
+                [*path, "changeFromQuantity"],
+                choices.CHANGE_FROM_QUANTITY_MISSING_MESSAGE,
+                "COMPARE_QUANTITY_REQUIRED",
+            )
+        expected = entry["changeFromQuantity"]
+        if expected is not None and expected != current:
+            return fail(
+                [*path, "changeFromQuantity"],
+                "The changeFromQuantity value does not match persisted value.",
+                "CHANGE_FROM_QUANTITY_STALE",
+            )
+        planned.append((level, item_id, location_id, quantity))
+
+    group = AdjustmentGroup(
+        state.new_id("InventoryAdjustmentGroup"),
+        state.now(),
+        input["reason"],
+        input.get("referenceDocumentUri"),
+    )
+    for _, item_id, location_id, quantity in planned:
+        level = state.activate(item_id, location_id)
+        delta = quantity - level.quantity(name)
+        after = state.change_quantity(action, level, name, delta)
+        if delta:
+            other = "on_hand" if name == "available" else "available"
+            group.changes.append(InventoryChange(name, delta, item_id, location_id, after))
+            group.changes.append(InventoryChange(other, delta, item_id, location_id, level.quantity(other)))
+    state.adjustment_groups[group.id] = group
+    return {"inventoryAdjustmentGroup": AdjustmentGroupView(state, group), "userErrors": []}
+
+
+def inventory_adjust_quantities(state: ShopState, action: Action, input: dict[str, Any]) -> dict[str, Any]:
+    def fail(field_path: list[str], message: str, code: str | None) -> dict[str, Any]:
+        return {"inventoryAdjustmentGroup": None, "userErrors": [user_error(field_path, message, code)]}
+
+    name = input["name"]
+    if name not in ADJUST_NAMES:
+        return fail(["input", "name"], "The specified quantity name is invalid.", "INVALID_QUANTITY_NAME")
+    if input["reason"] not in REASONS:
+        return fail(["input", "reason"], "The specified reason is invalid.", "INVALID_REASON")
+    if _reference_error(input.get("referenceDocumentUri")):
+        return fail(
+            ["input", "referenceDocumentUri"],
+            "The specified reference document is invalid.",
+            "INVALID_REFERENCE_DOCUMENT",
+        )
+    ledgers = {c.get("ledgerDocumentUri") for c in input["changes"] if c.get("ledgerDocumentUri")}
+    if len(ledgers) > 1:
+        return fail(
+            ["input", "changes"],
+            "All changes must have the same ledger document URI.",
+            "MAX_ONE_LEDGER_DOCUMENT",
+        )
+    planned: list[tuple[int, int, int]] = []
+    expected_now: dict[tuple[int, int], int] = {}
+    for index, change in enumerate(input["changes"]):
+        path = ["input", "changes", str(index)]
+        ledger = change.get("ledgerDocumentUri")
+        if name == "available" and ledger:
+            return fail(
+                [*path, "ledgerDocumentUri"],
+                "A ledger document URI is not allowed when adjusting available.",
+                "INVALID_AVAILABLE_DOCUMENT",
+            )
+        if name != "available" and not ledger:
+            return fail(
+                [*path, "ledgerDocumentUri"],
+                "A ledger document URI is required except when adjusting available.",
+                "INVALID_QUANTITY_DOCUMENT",
+            )
+        if ledger and ledger.startswith("gid://shopify/"):
+            return fail(
+                [*path, "ledgerDocumentUri"],
+                "Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.",
+                "INTERNAL_LEDGER_DOCUMENT",
+            )
+        if ledger and ":" not in ledger:
+            return fail(
+                [*path, "ledgerDocumentUri"],
+                "The specified ledger document is invalid.",
+                "INVALID_LEDGER_DOCUMENT",
+            )
+        item_id = parse_gid(change["inventoryItemId"], "InventoryItem")
+        location_id = parse_gid(change["locationId"], "Location")
+        if item_id not in state.items:
+            return fail(
+                [*path, "inventoryItemId"],
+                "The specified inventory item could not be found.",
+                "INVALID_INVENTORY_ITEM",
+            )
+        if location_id not in state.locations:
+            return fail(
+                [*path, "locationId"], "The specified location could not be found.", "INVALID_LOCATION"
+            )
+        assert item_id is not None and location_id is not None
+        delta = change["delta"]
+        if delta > ADJUST_LIMIT:
+            return fail(
+                [*path, "delta"],
+                "The quantity can't be higher than 2,000,000,000.",
+                "INVALID_QUANTITY_TOO_HIGH",
+            )
+        if delta < -ADJUST_LIMIT:
+            return fail(
+                [*path, "delta"],
+                "The quantity can't be lower than -2,000,000,000.",
+                "INVALID_QUANTITY_TOO_LOW",
+            )
+        if "changeFromQuantity" not in change:
+            return fail([*path, "changeFromQuantity"], choices.CHANGE_FROM_QUANTITY_MISSING_MESSAGE, None)
+        level = state.level(item_id, location_id)
+        current = expected_now.get((item_id, location_id), level.quantity(name) if level else 0)
+        expected = change["changeFromQuantity"]
+        if expected is not None and expected != current:
+            return fail(
+                [*path, "changeFromQuantity"],
+                "The changeFromQuantity argument no longer matches the persisted quantity.",
+                "CHANGE_FROM_QUANTITY_STALE",
+            )
+        expected_now[(item_id, location_id)] = current + delta
+        planned.append((item_id, location_id, delta))
+
+    group = AdjustmentGroup(
+        state.new_id("InventoryAdjustmentGroup"),
+        state.now(),
+        input["reason"],
+        input.get("referenceDocumentUri"),
+    )
+    ledger = next(iter(ledgers), None)
+    for item_id, location_id, delta in planned:
+        level = state.activate(item_id, location_id)
+        after = state.change_quantity(action, level, name, delta)
+        group.changes.append(InventoryChange(name, delta, item_id, location_id, after, ledger))
+        if name != "incoming":
+            group.changes.append(
+                InventoryChange("on_hand", delta, item_id, location_id, level.quantity("on_hand"), ledger)
+            )
+    state.adjustment_groups[group.id] = group
+    return {"inventoryAdjustmentGroup": AdjustmentGroupView(state, group), "userErrors": []}

@@ -1,0 +1,536 @@
+"""Orders and refunds: queries, search fields, ``orderCreate``, ``orderCancel`` and ``refundCreate``.
+
+Stock effects follow Shopify: ``orderCreate`` claims inventory only when ``inventoryBehaviour`` says so
+(BYPASS, the default, touches nothing); a claim takes ``available`` and, for an unfulfilled line, holds it
+as ``committed`` at the claiming location until fulfilment, refund or cancel. ``orderCreate`` has no
+idempotency: calling it twice makes two orders. ``refundCreate`` restocks per line by ``restockType``
+(RETURN and CANCEL put units back at ``locationId``, NO_RESTOCK changes nothing) and refuses to refund more
+units than remain; the money it refunds is the sum of its ``transactions``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from graphql import GraphQLResolveInfo
+
+from smapify_pipeline.sandbox.shopify import choices
+from smapify_pipeline.sandbox.shopify.common import context, search, to_decimal, user_error
+from smapify_pipeline.sandbox.shopify.payloads import order_payload, refund_payload
+from smapify_pipeline.sandbox.shopify.resolvers_products import normalise_tags
+from smapify_pipeline.sandbox.shopify.search import SearchField
+from smapify_pipeline.sandbox.shopify.state import (
+    Action,
+    LineItem,
+    Order,
+    Refund,
+    RefundLine,
+    ShippingLine,
+    ShopState,
+    TaxLine,
+    Transaction,
+    parse_gid,
+)
+from smapify_pipeline.sandbox.shopify.totals import fulfillment_status, order_totals, round_money
+from smapify_pipeline.sandbox.shopify.views import OrderView, RefundView, _page, _wrap, merged_tax_lines
+
+
+def _order_status(order: Order) -> str:
+    if order.cancelled_at is not None:
+        return "cancelled"
+    return "closed" if order.closed_at is not None else "open"
+
+
+ORDER_SEARCH: dict[str, SearchField] = {
+    "id": SearchField("number", lambda o: o.id),
+    "name": SearchField("exact", lambda o: [o.name, o.name.lstrip("#")]),
+    "tag": SearchField("exact", lambda o: o.tags),
+    "tag_not": SearchField("exact", lambda o: o.tags),
+    "source_name": SearchField("exact", lambda o: o.source_name),
+    "source_identifier": SearchField("exact", lambda o: o.source_identifier),
+    "status": SearchField("exact", _order_status),
+    "financial_status": SearchField("exact", lambda o: o.financial_status),
+    "fulfillment_status": SearchField("exact", lambda o: fulfillment_status(o)),
+    "test": SearchField("exact", lambda o: str(o.test).lower()),
+    "created_at": SearchField("date", lambda o: o.created_at),
+    "updated_at": SearchField("date", lambda o: o.updated_at),
+    "processed_at": SearchField("date", lambda o: o.processed_at),
+}
+
+ORDER_SORT: dict[str, Any] = {
+    "CREATED_AT": lambda o: o.created_at,
+    "UPDATED_AT": lambda o: o.updated_at,
+    "PROCESSED_AT": lambda o: o.processed_at,
+    "ORDER_NUMBER": lambda o: o.number,
+    "TOTAL_PRICE": lambda o: float(order_totals(o).total),
+    "FINANCIAL_STATUS": lambda o: o.financial_status,
+    "FULFILLMENT_STATUS": fulfillment_status,
+    "TOTAL_ITEMS_QUANTITY": lambda o: sum(li.quantity for li in o.line_items),
+}
+
+
+# ---------------------------------------------------------------------------------------------- queries
+
+
+def order(info: GraphQLResolveInfo, id: str) -> OrderView | None:
+    state = context(info).state
+    number = parse_gid(id, "Order")
+    found = state.orders.get(number) if number is not None else None
+    return OrderView(state, found) if found else None
+
+
+def orders(
+    info: GraphQLResolveInfo, sortKey: str = "PROCESSED_AT", query: str | None = None, **args: Any
+) -> dict[str, Any]:
+    state = context(info).state
+    found = search(
+        info, state.orders.values(), query, ORDER_SEARCH, lambda o: (o.name, o.email or "", *o.tags)
+    )
+    sort = ORDER_SORT.get(sortKey)
+    page = _page(info, found, lambda o: o.id, args, sort_value=sort, presorted=True)
+    return _wrap(page, lambda o: OrderView(state, o))
+
+
+def refund(info: GraphQLResolveInfo, id: str) -> RefundView | None:
+    state = context(info).state
+    number = parse_gid(id, "Refund")
+    found = state.refunds.get(number) if number is not None else None
+    return RefundView(state, found) if found else None
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _amount(money_bag_input: dict[str, Any] | None) -> Decimal | None:
+    if not money_bag_input:
+        return None
+    return to_decimal(money_bag_input["shopMoney"]["amount"])
+
+
+def _tax_lines(
+    inputs: list[dict[str, Any]] | None, base: Decimal, taxes_included: bool, currency: str
+) -> list[TaxLine]:
+    """Tax lines from input; a line without ``priceSet`` gets its amount from the rate and the taxed base."""
+    lines = []
+    for entry in inputs or []:
+        rate = Decimal(str(entry["rate"]))
+        amount = _amount(entry.get("priceSet"))
+        if amount is None:
+            amount = round_money(base * rate / (1 + rate) if taxes_included else base * rate, currency)
+        lines.append(TaxLine(entry["title"], rate, amount, bool(entry.get("channelLiable"))))
+    return lines
+
+
+def routing_location(state: ShopState, item_id: int, quantity: int) -> int | None:
+    """Where an order without ``fulfillment.locationId`` claims stock (Shopify's order routing, simplified):
+    the first location (by id) stocking the item with enough available, else the first stocking it, else the
+    first active location."""
+    levels = sorted(state.item_levels(item_id), key=lambda lv: lv.location_id)
+    for level in levels:
+        if level.quantities["available"] >= quantity and state.locations[level.location_id].active:
+            return level.location_id
+    if levels:
+        return levels[0].location_id
+    return next((loc.id for loc in state.locations.values() if loc.active), None)
+
+
+# ---------------------------------------------------------------------------------------------- orderCreate
+
+
+def order_create(
+    state: ShopState,
+    action: Action,
+    order: dict[str, Any],
+    options: dict[str, Any] | None = None,
+    *,
+    claim_location: int | None = None,
+) -> dict[str, Any]:
+    """``orderCreate``; ``claim_location`` (test hooks only) pins where a checkout claims stock."""
+
+    def fail(field_path: list[str], message: str, code: str) -> dict[str, Any]:
+        return {"order": None, "userErrors": [user_error(field_path, message, code)]}
+
+    behaviour = (options or {}).get("inventoryBehaviour") or "BYPASS"
+    currency = order.get("currency") or state.shop.currency
+    taxes_included = order.get("taxesIncluded")
+    taxes_included = state.shop.taxes_included if taxes_included is None else bool(taxes_included)
+    now = state.now()
+    processed_at: datetime = order.get("processedAt") or now
+    if processed_at > now:
+        return fail(
+            ["order", "processedAt"], "Processed at must not be in the future", "PROCESSED_AT_INVALID"
+        )
+    line_inputs = order.get("lineItems") or []
+    if not line_inputs:
+        return fail(["order", "lineItems"], "Line items must have at least one line item", "INVALID")
+    fulfillment = order.get("fulfillment")
+    fulfillment_location: int | None = None
+    if fulfillment:
+        fulfillment_location = parse_gid(fulfillment["locationId"], "Location")
+        if fulfillment_location not in state.locations:
+            return fail(["order", "fulfillment", "locationId"], "Location does not exist", "INVALID")
+    fulfilled = fulfillment is not None or order.get("fulfillmentStatus") == "FULFILLED"
+
+    lines: list[LineItem] = []
+    for index, entry in enumerate(line_inputs):
+        path = ["order", "lineItems", str(index)]
+        if entry["quantity"] < 1:
+            return fail([*path, "quantity"], "Quantity must be greater than or equal to 1", "INVALID")
+        price = _amount(entry.get("priceSet"))
+        variant = None
+        if entry.get("variantId"):
+            variant_id = parse_gid(entry["variantId"], "ProductVariant")
+            variant = state.variants.get(variant_id) if variant_id is not None else None
+            if variant is None:
+                return fail([*path, "variantId"], "Variant does not exist", "INVALID")
+        elif not entry.get("title") or price is None:
+            return fail(path, "A custom line item needs a title and a priceSet", "INVALID")
+        if variant is not None:
+            product = state.products[variant.product_id]
+            item = state.items[variant.inventory_item_id]
+            line = LineItem(
+                id=state.new_id("LineItem"),
+                title=entry.get("title") or product.title,
+                quantity=entry["quantity"],
+                unit_price=price if price is not None else variant.price,
+                variant_id=variant.id,
+                product_id=product.id,
+                sku=entry.get("sku") or item.sku,
+                variant_title=None if not variant.option_values else variant.title,
+                vendor=entry.get("vendor") or product.vendor,
+                taxable=variant.taxable if entry.get("taxable") is None else entry["taxable"],
+                requires_shipping=item.requires_shipping
+                if entry.get("requiresShipping") is None
+                else entry["requiresShipping"],
+            )
+        else:
+            line = LineItem(
+                id=state.new_id("LineItem"),
+                title=entry["title"],
+                quantity=entry["quantity"],
+                unit_price=price,  # type: ignore[arg-type]
+                sku=entry.get("sku"),
+                variant_title=entry.get("variantTitle"),
+                vendor=entry.get("vendor"),
+                taxable=entry.get("taxable") is not False,
+                requires_shipping=entry.get("requiresShipping") is not False,
+            )
+        line.tax_lines = _tax_lines(
+            entry.get("taxLines"), line.unit_price * line.quantity, taxes_included, currency
+        )
+        if fulfilled:
+            line.fulfilled_quantity = line.quantity
+        lines.append(line)
+
+    claims: list[tuple[LineItem, int]] = []
+    if behaviour != "BYPASS":
+        for index, line in enumerate(lines):
+            if line.variant_id is None:
+                continue
+            variant = state.variants[line.variant_id]
+            item = state.items[variant.inventory_item_id]
+            if not item.tracked:
+                continue
+            location_id = (
+                fulfillment_location or claim_location or routing_location(state, item.id, line.quantity)
+            )
+            if location_id is None:
+                return fail(
+                    ["order", "lineItems", str(index)],
+                    "No location to claim inventory at",
+                    "INVENTORY_CLAIM_FAILED",
+                )
+            level = state.level(item.id, location_id)
+            on_hand = level.quantities["available"] if level else 0
+            if (
+                behaviour == "DECREMENT_OBEYING_POLICY"
+                and variant.inventory_policy == "DENY"
+                and on_hand < line.quantity
+            ):
+                return fail(
+                    ["order", "lineItems", str(index)],
+                    f"Unable to claim inventory for {line.title}: not enough available",
+                    "INVENTORY_CLAIM_FAILED",
+                )
+            claims.append((line, location_id))
+
+    shipping = []
+    for entry in order.get("shippingLines") or []:
+        price = _amount(entry["priceSet"]) or Decimal(0)
+        shipping.append(
+            ShippingLine(
+                id=state.new_id("ShippingLine"),
+                title=entry["title"],
+                price=price,
+                code=entry.get("code"),
+                source=entry.get("source"),
+                tax_lines=_tax_lines(entry.get("taxLines"), price, taxes_included, currency),
+            )
+        )
+    number, name = state.next_order_name()
+    created = Order(
+        id=state.new_id("Order"),
+        number=number,
+        name=order.get("name") or name,
+        created_at=now,
+        updated_at=now,
+        processed_at=processed_at,
+        currency=currency,
+        email=order.get("email"),
+        note=order.get("note"),
+        source_name=order.get("sourceName"),
+        source_identifier=order.get("sourceIdentifier"),
+        tags=normalise_tags(order.get("tags")),
+        test=bool(order.get("test")),
+        taxes_included=taxes_included,
+        line_items=lines,
+        shipping_lines=shipping,
+    )
+    subtotal = sum((li.unit_price * li.quantity for li in lines), Decimal(0))
+    created.tax_lines = _tax_lines(
+        order.get("taxLines"), subtotal, taxes_included, currency
+    ) or merged_tax_lines(
+        [t for li in lines for t in li.tax_lines] + [t for s in shipping for t in s.tax_lines]
+    )
+    for entry in order.get("transactions") or []:
+        amount = _amount(entry["amountSet"]) or Decimal(0)
+        tx = Transaction(
+            id=state.new_id("OrderTransaction"),
+            order_id=created.id,
+            kind=entry.get("kind") or "SALE",
+            status=entry.get("status") or "SUCCESS",
+            amount=amount,
+            created_at=now,
+            processed_at=entry.get("processedAt") or processed_at,
+            gateway=entry.get("gateway") or "manual",
+            test=bool(entry.get("test")),
+        )
+        state.transactions[tx.id] = tx
+        created.transaction_ids.append(tx.id)
+    total = order_totals(created).total
+    paid = sum(
+        (
+            state.transactions[t].amount
+            for t in created.transaction_ids
+            if state.transactions[t].kind in ("SALE", "CAPTURE") and state.transactions[t].status == "SUCCESS"
+        ),
+        Decimal(0),
+    )
+    created.financial_status = order.get("financialStatus") or ("PAID" if paid >= total else "PENDING")
+    if (
+        created.financial_status == "PAID"
+        and not created.transaction_ids
+        and choices.PAID_ORDER_WITHOUT_TRANSACTIONS_GETS_A_SALE
+    ):
+        tx = Transaction(
+            state.new_id("OrderTransaction"), created.id, "SALE", "SUCCESS", total, now, processed_at
+        )
+        state.transactions[tx.id] = tx
+        created.transaction_ids.append(tx.id)
+
+    for line, location_id in claims:
+        level = state.activate(state.variants[line.variant_id].inventory_item_id, location_id)  # type: ignore[index]
+        state.change_quantity(action, level, "available", -line.quantity)
+        if not fulfilled:
+            state.change_quantity(action, level, "committed", line.quantity)
+            line.committed_location_id = location_id
+            line.committed_quantity = line.quantity
+    state.orders[created.id] = created
+    for line in lines:
+        state.line_item_owner[line.id] = created.id
+    action.emit("orders/create", lambda: order_payload(state, created))
+    return {"order": OrderView(state, created), "userErrors": []}
+
+
+# ---------------------------------------------------------------------------------------------- orderCancel
+
+
+def _release_committed(state: ShopState, action: Action, line: LineItem, quantity: int) -> int:
+    """Move up to ``quantity`` committed units of a line back to available; return how many moved."""
+    moved = min(quantity, line.committed_quantity)
+    if moved and line.committed_location_id is not None and line.variant_id in state.variants:
+        level = state.activate(state.variants[line.variant_id].inventory_item_id, line.committed_location_id)
+        state.change_quantity(action, level, "committed", -moved)
+        state.change_quantity(action, level, "available", moved)
+        line.committed_quantity -= moved
+    return moved
+
+
+def order_cancel(
+    state: ShopState,
+    action: Action,
+    orderId: str,
+    reason: str,
+    restock: bool,
+    refundMethod: dict[str, Any] | None = None,
+    notifyCustomer: bool = False,
+    staffNote: str | None = None,
+) -> dict[str, Any]:
+    number = parse_gid(orderId, "Order")
+    found = state.orders.get(number) if number is not None else None
+    if found is None:
+        error = user_error(["orderId"], "Order does not exist", "NOT_FOUND")
+        return {"job": None, "orderCancelUserErrors": [error], "userErrors": [error]}
+    if found.cancelled_at is not None:
+        error = user_error(["orderId"], "Cannot cancel an order that has already been cancelled", "INVALID")
+        return {"job": None, "orderCancelUserErrors": [error], "userErrors": [error]}
+    now = state.now()
+    found.cancelled_at = found.closed_at = found.updated_at = now
+    found.cancel_reason = reason
+    if staffNote:
+        found.note = staffNote
+    if restock:
+        for line in found.line_items:
+            _release_committed(state, action, line, line.committed_quantity)
+    if refundMethod and refundMethod.get("originalPaymentMethodsRefund"):
+        outstanding = order_totals(found, current=True).total - _refunded(state, found)
+        if outstanding > 0:
+            tx = Transaction(
+                state.new_id("OrderTransaction"), found.id, "REFUND", "SUCCESS", outstanding, now, now
+            )
+            state.transactions[tx.id] = tx
+            found.transaction_ids.append(tx.id)
+        found.financial_status = "REFUNDED"
+    elif found.financial_status in ("PENDING", "AUTHORIZED"):
+        found.financial_status = "VOIDED"
+    action.emit("orders/cancelled", lambda: order_payload(state, found))
+    action.emit("orders/updated", lambda: order_payload(state, found))
+    job = {"id": f"gid://shopify/Job/{uuid.uuid4()}", "done": choices.ORDER_CANCEL_JOB_DONE}
+    return {"job": job, "orderCancelUserErrors": [], "userErrors": []}
+
+
+def _refunded(state: ShopState, order: Order) -> Decimal:
+    return sum(
+        (
+            state.transactions[t].amount
+            for t in order.transaction_ids
+            if state.transactions[t].kind == "REFUND" and state.transactions[t].status == "SUCCESS"
+        ),
+        Decimal(0),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- refundCreate
+
+
+def refund_create(state: ShopState, action: Action, input: dict[str, Any]) -> dict[str, Any]:
+    def fail(field_path: list[str], message: str) -> dict[str, Any]:
+        return {"order": None, "refund": None, "userErrors": [user_error(field_path, message)]}
+
+    number = parse_gid(input["orderId"], "Order")
+    found = state.orders.get(number) if number is not None else None
+    if found is None:
+        return fail(["orderId"], "Order does not exist")
+    lines_by_id = {li.id: li for li in found.line_items}
+    planned: list[tuple[LineItem, int, str, int | None]] = []
+    asked: dict[int, int] = {}
+    for index, entry in enumerate(input.get("refundLineItems") or []):
+        path = ["refundLineItems", str(index)]
+        line_id = parse_gid(entry["lineItemId"], "LineItem")
+        line = lines_by_id.get(line_id) if line_id is not None else None
+        if line is None:
+            return fail([*path, "lineItemId"], "Line item does not belong to this order")
+        quantity = entry["quantity"]
+        if quantity < 1:
+            return fail([*path, "quantity"], "Quantity must be greater than 0")
+        asked[line.id] = asked.get(line.id, 0) + quantity
+        if asked[line.id] > line.quantity - line.refunded_quantity:
+            return fail([*path, "quantity"], "Quantity cannot refund more items than were purchased")
+        restock_type = entry.get("restockType") or "NO_RESTOCK"
+        if restock_type == "LEGACY_RESTOCK":
+            return fail([*path, "restockType"], "Legacy restock is no longer supported for new refunds")
+        location_id: int | None = None
+        if restock_type != "NO_RESTOCK":
+            if entry.get("locationId"):
+                location_id = parse_gid(entry["locationId"], "Location")
+                if location_id not in state.locations:
+                    return fail([*path, "locationId"], "Location does not exist")
+            else:
+                location_id = line.committed_location_id or next(iter(state.locations), None)
+        planned.append((line, quantity, restock_type, location_id))
+
+    now = state.now()
+    transactions = []
+    for index, entry in enumerate(input.get("transactions") or []):
+        amount = to_decimal(entry["amount"]) or Decimal(0)
+        if entry["kind"] != "REFUND":
+            return fail(["transactions", str(index), "kind"], "Refund transactions must be of kind REFUND")
+        transactions.append((amount, entry))
+    refunding = sum((amount for amount, _ in transactions), Decimal(0))
+    paid = sum(
+        (
+            state.transactions[t].amount
+            for t in found.transaction_ids
+            if state.transactions[t].kind in ("SALE", "CAPTURE") and state.transactions[t].status == "SUCCESS"
+        ),
+        Decimal(0),
+    )
+    if refunding > paid - _refunded(state, found) and not input.get("allowOverRefunding"):
+        return fail(["transactions"], "Refund amount exceeds the amount that can be refunded")
+
+    created = Refund(
+        state.new_id("Refund"), found.id, input.get("processedAt") or now, now, input.get("note")
+    )
+    for line, quantity, restock_type, location_id in planned:
+        restocked = False
+        variant = state.variants.get(line.variant_id) if line.variant_id else None
+        tracked = variant is not None and state.items[variant.inventory_item_id].tracked
+        if restock_type == "CANCEL" and tracked:
+            moved = _release_committed(state, action, line, quantity)
+            rest = quantity - moved
+            if rest and location_id is not None:
+                level = state.activate(variant.inventory_item_id, location_id)  # type: ignore[union-attr]
+                state.change_quantity(action, level, "available", rest)
+            restocked = True
+        elif restock_type == "RETURN" and tracked and location_id is not None:
+            level = state.activate(variant.inventory_item_id, location_id)  # type: ignore[union-attr]
+            state.change_quantity(action, level, "available", quantity)
+            restocked = True
+        elif restock_type == "NO_RESTOCK" and line.committed_quantity:
+            # Units refunded without restock are no longer owed to the order: the claim is dropped.
+            moved = min(quantity, line.committed_quantity)
+            level = state.activate(variant.inventory_item_id, line.committed_location_id)  # type: ignore[union-attr, arg-type]
+            state.change_quantity(action, level, "committed", -moved)
+            line.committed_quantity -= moved
+        line.refunded_quantity += quantity
+        tax = sum((t.amount for t in line.tax_lines), Decimal(0))
+        created.lines.append(
+            RefundLine(
+                id=state.new_id("RefundLineItem"),
+                line_item_id=line.id,
+                quantity=quantity,
+                restock_type=restock_type,
+                location_id=location_id,
+                restocked=restocked,
+                subtotal=line.unit_price * quantity,
+                total_tax=round_money(tax * quantity / line.quantity, found.currency),
+            )
+        )
+    for amount, entry in transactions:
+        parent = parse_gid(entry["parentId"], "OrderTransaction") if entry.get("parentId") else None
+        tx = Transaction(
+            state.new_id("OrderTransaction"),
+            found.id,
+            "REFUND",
+            "SUCCESS",
+            amount,
+            now,
+            now,
+            gateway=entry["gateway"],
+            parent_id=parent,
+        )
+        state.transactions[tx.id] = tx
+        found.transaction_ids.append(tx.id)
+        created.transaction_ids.append(tx.id)
+    created.total = refunding
+    state.refunds[created.id] = created
+    found.refund_ids.append(created.id)
+    found.updated_at = now
+    if refunding > 0:
+        found.financial_status = "REFUNDED" if _refunded(state, found) >= paid else "PARTIALLY_REFUNDED"
+    action.emit("refunds/create", lambda: refund_payload(state, created))
+    action.emit("orders/updated", lambda: order_payload(state, found))
+    return {"order": OrderView(state, found), "refund": RefundView(state, created), "userErrors": []}
