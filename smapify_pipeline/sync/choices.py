@@ -36,7 +36,9 @@ RETURNS_RESTOCK_ON_SMAREGI: Final = True
 """A return line of a stock-managed product puts the units back at the transaction's store (INFERRED, §3.5)."""
 CARRIAGE_IN_TAX_INCLUDE: Final = False
 """``taxInclude`` covers goods only: the reference's formula is "tax-included goods total × r/(100+r)" and adds
-``carriage`` to the total separately. So a mirrored shipping line carries no tax line on Shopify."""
+``carriage`` to the total separately. So a mirrored shipping line carries no tax line on Shopify. When True,
+carriage is taxed at the standard rate inside ``taxInclude``."""
+STANDARD_TAX_RATE: Final = 10
 
 # --- tax arithmetic ---------------------------------------------------------------------------------------
 DEFAULT_TAX_ROUNDING_CODE: Final = "1"
@@ -48,8 +50,6 @@ NEGATIVE_AMOUNTS_ROUND_SYMMETRICALLY: Final = True
 to the yen whatever the rounding mode."""
 TAX_LINE_TITLES: Final = {10: "消費税 10%", 8: "消費税 8%（軽減税率）"}
 """Shopify tax line titles by rate; other rates get "消費税 {r}%"."""
-DISCOUNT_CODE: Final = "SMAREGI"
-"""Code of the fixed discount that carries a Smaregi subtotal/point/coupon discount onto the Shopify order."""
 ADJUSTMENT_LINE_TITLE: Final = "端数・手数料調整"
 """Custom Shopify line that carries a positive difference (commission, rounding up) so totals still match."""
 SHIPPING_LINE_TITLE: Final = "送料"

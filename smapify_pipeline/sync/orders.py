@@ -29,6 +29,7 @@ from smapify_pipeline.sync.smaregi_totals import (
     TransactionTotals,
     allocate,
     compute_totals,
+    split_line_total,
 )
 from smapify_pipeline.sync.timefmt import shopify_datetime
 from smapify_pipeline.sync.writes import (
@@ -63,9 +64,10 @@ def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> O
     summing to Smaregi's tax (D10), ``taxesIncluded``, paid and fulfilled, ``processedAt`` = terminal time,
     sourceName/sourceIdentifier/tag markers, ``inventoryBehaviour`` BYPASS.
 
-    Only the sale lines (not return lines) of the transaction become the order; Smaregi's subtotal, point and
-    coupon discounts become one fixed discount code, and anything the total adds beyond goods and carriage
-    (commission, rounding up) becomes a custom adjustment line, so the order total equals Smaregi's total.
+    Only the sale lines (not return lines) of the transaction become the order. Smaregi's subtotal, point and
+    coupon discounts are spread into the line prices (see :func:`_priced_items`), and anything the total adds
+    beyond goods and carriage (commission, rounding up) becomes a custom adjustment line, so the order total
+    equals Smaregi's total to the yen.
     """
     sale_lines = [line for line in sale.lines if not line.is_return]
     if not sale_lines:
@@ -80,9 +82,12 @@ def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> O
     beyond = goods_all + sale.carriage - sale.total
     discount, adjustment = max(beyond, 0), max(-beyond, 0)
     tax_by_rate = _sale_tax_by_rate(sale, sale_lines, discount, ctx)
-    line_taxes = _line_taxes(sale_lines, tax_by_rate)
-
-    line_items = [_order_line(line, links, line_taxes[i]) for i, line in enumerate(sale_lines)]
+    priced = _priced_items(sale_lines, discount)
+    item_taxes = _item_taxes(priced, tax_by_rate)
+    line_items = [
+        _order_line(line, unit, units, links, tax)
+        for (line, unit, units), tax in zip(priced, item_taxes, strict=True)
+    ]
     if adjustment:
         line_items.append(
             {
@@ -93,8 +98,7 @@ def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> O
                 "requiresShipping": False,
             }
         )
-    goods = sum(line.net_unit_price * line.quantity for line in sale_lines)
-    total = goods + sale.carriage - discount + adjustment
+    total = sum(unit * units for _, unit, units in priced) + sale.carriage + adjustment
     order: dict[str, Any] = {
         "currency": choices.CURRENCY,
         "lineItems": line_items,
@@ -116,10 +120,6 @@ def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> O
     }
     if sale.carriage:
         order["shippingLines"] = [{"title": choices.SHIPPING_LINE_TITLE, "priceSet": money(sale.carriage)}]
-    if discount:
-        order["discountCode"] = {
-            "itemFixedDiscountCode": {"code": choices.DISCOUNT_CODE, "amountSet": money(discount)}
-        }
     options = {"inventoryBehaviour": "BYPASS", "sendReceipt": False, "sendFulfillmentReceipt": False}
     return OrderCreatePlan(
         key=keys.sale_order_key(ctx.contract_id, sale.transaction_head_id),
@@ -183,24 +183,36 @@ def _sale_tax_by_rate(
     return by_rate
 
 
-def _line_taxes(lines: list[SmaregiLine], tax_by_rate: dict[int, int]) -> list[int]:
-    """Each rate's tax spread over that rate's tax-included lines in proportion to their amounts."""
-    result = [0] * len(lines)
+def _priced_items(lines: list[SmaregiLine], discount: int) -> list[tuple[SmaregiLine, int, int]]:
+    """(line, whole-yen unit price, units) items: the subtotal-level discount is spread over the lines in
+    proportion to their amounts and into their unit prices (a line whose discounted total has no whole-yen
+    unit price becomes two items), so the order total is exact without a discount code."""
+    shares = allocate(discount, [line.net_unit_price * line.quantity for line in lines])
+    items = []
+    for line, share in zip(lines, shares, strict=True):
+        for unit, units in split_line_total(line.net_unit_price * line.quantity - share, line.quantity):
+            items.append((line, unit, units))
+    return items
+
+
+def _item_taxes(items: list[tuple[SmaregiLine, int, int]], tax_by_rate: dict[int, int]) -> list[int]:
+    """Each rate's tax spread over that rate's tax-included items in proportion to their amounts."""
+    result = [0] * len(items)
     members: dict[int, list[int]] = defaultdict(list)
-    for index, line in enumerate(lines):
+    for index, (line, _, _) in enumerate(items):
         if line.tax_division is TaxDivision.INCLUDED and line.tax_rate:
             members[line.tax_rate].append(index)
     for rate, tax in tax_by_rate.items():
         indexes = members.get(rate, [])
-        shares = allocate(tax, [lines[i].net_unit_price * lines[i].quantity for i in indexes])
+        shares = allocate(tax, [items[i][1] * items[i][2] for i in indexes])
         for index, share in zip(indexes, shares, strict=True):
             result[index] = share
     return result
 
 
-def _order_line(line: SmaregiLine, links: Links, tax: int) -> dict[str, Any]:
+def _order_line(line: SmaregiLine, unit: int, units: int, links: Links, tax: int) -> dict[str, Any]:
     taxed = line.tax_division is TaxDivision.INCLUDED and line.tax_rate > 0
-    item: dict[str, Any] = {"quantity": line.quantity, "priceSet": money(line.net_unit_price)}
+    item: dict[str, Any] = {"quantity": units, "priceSet": money(unit)}
     link = links.by_smaregi_product.get(line.product_id or "")
     if link is not None:
         item["variantId"] = link.shopify_variant_id

@@ -507,4 +507,3 @@ def _looks_like_barcode(code: str) -> bool:
 
 def _jsonable(value: Any) -> Any:
     return format(value, "f") if isinstance(value, Decimal) else value
-

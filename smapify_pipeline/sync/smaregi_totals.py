@@ -47,7 +47,11 @@ class TaxDivision(Enum):
 
 
 def round_yen(value: Fraction, mode: TaxRounding) -> int:
-    """Round an exact amount to whole yen; negative amounts round like their absolute value (symmetric)."""
+    """Round an exact amount to whole yen; negative amounts round like their absolute value (symmetric, see
+    :data:`.choices.NEGATIVE_AMOUNTS_ROUND_SYMMETRICALLY`), else towards −∞ / +∞ like the mode says."""
+    if value < 0 and not choices.NEGATIVE_AMOUNTS_ROUND_SYMMETRICALLY:
+        mirrored = {TaxRounding.FLOOR: TaxRounding.CEIL, TaxRounding.CEIL: TaxRounding.FLOOR}.get(mode, mode)
+        return -round_yen(-value, mirrored)
     sign = -1 if value < 0 else 1
     magnitude = abs(value)
     whole, rest = divmod(magnitude.numerator, magnitude.denominator)
@@ -167,6 +171,8 @@ def compute_totals(
             taxable[rate] = taxable.get(rate, 0) + base
         elif division is TaxDivision.EXCLUDED:
             tax_exclude += excluded_tax(base, rate, rounding)
+    if choices.CARRIAGE_IN_TAX_INCLUDE and carriage:
+        taxable[choices.STANDARD_TAX_RATE] = taxable.get(choices.STANDARD_TAX_RATE, 0) + carriage
     for rate, base in taxable.items():
         included[rate] = included_tax(base, rate, rounding)
     total = subtotal - discount + rounding_price + tax_exclude + commission + carriage

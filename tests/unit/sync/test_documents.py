@@ -359,13 +359,28 @@ def test_sale_at_an_unpaired_store_creates_the_order_but_moves_no_stock() -> Non
     assert plan.stock is None
 
 
-def test_smaregi_discounts_become_one_fixed_discount_code() -> None:
+def test_smaregi_discounts_are_spread_into_the_line_prices() -> None:
     txn = sale(x_line(2), total=2_000, subtotal_discount=200)
     plan = sale_to_order(txn, CTX, LINKS)
-    order = plan.variables["order"]
-    assert order["discountCode"]["itemFixedDiscountCode"]["amountSet"]["shopMoney"]["amount"] == "200"
+    (line,) = plan.variables["order"]["lineItems"]
+    assert (line["quantity"], line["priceSet"]["shopMoney"]["amount"]) == (2, "1000")
+    assert "discountCode" not in plan.variables["order"]
     assert plan.total == 2_000
     assert plan.tax_by_rate == {10: 181}  # floor(2000 × 10/110)
+
+
+def test_indivisible_discount_splits_a_line_into_whole_yen_items() -> None:
+    food = SmaregiLine("2", FOOD_PRODUCT, FOOD_CODE, "抹茶チョコレート", 1_080, 1, 8)
+    txn = sale(x_line(2), food, total=3_079, subtotal_discount=201)
+    lines = sale_to_order(txn, CTX, LINKS).variables["order"]["lineItems"]
+    priced = [
+        (li.get("variantId"), li["quantity"], int(li["priceSet"]["shopMoney"]["amount"])) for li in lines
+    ]
+    # 201 over 2200 / 1080 → 135 / 66: X 2065 = 1033 + 1032, food 1014
+    assert priced == [(X_VARIANT, 1, 1_033), (X_VARIANT, 1, 1_032), (FOOD_VARIANT, 1, 1_014)]
+    assert sum(quantity * price for _, quantity, price in priced) == 3_079
+    taxes = [int(li["taxLines"][0]["priceSet"]["shopMoney"]["amount"]) for li in lines]
+    assert sum(taxes[:2]) == 187 and taxes[2] == 75  # floor(2065 × 10/110), floor(1014 × 8/108)
 
 
 def test_commission_becomes_an_adjustment_line() -> None:
