@@ -107,6 +107,8 @@ def _validate_passes(
     that passed; the last pass returns the coerced frame."""
     current = candidate
     for _ in range(_MAX_PASSES):
+        if current.empty and len(candidate):
+            return current
         flagged = [p for p, found in reasons.items() if found and p in current.index]
         try:
             validated = model.validate(current, lazy=True)
