@@ -13,6 +13,7 @@ Auth
   * Wrong client id/secret, a non-``Basic`` header, or an unknown contract: 401 OAuth problem
     ``invalid_client``. ``grant_type`` other than ``client_credentials``: 400 ``unsupported_grant_type``.
     A scope the app does not have: 400 ``invalid_scope``. An omitted ``scope`` grants every enabled scope.
+    Only plain ``Basic <base64>`` is accepted (a client copying the doc's ``Basic {…}`` braces is refused).
   * Missing, unknown, expired (3600 s on the sandbox clock) or other-contract tokens: 401 with the real
     ``access_denied`` body. A valid token lacking the route's scope: **403** ``insufficient_scope``
     (OAuth-problem shape, ``scope`` names the missing one). Categories use ``pos.products:*``.

@@ -61,7 +61,12 @@ class HookApi:
             body = json.loads(raw_body) if raw_body.strip() else {}
         except ValueError as exc:
             raise bad_request("リクエストボディのJSONが不正です") from exc
-        answer = self._dispatch(method, path.rstrip("/"), body)
+        if not isinstance(body, dict):
+            raise bad_request("リクエストボディはオブジェクトで指定してください")
+        try:
+            answer = self._dispatch(method, path.rstrip("/"), body)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise bad_request(f"テスト用フックの引数が不正です: {type(exc).__name__}: {exc}") from exc
         return 200, _JSON, json.dumps(answer, ensure_ascii=False).encode()
 
     def _dispatch(self, method: str, path: str, body: dict[str, Any]) -> Any:

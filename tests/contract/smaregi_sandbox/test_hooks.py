@@ -104,3 +104,10 @@ def test_clock_rate_limits_and_faults_hooks(served: Served) -> None:
     assert served.sandbox.rate_limiter.reads_per_second == 3
     _hook(served, "POST", "/faults", {"plan": "seed=3,throttle=0.5"})
     assert served.sandbox.faults.plan.throttle == 0.5
+
+
+def test_bad_hook_arguments_are_a_400_problem(served: Served) -> None:
+    answer = httpx.post(f"{served.url}/_sandbox/sales", json={"lines": []})
+    assert answer.status_code == 400
+    assert answer.json()["title"] == "Bad Request"
+    assert httpx.post(f"{served.url}/_sandbox/nothing-here", json={}).status_code == 404

@@ -214,3 +214,12 @@ def test_paging_seeded_transactions_with_filters(serve_sandbox: ServeFactory) ->
         ).json()
         times = [r["transactionDateTime"] for r in newest_first]
         assert times == sorted(times, reverse=True)
+
+
+def test_products_without_stock_control_do_not_move_stock(api: httpx.Client, sandbox: SmaregiSandbox) -> None:
+    product = _product(sandbox)["productId"]
+    api.patch(f"/products/{product}", json={"stockControlDivision": "1"})
+    start = sandbox.stock_of(product, "1")
+    sale = sandbox.ring_up_sale("1", [(product, 2)])
+    assert sandbox.stock_of(product, "1") == start
+    assert api.get(f"/transactions/{sale}").json()["amount"] == "2"

@@ -148,3 +148,14 @@ def test_api_writes_fire_webhooks_too(
     assert [b["ids"] for _, b in deliveries] == [
         [{"id": answer["stockHistory"]["id"], "productId": product, "storeId": "2"}]
     ]
+
+
+def test_transaction_edit_over_the_api_is_an_edited_event(
+    served: Served, api: httpx.Client, receiver: tuple[Receiver, str]
+) -> None:
+    target, url = receiver
+    sale = served.sandbox.ring_up_sale("1", [(next(iter(served.sandbox.state.products)), 1)])
+    served.sandbox.configure_webhooks(url, events=["pos:transactions"])
+    assert api.patch(f"/transactions/{sale}", json={"memo": "訂正"}).status_code == 200
+    deliveries = _deliveries(served, target)
+    assert [(b["action"], b["transactionHeadIds"]) for _, b in deliveries] == [("edited", [sale])]
