@@ -113,7 +113,7 @@ def bench_module(variants: int) -> dict[str, Any]:
 
 def bench_http(variants: int) -> dict[str, Any] | None:
     try:
-        from smapify_pipeline.sandbox.shopify.app import ShopifySandbox  # type: ignore[import-not-found]
+        from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
     except ImportError:
         return None
     import httpx
@@ -146,8 +146,10 @@ def bench_http(variants: int) -> dict[str, Any] | None:
                 break
             time.sleep(0.5)
         assert current["status"] == "COMPLETED", current
-        body = httpx.get(current["url"], timeout=120).content
+        path = "/" + current["url"].split("/", 3)[3]
+        body = httpx.get(f"{server.url}{path}", timeout=120).content
         total = time.perf_counter() - started
+    sandbox.close()
     return {
         "seed_seconds": round(seeded, 2),
         "export_seconds": round(total, 2),
