@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -194,8 +195,7 @@ class ShopifySandbox:
         body: dict[str, Any] = {}
         if result.errors:
             body["errors"] = [e.formatted for e in result.errors]
-        if result.data is not None or not result.errors:
-            body["data"] = result.data
+        body["data"] = result.data
         extensions: dict[str, Any] = {"cost": cost.cost_extension(requested, actual, self.bucket.status())}
         if context.search:
             extensions["search"] = context.search
@@ -505,7 +505,8 @@ class ShopifySandbox:
             except json.JSONDecodeError:
                 form = {}
         else:
-            form = dict(await request.form())
+            pairs = parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+            form = dict(pairs)
         if form.get("grant_type") != "client_credentials":
             return JSONResponse(
                 {
