@@ -30,6 +30,11 @@ def sale_stock_key(contract_id: str, transaction_head_id: str) -> str:
     return f"smaregi:{contract_id}:txn:{transaction_head_id}:stock"
 
 
+def return_restock_key(contract_id: str, transaction_head_id: str) -> str:
+    """+quantity on Shopify for a Smaregi return that is linked to no mirrored sale (only its stock mirrors)."""
+    return f"smaregi:{contract_id}:txn:{transaction_head_id}:restock"
+
+
 def smaregi_refund_key(contract_id: str, transaction_head_id: str, event: str) -> str:
     """Smaregi return / reversal record / void → Shopify refundCreate (D6–D8).
 

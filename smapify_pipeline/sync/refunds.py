@@ -223,7 +223,8 @@ def _match_return_lines(txn: SmaregiTransaction, order: ShopifyOrder, links: Lin
     """Returned units per order line id, filling each matching line up to what is still refundable."""
     left = {line.line_item_id: line.remaining for line in order.lines}
     result: dict[str, int] = {}
-    for returned in (line for line in txn.lines if line.is_return):
+    whole_ticket = txn.return_sales == "1"
+    for returned in (line for line in txn.lines if line.is_return or whole_ticket):
         wanted = abs(returned.quantity)
         link = links.by_smaregi_product.get(returned.product_id or "")
         for line in order.lines:

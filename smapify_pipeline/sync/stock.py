@@ -195,7 +195,7 @@ def return_restock(txn: SmaregiTransaction, ctx: SyncContext, links: Links) -> I
     if not changes:
         return None
     return InventoryAdjustment(
-        key=keys.sale_stock_key(ctx.contract_id, txn.transaction_head_id),
+        key=keys.return_restock_key(ctx.contract_id, txn.transaction_head_id),
         changes=changes,
         reason="restock",
         reference_document_uri=reference_document_uri(

@@ -323,7 +323,7 @@ def test_our_smaregi_transactions_and_refunds_are_never_mirrored_back() -> None:
 def test_smaregi_events_that_are_not_mirrored(
     head: dict[str, str], mirrored: dict[str, str], reason: str
 ) -> None:
-    (decision,) = classify_smaregi_transaction(sale(x_line(1), **head), mirrored)
+    (decision,) = classify_smaregi_transaction(sale(x_line(1), **head), mirrored)  # type: ignore[arg-type]
     assert decision.mirror is Mirror.IGNORE
     assert reason in decision.reason
 
@@ -337,6 +337,28 @@ def test_unlinked_return_mirrors_only_its_restock() -> None:
     assert [(c.inventory_item_id, c.location_id, c.delta) for c in adjustment.changes] == [
         (X_ITEM, LOCATION_L, 1)
     ]
+
+
+def test_whole_ticket_return_refunds_its_lines() -> None:
+    txn = sale(
+        x_line(1), head_id="32", total=-1_100, return_sales="1", dispose_server_transaction_head_id="25"
+    )
+    (decision,) = classify_smaregi_transaction(txn, {"25": ORDER_ID})
+    assert decision.mirror is Mirror.RETURN
+    plan = smaregi_to_refund(txn, "return", D1_ORDER, CTX, LINKS)
+    assert plan.variables["input"]["refundLineItems"][0]["quantity"] == 1
+
+
+def test_exchange_with_an_unlinked_return_keeps_two_distinct_stock_keys() -> None:
+    txn = sale(x_line(1), x_line(-1, detail_id="2"), head_id="33")
+    assert [d.mirror for d in classify_smaregi_transaction(txn, {})] == [
+        Mirror.SALE,
+        Mirror.RETURN_STOCK_ONLY,
+    ]
+    sold, returned = sale_to_order(txn, CTX, LINKS).stock, return_restock(txn, CTX, LINKS)
+    assert sold is not None and returned is not None
+    assert sold.key != returned.key
+    assert [c.delta for c in sold.changes] == [-1] and [c.delta for c in returned.changes] == [1]
 
 
 def test_exchange_is_a_sale_and_a_return() -> None:
