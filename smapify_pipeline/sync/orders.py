@@ -69,7 +69,7 @@ def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> O
     beyond goods and carriage (commission, rounding up) becomes a custom adjustment line, so the order total
     equals Smaregi's total to the yen.
     """
-    sale_lines = [line for line in sale.lines if not line.is_return]
+    sale_lines = [line for line in sale.lines if not line.is_return and line.quantity]
     if not sale_lines:
         raise UnmappableDocument(f"Smaregi transaction {sale.transaction_head_id} has no sale lines")
     for line in sale_lines:
@@ -81,6 +81,10 @@ def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> O
     goods_all = sum(line.net_unit_price * line.quantity for line in sale.lines)
     beyond = goods_all + sale.carriage - sale.total
     discount, adjustment = max(beyond, 0), max(-beyond, 0)
+    if discount > sum(line.net_unit_price * line.quantity for line in sale_lines):
+        raise UnmappableDocument(
+            f"Smaregi transaction {sale.transaction_head_id} discounts more than its goods"
+        )
     tax_by_rate = _sale_tax_by_rate(sale, sale_lines, discount, ctx)
     priced = _priced_items(sale_lines, discount)
     item_taxes = _item_taxes(priced, tax_by_rate)
@@ -259,7 +263,7 @@ def order_to_transaction(order: ShopifyOrder, ctx: SyncContext, links: Links) ->
     if not order.taxes_included:
         raise UnmappableDocument(f"Shopify order {order.order_id} is not tax-included")
     details: list[DetailDraft] = []
-    for line in order.lines:
+    for line in (line for line in order.lines if line.quantity > 0):
         link = links.by_shopify_variant.get(line.variant_id or "")
         details.extend(
             details_for_shopify_line(

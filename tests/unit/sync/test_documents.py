@@ -452,3 +452,17 @@ def test_return_of_more_than_the_order_holds_is_refused() -> None:
 def test_food_variant_is_linked_both_ways() -> None:
     assert LINKS.by_shopify_variant[FOOD_VARIANT].smaregi_product_id == FOOD_PRODUCT
     assert LINKS.by_smaregi_product[X_PRODUCT].shopify_variant_id == X_VARIANT
+
+
+def test_zero_quantity_lines_are_left_out() -> None:
+    plan = order_to_transaction(
+        online_order(order_line(2), order_line(0, "gid://shopify/LineItem/402")), CTX, LINKS
+    )
+    assert len(plan.body["details"]) == 1
+    txn = sale(x_line(2), SmaregiLine("2", X_PRODUCT, "4901234567894", "定番Tシャツ", 1_100, 0, 10))
+    assert len(sale_to_order(txn, CTX, LINKS).variables["order"]["lineItems"]) == 1
+
+
+def test_discount_beyond_the_goods_is_refused() -> None:
+    with pytest.raises(UnmappableDocument):
+        sale_to_order(sale(x_line(1), total=-100, point_discount=1_200), CTX, LINKS)
