@@ -44,6 +44,10 @@ class ThrottleStatus:
             return None
 
 
+EPSILON = 1e-6
+"""Points of slack in the comparison, so float rounding never turns a finished wait into an endless one."""
+
+
 class CostPacer:
     """One pacer per (app, shop) bucket; share it between every client talking to that shop."""
 
@@ -82,7 +86,7 @@ class CostPacer:
     def _delay(self, cost: float, now: float) -> float:
         status = self._status
         available = self._projected(now)
-        if status is None or available is None or available >= cost:
+        if status is None or available is None or available >= cost - EPSILON:
             return 0.0
         if status.restore_rate <= 0:
             return 0.0
