@@ -21,6 +21,7 @@ from smapify_pipeline.schemas.parse import show
 
 PARENT_ID = "__parentId"
 
+_GID_PREFIX = "gid://shopify/"
 _GID = re.compile(r"^gid://shopify/(?P<type>[A-Za-z]+)/(?P<id>[^/?]+)(?:\?(?P<query>.*))?$")
 
 CONNECTION_TYPES: dict[str, str] = {
@@ -44,10 +45,10 @@ _INLINE_LISTS = frozenset({"quantities", "taxLines", "selectedOptions", "options
 
 def gid_type(value: Any) -> str | None:
     """``Product`` for ``gid://shopify/Product/1``; None for anything that is not a Shopify GID."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value.startswith(_GID_PREFIX):
         return None
-    match = _GID.match(value)
-    return match["type"] if match else None
+    type_name, slash, rest = value[len(_GID_PREFIX) :].partition("/")
+    return type_name if slash and rest and type_name.isalpha() else None
 
 
 def gid_query_param(value: Any, name: str) -> str | None:

@@ -181,6 +181,7 @@ def _reasons_from(
     parsed_columns: dict[int, set[str]],
 ) -> dict[int, list[str]]:
     found: dict[int, list[str]] = defaultdict(list)
+    value_counts: dict[str, pd.Series] = {}
     for case in failure_cases.itertuples(index=False):
         column = case.column if isinstance(case.column, str) else None
         check = str(case.check)
@@ -195,19 +196,21 @@ def _reasons_from(
             continue
         if column in key_columns and check in ("field_uniqueness", "multiple_fields_uniqueness"):
             continue
-        reason = _row_reason(column, check, case.failure_case, frame, position)
+        if check == "field_uniqueness" and column is not None and column not in value_counts:
+            value_counts[column] = frame[column].value_counts()
+        reason = _row_reason(column, check, case.failure_case, value_counts.get(column or ""))
         if reason not in found[position]:
             found[position].append(reason)
     return found
 
 
-def _row_reason(column: str | None, check: str, value: Any, frame: pd.DataFrame, position: int) -> str:
+def _row_reason(column: str | None, check: str, value: Any, counts: pd.Series | None) -> str:
     if column is None:
         return check if ":" in check else f"row: fails {check}"
     if check == "not_nullable":
         return f"{column}: missing"
     if check == "field_uniqueness":
-        count = int((frame[column] == value).sum()) if column in frame.columns else 2
+        count = int(counts.get(value, 2)) if counts is not None else 2
         return f"{column}: duplicate key ({count} rows share {show(_plain(value))})"
     call = _CHECK_CALL.match(check)
     name, args = (call["name"], call["args"]) if call else (check, "")
