@@ -22,7 +22,12 @@ from smapify_pipeline.sync.records import (
     SyncContext,
     UnmappableDocument,
 )
-from smapify_pipeline.sync.smaregi_body import DetailDraft, details_for_shopify_line, transaction_body
+from smapify_pipeline.sync.smaregi_body import (
+    DetailDraft,
+    UnlinkedLinePolicy,
+    details_for_shopify_line,
+    transaction_body,
+)
 from smapify_pipeline.sync.smaregi_totals import (
     TaxDivision,
     TotalsLine,
@@ -275,7 +280,7 @@ def order_to_transaction(order: ShopifyOrder, ctx: SyncContext, links: Links) ->
                 line.quantity,
                 line.tax_rate,
                 link.smaregi_product_id if link else None,
-                ctx.unlinked_category_id,
+                UnlinkedLinePolicy(ctx.unlinked_product_id, ctx.unlinked_category_id),
             )
         )
     tran_id = markers.terminal_tran_id("order", order.order_id)

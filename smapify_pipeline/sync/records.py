@@ -30,6 +30,8 @@ class SyncContext:
     tax_rounding: TaxRounding = TaxRounding.FLOOR
     unlinked_category_id: str | None = None
     """Smaregi category for 部門売り lines that carry Shopify lines without a linked product."""
+    unlinked_product_id: str | None = None
+    """A generic, not stock-managed Smaregi product for such lines; preferred over the category when set."""
 
     @classmethod
     def from_settings(
@@ -38,12 +40,13 @@ class SyncContext:
         contract_id: str,
         tax_rounding: TaxRounding = TaxRounding.FLOOR,
         unlinked_category_id: str | None = None,
+        unlinked_product_id: str | None = None,
     ) -> SyncContext:
         online = settings.effective_online_store_id
         if online is None:
             raise ValueError("online_store_id is unset and there is no location pair to default to")
         pairs = tuple((p.smaregi_store_id, p.shopify_location_id) for p in settings.location_pairs)
-        return cls(contract_id, pairs, online, tax_rounding, unlinked_category_id)
+        return cls(contract_id, pairs, online, tax_rounding, unlinked_category_id, unlinked_product_id)
 
     def location_for(self, store_id: str) -> str | None:
         """The Shopify location paired with a Smaregi store, if any."""

@@ -25,7 +25,12 @@ from smapify_pipeline.sync.records import (
     SyncContext,
     UnmappableDocument,
 )
-from smapify_pipeline.sync.smaregi_body import DetailDraft, details_for_shopify_line, transaction_body
+from smapify_pipeline.sync.smaregi_body import (
+    DetailDraft,
+    UnlinkedLinePolicy,
+    details_for_shopify_line,
+    transaction_body,
+)
 from smapify_pipeline.sync.smaregi_totals import TransactionTotals
 from smapify_pipeline.sync.writes import SmaregiStockAdd, smaregi_stock_adds
 
@@ -84,7 +89,7 @@ def refund_to_return(
                 refunded.quantity,
                 line.tax_rate,
                 product_id,
-                ctx.unlinked_category_id,
+                UnlinkedLinePolicy(ctx.unlinked_product_id, ctx.unlinked_category_id),
                 sign=choices.RETURN_QUANTITY_SIGN,
             )
         )

@@ -92,6 +92,19 @@ def _detail(number: int, draft: DetailDraft) -> dict[str, str]:
     return detail
 
 
+@dataclass(frozen=True)
+class UnlinkedLinePolicy:
+    """Where a Shopify line without a linked Smaregi product goes (see :data:`.choices` and the report).
+
+    ``product_id``: a generic, not stock-managed Smaregi product the merchant set aside for such lines (its
+    name shows on the receipt; works wherever details must name a product). Else ``category_id``: a 部門売り
+    line in that category (reference §3.5 division 3). Neither: the document is not mirrored.
+    """
+
+    product_id: str | None = None
+    category_id: str | None = None
+
+
 def details_for_shopify_line(
     document_id: str,
     division: str,
@@ -101,32 +114,36 @@ def details_for_shopify_line(
     quantity: int,
     tax_rate: int,
     product_id: str | None,
-    unlinked_category_id: str | None,
+    unlinked: UnlinkedLinePolicy,
     sign: int = 1,
 ) -> list[DetailDraft]:
-    """Detail drafts for one Shopify line: its total as whole-yen unit prices (split when needed).
-
-    A line without a linked product becomes a 部門売り line (division "3", or "2" when returned) in
-    ``unlinked_category_id``; without such a category the document cannot be mirrored.
-    """
-    if product_id is None and unlinked_category_id is None:
-        raise UnmappableDocument(
-            f"Shopify document {document_id} has a line without a linked product ({title!r}) and no "
-            "category is configured for such lines"
-        )
+    """Detail drafts for one Shopify line (``division`` "1" sale, "2" return): its total as whole-yen unit
+    prices, split in two lines when it has none; lines without a linked product follow ``unlinked``."""
+    category_id = None
+    if product_id is None:
+        if unlinked.product_id is not None:
+            product_id = unlinked.product_id
+        elif unlinked.category_id is not None:
+            category_id = unlinked.category_id
+            division = "2" if division == "2" else "3"
+        else:
+            raise UnmappableDocument(
+                f"Shopify document {document_id} has a line without a linked product ({title!r}) and neither "
+                "a product nor a category is configured for such lines"
+            )
     drafts = []
     for net, units in split_line_total(line_total, quantity):
         list_price = max(unit_price, net)
         drafts.append(
             DetailDraft(
-                division=division if product_id is not None or division == "2" else "3",
+                division=division,
                 sales_price=list_price,
                 unit_discount=list_price - net,
                 quantity=sign * units,
                 tax_rate=tax_rate,
                 product_id=product_id,
-                category_id=None if product_id is not None else unlinked_category_id,
-                product_name=None if product_id is not None else title,
+                category_id=category_id,
+                product_name=title if category_id is not None else None,
             )
         )
     return drafts

@@ -466,3 +466,29 @@ def test_zero_quantity_lines_are_left_out() -> None:
 def test_discount_beyond_the_goods_is_refused() -> None:
     with pytest.raises(UnmappableDocument):
         sale_to_order(sale(x_line(1), total=-100, point_discount=1_200), CTX, LINKS)
+
+
+def test_unlinked_online_line_can_use_a_generic_product() -> None:
+    line = order_line(
+        2, variant_id=None, sku="CUSTOM-1", title="ギフト包装", unit_price=330, discounted_total=660
+    )
+    ctx = SyncContext(
+        CONTRACT, CTX.location_pairs, STORE_S, unlinked_category_id="9", unlinked_product_id="8009999"
+    )
+    order = online_order(line)
+    (detail,) = order_to_transaction(order, ctx, LINKS).body["details"]
+    assert (detail["transactionDetailDivision"], detail["productId"], detail["quantity"]) == (
+        "1",
+        "8009999",
+        "2",
+    )
+    assert "categoryId" not in detail
+    shopify_refund = refund(ShopifyRefundLine("gid://shopify/LineItem/401", 1, "NO_RESTOCK", None, 330))
+    plan = refund_to_return(shopify_refund, order, ctx, LINKS)
+    (returned,) = plan.body["details"]
+    assert (returned["transactionDetailDivision"], returned["productId"], returned["quantity"]) == (
+        "2",
+        "8009999",
+        "-1",
+    )
+    assert plan.stock_adds == ()  # not a linked product: no stock to compensate
