@@ -7,8 +7,12 @@ Plan assets adapt table rows to the small frozen dataclasses of :mod:`.records` 
 * :mod:`.classify` — which Smaregi and Shopify documents are mirrored and as what;
 * :mod:`.orders` — POS sale → Shopify order, online order → Smaregi transaction;
 * :mod:`.refunds` — Shopify refund → Smaregi return, Smaregi return / void / reversal → Shopify refund;
-* :mod:`.products` — field mapping, three-way merge, creates, deletes, exclusion;
+* :mod:`.products` — field mapping, three-way merge, exclusion; :mod:`.product_writes` — the bodies that
+  carry merged changes, creates and deletes;
 * :mod:`.stock` — the stock principle's correction and its audit records.
+
+Helpers: :mod:`.smaregi_body` (a POST /transactions body from detail drafts), :mod:`.writes` (planned stock
+writes, money and tax-line helpers), :mod:`.audit` (audit records), :mod:`.gids`, :mod:`.timefmt`.
 
 Every choice made where the platforms' behaviour is unsure lives in :mod:`.choices`.
 """

@@ -8,19 +8,21 @@ from decimal import Decimal
 import pytest
 
 from smapify_pipeline.sync.orders import sale_to_order
+from smapify_pipeline.sync.product_writes import (
+    plan_delete,
+    shopify_create_for,
+    shopify_product_update,
+    smaregi_creates_for,
+    smaregi_product_patch,
+)
 from smapify_pipeline.sync.products import (
     ShopifyVariantSnapshot,
     SmaregiProductSnapshot,
     is_excluded,
     match_code,
     merge_product,
-    plan_delete,
-    shopify_create_for,
     shopify_fields,
-    shopify_product_update,
-    smaregi_creates_for,
     smaregi_fields,
-    smaregi_product_patch,
 )
 from smapify_pipeline.sync.records import SmaregiLine, UnmappableDocument
 from tests.unit.sync.scenario import CTX, LINKS, LOCATION_L, X_CODE, X_PRODUCT, X_VARIANT, sale

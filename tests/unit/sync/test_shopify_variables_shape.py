@@ -15,7 +15,7 @@ from graphql import GraphQLSchema, OperationDefinitionNode, build_schema, parse
 from graphql.execution.values import get_variable_values
 
 from smapify_pipeline.sync.orders import sale_to_order
-from smapify_pipeline.sync.products import shopify_create_for, shopify_product_update
+from smapify_pipeline.sync.product_writes import shopify_create_for, shopify_product_update
 from smapify_pipeline.sync.records import SmaregiLine
 from smapify_pipeline.sync.refunds import smaregi_to_refund
 from smapify_pipeline.sync.stock import StockObservation, plan_stock_correction
