@@ -58,6 +58,12 @@ def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def _object(node: dict[str, Any], field_name: str) -> dict[str, Any]:
+    """An embedded object such as ``inventoryItem``; empty when absent or not an object."""
+    value = node.get(field_name)
+    return value if isinstance(value, dict) else {}
+
+
 def _parent_of_type(node: dict[str, Any], type_name: str) -> Any:
     parent = node.get(PARENT_ID)
     return parent if gid_type(parent) == type_name else None
@@ -89,7 +95,7 @@ def _option_value(options: Any, names: frozenset[str]) -> Any:
 
 def _variant_row(node: dict[str, Any], _: _Context) -> Row:
     errors: list[str] = []
-    item = node.get("inventoryItem") if isinstance(node.get("inventoryItem"), dict) else {}
+    item = _object(node, "inventoryItem")
     options = node.get("selectedOptions")
     sku = node.get("sku") if node.get("sku") is not None else item.get("sku")
     return {
@@ -197,7 +203,7 @@ def _order_row(node: dict[str, Any], _: _Context) -> Row:
 
 def _order_line_row(node: dict[str, Any], _: _Context) -> Row:
     errors: list[str] = []
-    variant = node.get("variant") if isinstance(node.get("variant"), dict) else {}
+    variant = _object(node, "variant")
     return {
         "line_item_id": node.get("id"),
         "order_id": ref_id(node, "order") or _parent_of_type(node, "Order"),
@@ -229,7 +235,7 @@ def _refund_row(node: dict[str, Any], _: _Context) -> Row:
 
 def _refund_line_row(node: dict[str, Any], context: _Context) -> Row:
     errors: list[str] = []
-    line = node.get("lineItem") if isinstance(node.get("lineItem"), dict) else {}
+    line = _object(node, "lineItem")
     refund_id = ref_id(node, "refund") or _parent_of_type(node, "Refund")
     order_id = context.order_of_refund.get(refund_id)
     return {

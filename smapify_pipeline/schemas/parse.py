@@ -172,7 +172,7 @@ def to_timestamp(
     parsed_ok = parsed.notna().to_numpy()
     errors: ColumnErrors = {}
     for position in np.flatnonzero(present & ~(parsed_ok & has_offset)):
-        original = values[position]
+        original = values[int(position)]
         what = "timestamp without UTC offset" if parsed_ok[position] else "not a timestamp"
         errors[int(position)] = f"{column}: {what} ({show(original)})"
     good = present & parsed_ok & has_offset
@@ -193,7 +193,7 @@ def to_date(values: Sequence[Any], column: str) -> tuple[pd.Series, ColumnErrors
     )
     parsed = pd.to_datetime(texts, format="%Y-%m-%d", errors="coerce")
     bad = texts.notna().to_numpy() & parsed.isna().to_numpy()
-    errors = {int(p): f"{column}: not a date ({show(values[p])})" for p in np.flatnonzero(bad)}
+    errors = {int(p): f"{column}: not a date ({show(values[int(p)])})" for p in np.flatnonzero(bad)}
     return parsed.astype("datetime64[ns]"), errors
 
 

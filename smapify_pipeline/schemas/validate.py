@@ -39,6 +39,7 @@ QUARANTINE_COLUMNS = ["source_table", "record_key", "reason", "raw_record"]
 KEY_SEPARATOR = "|"
 REASON_SEPARATOR = "; "
 _MAX_PASSES = 3
+_UNIQUENESS_CHECKS = ("field_uniqueness", "multiple_fields_uniqueness")
 _CHECK_CALL = re.compile(r"^(?P<name>\w+)\((?P<args>.*)\)$", re.DOTALL)
 
 
@@ -192,9 +193,12 @@ def _reasons_from(
                 found[int(position)].append(reason)
             continue
         position = int(index)
+        if case.schema_context == "DataFrameSchema" and check not in _UNIQUENESS_CHECKS:
+            # A dataframe-wide check lists every column of a failing row; it is one reason, named by the check.
+            column = None
         if column is not None and column in parsed_columns.get(position, ()):
             continue
-        if column in key_columns and check in ("field_uniqueness", "multiple_fields_uniqueness"):
+        if column in key_columns and check in _UNIQUENESS_CHECKS:
             continue
         if check == "field_uniqueness" and column is not None and column not in value_counts:
             value_counts[column] = frame[column].value_counts()

@@ -230,3 +230,15 @@ def test_large_clean_extract_is_not_lost() -> None:
 
     assert len(outcome.valid) == 5000 and outcome.quarantined.empty
     assert isinstance(outcome.valid["upd_date_time"].dtype, pd.DatetimeTZDtype)
+
+
+def test_a_return_restocked_nowhere_is_quarantined_once_with_the_rule_named() -> None:
+    order = shopify_order()
+    order["refunds"][0]["refundLineItems"]["nodes"][0]["location"] = None
+
+    outcome = validate_table(normalize_shopify_orders([order], EXTRACTED)["raw.shopify_refund_lines"])
+
+    assert outcome.valid.empty
+    assert _reasons(outcome) == {
+        "gid://shopify/Refund/7701|gid://shopify/LineItem/6601": "location_id: missing for a CANCEL or RETURN restock"
+    }
