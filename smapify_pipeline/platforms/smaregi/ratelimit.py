@@ -58,12 +58,13 @@ class RateBudget:
         return delay
 
     def pause(self, seconds: float) -> None:
-        """Send nothing for ``seconds`` (a 429's ``Retry-After``); the bucket refills only after the pause."""
+        """Send nothing for ``seconds`` (a 429's ``Retry-After``): one call may go when the pause ends, then the
+        bucket refills from there."""
         with self._lock:
             now = self._clock()
             self._refill(now)
             self._paused_until = max(self._paused_until, now + seconds)
-            self._tokens = min(self._tokens, 0.0)
+            self._tokens = min(self._tokens + 1.0, 1.0)
             self._updated = self._paused_until
 
     def _refill(self, now: float) -> None:
