@@ -18,7 +18,7 @@ def test_datetime_windows_cover_the_range_without_overlap_and_under_31_days() ->
     end = datetime(2026, 4, 15, 12, tzinfo=JST)
     spans = windows(start, end)
     assert spans[0][0] == start and spans[-1][1] == end
-    for (a_from, a_to), (b_from, _) in zip(spans, spans[1:], strict=False):
+    for (_, a_to), (b_from, _) in zip(spans, spans[1:], strict=False):
         assert b_from == a_to + timedelta(seconds=1)
     assert all(to - frm < timedelta(days=31) for frm, to in spans)
     assert len(spans) == 4
