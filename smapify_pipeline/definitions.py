@@ -1,9 +1,71 @@
-"""The one ``dg.Definitions`` of the code location. Settings are validated on import."""
+"""The one ``dg.Definitions`` of the code location.
+
+Settings are validated on import, so a bad value stops the location from loading with the setting's name.
+Secrets are wired as ``dg.EnvVar`` (resolved at run launch, never stored in run config); with the
+credential variables unset, the resources point at the local sandboxes with their public credentials.
+"""
 
 import dagster as dg
 
-from smapify_pipeline.settings import load_settings
+from smapify_pipeline.assets.extract import EXTRACT_ASSETS
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
+from smapify_pipeline.sandbox import credentials as sandbox
+from smapify_pipeline.settings import PlatformSettings, Settings, load_settings
+
+
+def shopify_resource(platforms: PlatformSettings) -> ShopifyResource:
+    if platforms.shopify_auth == "token":
+        return ShopifyResource(
+            base_url=platforms.shopify_base_url,
+            api_version=platforms.shopify_api_version,
+            access_token=dg.EnvVar("SHOPIFY_ACCESS_TOKEN"),
+        )
+    if platforms.shopify_auth == "client_credentials":
+        return ShopifyResource(
+            base_url=platforms.shopify_base_url,
+            api_version=platforms.shopify_api_version,
+            client_id=dg.EnvVar("SHOPIFY_CLIENT_ID"),
+            client_secret=dg.EnvVar("SHOPIFY_CLIENT_SECRET"),
+        )
+    return ShopifyResource(
+        base_url=platforms.shopify_base_url,
+        api_version=platforms.shopify_api_version,
+        access_token=sandbox.SHOPIFY_ACCESS_TOKEN,
+    )
+
+
+def smaregi_resource(platforms: PlatformSettings) -> SmaregiResource:
+    if platforms.smaregi_uses_sandbox:
+        return SmaregiResource(
+            api_base_url=platforms.smaregi_api_base_url,
+            id_base_url=platforms.smaregi_id_base_url,
+            contract_id=platforms.smaregi_contract_id,
+            client_id=sandbox.SMAREGI_CLIENT_ID,
+            client_secret=sandbox.SMAREGI_CLIENT_SECRET,
+        )
+    return SmaregiResource(
+        api_base_url=platforms.smaregi_api_base_url,
+        id_base_url=platforms.smaregi_id_base_url,
+        contract_id=platforms.smaregi_contract_id,
+        client_id=dg.EnvVar("SMAREGI_CLIENT_ID"),
+        client_secret=dg.EnvVar("SMAREGI_CLIENT_SECRET"),
+    )
+
+
+def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    return {
+        "shopify": shopify_resource(settings.platforms),
+        "smaregi": smaregi_resource(settings.platforms),
+        "warehouse_db": WarehouseResource(
+            path=str(settings.warehouse_path), snapshot_path=str(settings.snapshot_path)
+        ),
+        "sync_rules": SyncRulesResource.from_settings(settings.sync),
+    }
+
 
 settings = load_settings()
 
-defs = dg.Definitions()
+defs = dg.Definitions(
+    assets=[*EXTRACT_ASSETS],
+    resources=build_resources(settings),
+)

@@ -1,0 +1,1 @@
+"""Reading both platforms into the raw tables: queries, streams, loading with validation."""

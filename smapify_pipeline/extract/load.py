@@ -1,0 +1,89 @@
+"""Loading normalized rows: validate, upsert the good ones, quarantine the bad ones, mark deletions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from smapify_pipeline import warehouse
+from smapify_pipeline.schemas.ddl import primary_key
+from smapify_pipeline.schemas.frames import NormalizedTable
+from smapify_pipeline.schemas.registry import validate_table
+from smapify_pipeline.warehouse.queries import first_row, registered_frame
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    table: str
+    received: int
+    inserted: int
+    updated: int
+    unchanged: int
+    quarantined: int
+    deleted: int = 0
+
+    def as_metadata(self) -> dict[str, int]:
+        return {
+            "received": self.received,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "quarantined": self.quarantined,
+            "marked_deleted": self.deleted,
+        }
+
+
+def load_table(
+    conn: duckdb.DuckDBPyConnection, normalized: NormalizedTable, run_id: str | None = None
+) -> LoadReport:
+    """Validate ``normalized``; upsert valid rows by the table's key; quarantine the rest with reasons."""
+    outcome = validate_table(normalized)
+    counts = warehouse.upsert_dataframe(conn, normalized.table, outcome.valid, primary_key(normalized.table))
+    quarantined = 0
+    if len(outcome.quarantined):
+        quarantined = len(outcome.quarantined)
+        warehouse.quarantine_rows(conn, normalized.table, outcome.quarantined, run_id=run_id)
+    return LoadReport(
+        table=normalized.table,
+        received=len(normalized),
+        inserted=counts.inserted,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        quarantined=quarantined,
+    )
+
+
+def mark_deleted(
+    conn: duckdb.DuckDBPyConnection, table: str, key_column: str, keys: Iterable[str], at: datetime
+) -> int:
+    """Set ``deleted_at`` on rows whose key is in ``keys`` and that are not yet marked; returns how many."""
+    frame = pd.DataFrame({"key": sorted(set(keys))}, dtype="string")
+    if frame.empty:
+        return 0
+    with registered_frame(conn, frame, "deleted_keys") as view:
+        before = _live_count(conn, table)
+        conn.execute(
+            f"UPDATE {table} SET deleted_at = ? WHERE deleted_at IS NULL AND {key_column} IN (SELECT key FROM {view})",
+            [at],
+        )
+    return before - _live_count(conn, table)
+
+
+def mark_missing_deleted(
+    conn: duckdb.DuckDBPyConnection, table: str, key_column: str, present: set[str], at: datetime
+) -> int:
+    """Set ``deleted_at`` on live rows whose key is not in ``present`` (a full listing of what exists)."""
+    live = {
+        row[0]
+        for row in conn.execute(f"SELECT {key_column} FROM {table} WHERE deleted_at IS NULL").fetchall()
+    }
+    return mark_deleted(conn, table, key_column, live - present, at)
+
+
+def _live_count(conn: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = first_row(conn, f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL")
+    return int(row[0]) if row else 0

@@ -1,0 +1,131 @@
+"""The GraphQL documents the extract reads Shopify with (Admin API 2026-10 names).
+
+Whole-shop reads go through bulk operations (no cost ceiling, one result file); incremental reads page
+through connections filtered by ``updated_at``, with page sizes that keep each query's requested cost under
+Shopify's 1,000-point ceiling (a connection costs its page size times the objects under each node).
+"""
+
+MONEY = "{ shopMoney { amount currencyCode } }"
+TAX_LINES = f"taxLines {{ rate ratePercentage title priceSet {MONEY} }}"
+PRODUCT_FIELDS = "id title handle status tags productType vendor descriptionHtml createdAt updatedAt"
+VARIANT_FIELDS = (
+    "id title sku barcode price compareAtPrice taxable inventoryPolicy createdAt updatedAt"
+    " selectedOptions { name value } product { id }"
+    " inventoryItem { id tracked unitCost { amount currencyCode } }"
+)
+ORDER_FIELDS = (
+    "id name createdAt updatedAt processedAt cancelledAt displayFinancialStatus displayFulfillmentStatus"
+    " sourceName sourceIdentifier tags currencyCode taxesIncluded test"
+    f" subtotalPriceSet {MONEY} totalShippingPriceSet {MONEY} totalDiscountsSet {MONEY}"
+    f" totalTaxSet {MONEY} totalPriceSet {MONEY} {TAX_LINES}"
+)
+LINE_ITEM_FIELDS = (
+    "id sku title variantTitle quantity currentQuantity taxable variant { id }"
+    f" originalUnitPriceSet {MONEY} totalDiscountSet {MONEY} {TAX_LINES}"
+)
+REFUND_FIELDS = f"id note createdAt updatedAt order {{ id }} totalRefundedSet {MONEY}"
+REFUND_LINE_FIELDS = (
+    "id quantity restockType restocked location { id } lineItem { id sku }"
+    f" priceSet {MONEY} subtotalSet {MONEY} totalTaxSet {MONEY}"
+)
+INVENTORY_LEVEL_FIELDS = (
+    'id updatedAt item { id } location { id } quantities(names: ["available", "on_hand"]) { name quantity }'
+)
+
+VARIANTS_PAGE_SIZE = 150
+PRODUCTS_PAGE_SIZE = 250
+INVENTORY_PAGE_SIZE = 200
+
+PRODUCTS = f"""
+query SmapifyProducts($first: Int!, $after: String, $query: String) {{
+  products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
+    pageInfo {{ hasNextPage endCursor }}
+    nodes {{ {PRODUCT_FIELDS} }}
+  }}
+}}
+"""
+
+VARIANTS = f"""
+query SmapifyVariants($first: Int!, $after: String, $query: String) {{
+  productVariants(first: $first, after: $after, query: $query, sortKey: ID) {{
+    pageInfo {{ hasNextPage endCursor }}
+    nodes {{ {VARIANT_FIELDS} }}
+  }}
+}}
+"""
+
+DELETED_PRODUCTS = """
+query SmapifyDeletedProducts($first: Int!, $after: String, $query: String) {
+  deletionEvents(first: $first, after: $after, query: $query, subjectTypes: [PRODUCT]) {
+    pageInfo { hasNextPage endCursor }
+    nodes { subjectId subjectType occurredAt }
+  }
+}
+"""
+
+LOCATIONS = """
+query SmapifyLocations($first: Int!, $after: String) {
+  locations(first: $first, after: $after, includeInactive: true) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id name isActive fulfillsOnlineOrders createdAt updatedAt }
+  }
+}
+"""
+
+INVENTORY_LEVELS = f"""
+query SmapifyInventoryLevels($location: ID!, $first: Int!, $after: String, $query: String) {{
+  location(id: $location) {{
+    inventoryLevels(first: $first, after: $after, query: $query) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{ {INVENTORY_LEVEL_FIELDS} }}
+    }}
+  }}
+}}
+"""
+
+
+def bulk_products(search: str | None = None) -> str:
+    """Every product with its variants (one JSONL line each, variants carrying ``__parentId``)."""
+    return f"""
+{{
+  products{_arguments(search)} {{
+    edges {{ node {{ {PRODUCT_FIELDS}
+      variants {{ edges {{ node {{ {VARIANT_FIELDS} }} }} }}
+    }} }}
+  }}
+}}
+"""
+
+
+def bulk_inventory() -> str:
+    """Every inventory level of every location."""
+    return f"""
+{{
+  locations(includeInactive: true) {{
+    edges {{ node {{ id
+      inventoryLevels {{ edges {{ node {{ {INVENTORY_LEVEL_FIELDS} }} }} }}
+    }} }}
+  }}
+}}
+"""
+
+
+def bulk_orders(search: str | None = None) -> str:
+    """Orders with their line items and refunds (refund lines under each refund)."""
+    return f"""
+{{
+  orders{_arguments(search)} {{
+    edges {{ node {{ {ORDER_FIELDS}
+      lineItems {{ edges {{ node {{ {LINE_ITEM_FIELDS} }} }} }}
+      refunds {{ {REFUND_FIELDS} refundLineItems {{ edges {{ node {{ {REFUND_LINE_FIELDS} }} }} }} }}
+    }} }}
+  }}
+}}
+"""
+
+
+def _arguments(search: str | None) -> str:
+    if not search:
+        return ""
+    escaped = search.replace("\\", "\\\\").replace('"', '\\"')
+    return f'(query: "{escaped}")'
