@@ -407,7 +407,7 @@ class ShopifySandbox:
     ) -> str:
         """A one-variant product made in the admin (``stock`` by location ref); returns the product gid."""
         with self.state.action() as action:
-            product = new_product(self.state, title, **fields)
+            product = new_product(self.state, title, fields)
             variant = self.state.add_variant(product, Decimal(price), sku, barcode=fields.get("barcode", sku))
             for ref, quantity in (stock or {}).items():
                 level = self.state.activate(variant.inventory_item_id, self.location(ref).id)

@@ -175,7 +175,7 @@ def normalise_tags(tags: list[str] | None) -> list[str]:
     return list(seen.values())
 
 
-def new_product(state: ShopState, title: str, **fields: Any) -> Product:
+def new_product(state: ShopState, title: str, fields: dict[str, Any]) -> Product:
     now = state.now()
     status = fields.get("status") or "ACTIVE"
     product = Product(
@@ -312,7 +312,7 @@ def product_create(state: ShopState, action: Action, product: dict[str, Any] | N
     title = (fields.get("title") or "").strip()
     if not title:
         return {"product": None, "shop": None, "userErrors": [user_error(["title"], "Title can't be blank")]}
-    created = new_product(state, title, **fields)
+    created = new_product(state, title, fields)
     options = [
         (o.get("name") or "", [v.get("name") or "" for v in (o.get("values") or [])])
         for o in fields.get("productOptions") or []
@@ -421,7 +421,7 @@ def product_set(
 
     created = target is None
     if target is None:
-        target = new_product(state, input["title"].strip(), **input)
+        target = new_product(state, input["title"].strip(), input)
     else:
         apply_product_fields(state, target, input)
     set_options(state, target, options)
@@ -469,7 +469,9 @@ def variants_bulk_create(
     target = state.products.get(number) if number is not None else None
     if target is None:
         return fail([user_error(["productId"], "Product does not exist", "PRODUCT_DOES_NOT_EXIST")])
-    standalone = [v for v in state.product_variants(target) if not v.option_values]
+    # REMOVE_STANDALONE_VARIANT replaces the lone variant a product is created with.
+    current = state.product_variants(target)
+    standalone = current if len(current) == 1 else []
     removing_standalone = strategy == "REMOVE_STANDALONE_VARIANT"
     existing = {
         tuple(v.option_values)
