@@ -92,11 +92,7 @@ class ShopifyClient:
         self._http = httpx.Client(
             transport=transport,
             timeout=timeout,
-            headers={
-                "User-Agent": USER_AGENT,
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-            },
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         )
         if token_provider is not None:
             self.auth: TokenProvider = token_provider

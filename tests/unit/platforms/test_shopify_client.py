@@ -293,6 +293,7 @@ def test_client_credentials_token_is_renewed_before_expiry_and_after_401() -> No
 
     def handler(request: httpx.Request, n: int) -> httpx.Response:
         if request.url.path == "/admin/oauth/access_token":
+            assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
             form = dict(httpx.QueryParams(request.content.decode()))
             assert form == {
                 "grant_type": "client_credentials",
