@@ -86,6 +86,8 @@ def split_valid(
         frame = frame.drop(columns=[PARSE_ERRORS_COLUMN])
 
     repeated = _drop_repeats(frame, key_columns, raw_records)
+    for position in repeated:
+        reasons.pop(position, None)
     frame_positions = [p for p in range(len(frame)) if p not in repeated] if repeated else None
     _flag_duplicate_keys(frame, key_columns, repeated, reasons)
 

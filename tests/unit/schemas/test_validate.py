@@ -242,3 +242,12 @@ def test_a_return_restocked_nowhere_is_quarantined_once_with_the_rule_named() ->
     assert _reasons(outcome) == {
         "gid://shopify/Refund/7701|gid://shopify/LineItem/6601": "location_id: missing for a CANCEL or RETURN restock"
     }
+
+
+def test_a_bad_record_seen_twice_is_quarantined_once() -> None:
+    bad = smaregi_product("8000002", "4901234567900", updDateTime="2026-13-45")
+
+    outcome = validate_table(normalize_smaregi_products([smaregi_product(), bad, dict(bad)], EXTRACTED))
+
+    assert list(outcome.quarantined["record_key"]) == ["8000002"]
+    assert outcome.repeated == 1 and len(outcome.valid) == 1
