@@ -42,7 +42,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        ceiling = min(self.cap, self.base * 2 ** (attempt - 1))
+        ceiling: float = min(self.cap, self.base * 2.0 ** (attempt - 1))
         return ceiling * (1 - self.jitter + self.jitter * self.random())
 
     def wait(self, attempt: int, at_least: float = 0.0) -> float:

@@ -88,7 +88,6 @@ class ShopifyClient:
         self.endpoint = f"{self.shop_url}/admin/api/{api_version}/graphql.json"
         self.retry = retry or RetryPolicy()
         self.pacer = pacer or CostPacer(clock=clock, sleep=self.retry.sleep)
-        self._transport = transport
         self._http = httpx.Client(
             transport=transport,
             timeout=timeout,
