@@ -19,11 +19,11 @@ import json
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -35,7 +35,7 @@ from starlette.routing import Route
 from smapify_pipeline.sandbox import credentials
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.delivery import WebhookDelivery
-from smapify_pipeline.sandbox.faults import FaultInjector, FaultMiddleware, FaultPlan, Scope
+from smapify_pipeline.sandbox.faults import ASGIApp, FaultInjector, FaultMiddleware, FaultPlan, Scope
 from smapify_pipeline.sandbox.seed import CATEGORIES, Catalogue, build_catalogue
 from smapify_pipeline.sandbox.shopify import choices, cost
 from smapify_pipeline.sandbox.shopify.bulk import BulkOperation, BulkOperations, finish_payload
@@ -132,7 +132,11 @@ class ShopifySandbox:
         if catalogue is not None:
             seed_catalogue(self.state, catalogue)
         self.app = FaultMiddleware(
-            self._starlette(), faults, self._classify, self._throttled_answer, self._server_error_answer
+            cast(ASGIApp, self._starlette()),
+            faults,
+            self._classify,
+            self._throttled_answer,
+            self._server_error_answer,
         )
 
     @classmethod
@@ -373,7 +377,9 @@ class ShopifySandbox:
         ``productType``, ``vendor`` on the product; ``price``, ``compareAtPrice``, ``barcode`` on the variant
         named by ``ref`` when it is a SKU or variant gid (else on every variant)."""
         product = self.product(ref)
-        variant_fields = {k: changes.pop(k) for k in ("price", "compareAtPrice", "barcode") if k in changes}
+        variant_fields: dict[str, Any] = {
+            k: changes.pop(k) for k in ("price", "compareAtPrice", "barcode") if k in changes
+        }
         unknown = set(changes) - {
             "title",
             "status",
@@ -533,7 +539,9 @@ class ShopifySandbox:
         return Response(data, media_type="application/jsonl")
 
 
-def _graphql_request(scope: Scope, body: bytes) -> tuple[str | None, dict[str, Any] | None, str | None]:
+def _graphql_request(
+    scope: Mapping[str, Any], body: bytes
+) -> tuple[str | None, dict[str, Any] | None, str | None]:
     """(query, variables, operationName) from a JSON body or an ``application/graphql`` one."""
     headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
     if headers.get("content-type", "").startswith("application/graphql"):

@@ -59,7 +59,7 @@ def product_payload(state: ShopState, product: Product) -> dict[str, Any]:
     variants = []
     for variant in state.product_variants(product):
         item = state.items[variant.inventory_item_id]
-        options = [value for _, value in variant.option_values] or ["Default Title"]
+        values = [value for _, value in variant.option_values] or ["Default Title"]
         available = sum(level.quantities["available"] for level in state.item_levels(item.id))
         variants.append(
             {
@@ -70,9 +70,9 @@ def product_payload(state: ShopState, product: Product) -> dict[str, Any]:
                 "position": variant.position,
                 "inventory_policy": variant.inventory_policy.lower(),
                 "compare_at_price": _money(variant.compare_at_price),
-                "option1": options[0] if len(options) > 0 else None,
-                "option2": options[1] if len(options) > 1 else None,
-                "option3": options[2] if len(options) > 2 else None,
+                "option1": values[0] if len(values) > 0 else None,
+                "option2": values[1] if len(values) > 1 else None,
+                "option3": values[2] if len(values) > 2 else None,
                 "created_at": _time(state, variant.created_at),
                 "updated_at": _time(state, variant.updated_at),
                 "taxable": variant.taxable,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -136,7 +137,7 @@ def product_variants(
         state.variants.values(),
         query,
         _variant_search(state),
-        lambda v: (v.title, state.products[v.product_id].title, state.items[v.inventory_item_id].sku),
+        lambda v: (v.title, state.products[v.product_id].title, state.items[v.inventory_item_id].sku or ""),
     )
     sort = VARIANT_SORT.get(sortKey)
     page = _page(
@@ -215,7 +216,7 @@ def apply_product_fields(state: ShopState, product: Product, fields: dict[str, A
     state.touch_product(product)
 
 
-def set_options(state: ShopState, product: Product, options: list[tuple[str, list[str]]]) -> None:
+def set_options(new_id: Callable[[str], int], product: Product, options: list[tuple[str, list[str]]]) -> None:
     """Replace the product's options; the lone ``Title``/``Default Title`` option means "no options"."""
     if [(n, v) for n, v in options] in ([], [(DEFAULT_OPTION[0], [DEFAULT_OPTION[1]])]):
         product.options = []
@@ -223,12 +224,10 @@ def set_options(state: ShopState, product: Product, options: list[tuple[str, lis
     existing = {o.name: o for o in product.options}
     result = []
     for position, (name, values) in enumerate(options, start=1):
-        option = existing.get(name) or ProductOption(
-            id=state.new_id("ProductOption"), name=name, position=position
-        )
+        option = existing.get(name) or ProductOption(id=new_id("ProductOption"), name=name, position=position)
         option.position = position
         known = {v.name: v for v in option.values}
-        option.values = [known.get(v) or OptionValue(state.new_id("ProductOptionValue"), v) for v in values]
+        option.values = [known.get(v) or OptionValue(new_id("ProductOptionValue"), v) for v in values]
         result.append(option)
     product.options = result
 
@@ -317,7 +316,7 @@ def product_create(state: ShopState, action: Action, product: dict[str, Any] | N
         (o.get("name") or "", [v.get("name") or "" for v in (o.get("values") or [])])
         for o in fields.get("productOptions") or []
     ]
-    set_options(state, created, options)
+    set_options(state.new_id, created, options)
     first_values = [(o.name, o.values[0].name) for o in created.options if o.values]
     state.add_variant(created, Decimal(0), None, option_values=first_values)
     product_event(state, action, "products/create", created)
@@ -381,7 +380,7 @@ def product_set(
         for o in input["productOptions"]
     ]
     probe = Product(0, "", "", "ACTIVE", [], "", "", "", state.now(), state.now())
-    set_options(_Scratch(), probe, options)
+    set_options(lambda kind: 0, probe, options)
     planned: list[tuple[dict[str, Any], Variant | None, list[tuple[str, str]]]] = []
     seen_combinations: set[tuple[tuple[str, str], ...]] = set()
     for index, entry in enumerate(variants_input):
@@ -424,7 +423,7 @@ def product_set(
         target = new_product(state, input["title"].strip(), input)
     else:
         apply_product_fields(state, target, input)
-    set_options(state, target, options)
+    set_options(state.new_id, target, options)
     keep = {existing.id for _, existing, _ in planned if existing is not None}
     for variant in list(state.product_variants(target)):
         if variant.id not in keep:
@@ -446,13 +445,6 @@ def product_set(
     state.touch_product(target)
     product_event(state, action, "products/create" if created else "products/update", target)
     return {"product": ProductView(state, target), "userErrors": []}
-
-
-class _Scratch:
-    """Stands in for the state when options are laid out for validation only (ids are not consumed)."""
-
-    def new_id(self, kind: str) -> int:
-        return 0
 
 
 def variants_bulk_create(

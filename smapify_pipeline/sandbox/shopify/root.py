@@ -272,7 +272,9 @@ _NODE_VIEWS: dict[str, Callable[[ShopState, int], Any]] = {
         lambda s, n: AdjustmentGroupView(s, s.adjustment_groups[n]) if n in s.adjustment_groups else None
     ),
     "LineItem": lambda s, n: (
-        LineItemView(s, line, s.order_of_line_item(n)) if (line := s.line_item(n)) is not None else None
+        LineItemView(s, line, order)
+        if (order := s.order_of_line_item(n)) is not None and (line := s.line_item(n)) is not None
+        else None
     ),
     "Shop": lambda s, n: ShopView(s) if n == s.shop.id else None,
 }

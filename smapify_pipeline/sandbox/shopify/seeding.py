@@ -54,7 +54,7 @@ def _seed_product(state: ShopState, seed_product: SeedProduct, location_ids: lis
     )
     state.products[product.id] = product
     options = _option_names(seed_product)
-    set_options(state, product, options)
+    set_options(state.new_id, product, options)
     for seed_variant in seed_product.variants:
         pairs = [
             (name, value)

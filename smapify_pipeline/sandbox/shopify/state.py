@@ -414,7 +414,7 @@ class ShopState:
 
     # ------------------------------------------------------------------ primitives
 
-    def add_location(self, name: str, **address: str) -> Location:
+    def add_location(self, name: str, **address: Any) -> Location:
         now = self.now()
         location = Location(id=self.new_id("Location"), name=name, created_at=now, updated_at=now, **address)
         self.locations[location.id] = location
