@@ -15,6 +15,7 @@ import base64
 import json
 import platform
 import re
+import resource
 import sys
 import time
 from datetime import date, timedelta
@@ -107,21 +108,23 @@ def bench(variants: int, sales: int) -> dict[str, Any]:
                  "catalogue_seconds": round(catalogue_seconds, 2), "sales_seconds": round(sales_seconds, 2)},
     }  # fmt: skip
     print(f"seeded: {results['seed']}", flush=True)
-    with SandboxServer(sandbox.app) as server, httpx.Client(
-        base_url=f"{server.url}/{credentials.SMAREGI_CONTRACT_ID}/pos",
-        headers={"Authorization": f"Bearer {token(server.url)}"},
-        timeout=60,
-    ) as client:
+    with (
+        SandboxServer(sandbox.app) as server,
+        httpx.Client(
+            base_url=f"{server.url}/{credentials.SMAREGI_CONTRACT_ID}/pos",
+            headers={"Authorization": f"Bearer {token(server.url)}"},
+            timeout=60,
+        ) as client,
+    ):
         results["products_1000"] = timed_listing(client, "products", [("/products", {})], 1000)
-        by_window = [
-            ("/transactions", {"sum_date-from": low, "sum_date-to": high}) for low, high in spans
-        ]
+        by_window = [("/transactions", {"sum_date-from": low, "sum_date-to": high}) for low, high in spans]
         results["transactions_1000"] = timed_listing(client, "transactions", by_window, 1000)
         with_details = [(path, {**params, "with_details": "all"}) for path, params in by_window]
         results["transactions_with_details_100"] = timed_listing(
             client, "transactions+details", with_details, 100
         )
     sandbox.close()
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return results
 
 

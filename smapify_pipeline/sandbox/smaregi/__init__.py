@@ -52,6 +52,10 @@ Transactions
   * Defaults on created transactions: ``sumDivision`` ``"2"``, ``sumDate`` = the terminal date, ``taxRounding``
     ``"1"``, ``roundingDivision`` ``"00"``, ``transactionUuid`` = zero-padded id. ``PATCH /transactions/{id}``
     takes ``memo``, ``receiptMemo``, ``staffId``, ``customerId``, ``customerCode``, ``tags``, ``barcode``.
+  * A 打消 record copies the original's ``terminalId``/``terminalTranId`` (tell the two apart by
+    ``disposeDivision``); register sales and seeded sales use the transaction id as ``terminalTranId``.
+  * Detail rows carry the reference's field names only (no ``inTaxSalesPrice``); ``terminalTranDateTime`` is
+    repeated on each detail, as the independent OpenAPI description requires.
 
 Stock
   * History ``stockDivision``: ``01`` absolute PATCH, ``15`` relative add, ``02`` sale lines (and their
@@ -61,7 +65,8 @@ Stock
 
 Rate limits
   * Per contract, production figures: 50 reads/s, 20 writes/s (token buckets holding one second of budget,
-    refilled on the sandbox clock). 429 with ``Retry-After`` = whole seconds until a request fits (≥ 1).
+    refilled on the sandbox clock). 429 with ``Retry-After`` = whole *simulated* seconds until a request fits
+    (≥ 1), so with a time scale a client honouring it waits longer than needed, never too little.
 
 Webhooks
   * Events ``pos:transactions``, ``pos:products``, ``pos:stock``, ``pos:categories``; one attempt per delivery
