@@ -492,6 +492,9 @@ class ShopState:
     # ------------------------------------------------------------------ persistence
 
     def save(self, path: str | Path) -> None:
+        """Write the shop's objects to a JSON file. Idempotency keys are not kept (their replay results are
+        live objects): after :meth:`load` every key is new. Subscriptions, bulk operations and tokens belong
+        to the sandbox, not the state, and are not saved either."""
         with self.lock:
             data = {name: getattr(self, name) for name in _PERSISTED}
             data["_last_stamp"] = self._last_stamp

@@ -254,3 +254,20 @@ def test_order_reads_for_the_sync(shopify: Shopify) -> None:
     assert (line["quantity"], line["currentQuantity"], line["refundableQuantity"]) == (2, 1, 1)
     assert data["refunds"][0]["refundLineItems"]["nodes"][0]["lineItem"]["id"] == line_id
     assert data["cancelledAt"] is None
+
+
+def test_order_cancel_with_restock_releases_the_claim_and_refunds(shopify: Shopify) -> None:
+    order_id, _, _, level = _sold(shopify, 3, fulfilled=False)
+    cancel = """mutation($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true,
+                refundMethod: {originalPaymentMethodsRefund: true}) { job { done } orderCancelUserErrors { code } } }"""
+    payload = shopify.data(cancel, {"id": order_id})["orderCancel"]
+    assert payload == {"job": {"done": True}, "orderCancelUserErrors": []}
+    assert (level.quantities["available"], level.quantities["committed"]) == (10, 0)
+    order = shopify.data(
+        "query($id: ID!) { order(id: $id) { cancelledAt cancelReason displayFinancialStatus closed } }",
+        {"id": order_id},
+    )["order"]
+    assert order["cancelledAt"] and order["cancelReason"] == "CUSTOMER"
+    assert order["displayFinancialStatus"] == "REFUNDED" and order["closed"] is True
+    again = shopify.data(cancel, {"id": order_id})["orderCancel"]
+    assert again["orderCancelUserErrors"] == [{"code": "INVALID"}]
