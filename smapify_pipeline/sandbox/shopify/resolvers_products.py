@@ -10,6 +10,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
+from smapify_pipeline.sandbox.shopify import choices
 from smapify_pipeline.sandbox.shopify.common import context, search, to_decimal, user_error
 from smapify_pipeline.sandbox.shopify.search import SearchField
 from smapify_pipeline.sandbox.shopify.state import (
@@ -296,6 +297,8 @@ def product_event(state: ShopState, action: Action, topic: str, product: Product
     from smapify_pipeline.sandbox.shopify.payloads import product_payload
 
     action.emit(topic, lambda: product_payload(state, product))
+    if topic == "products/create" and choices.PRODUCT_CREATE_FIRES_UPDATE:
+        action.emit("products/update", lambda: product_payload(state, product))
 
 
 def _bad_price(fields: dict[str, Any]) -> bool:

@@ -362,13 +362,15 @@ class VariantView(View):
 
     @property
     def selectedOptions(self) -> list[dict[str, Any]]:
+        product = self.state.products[self.obj.product_id]
+        value_ids = {(o.name, v.name): v.id for o in product.options for v in o.values}
         pairs = self.obj.option_values or [("Title", "Default Title")]
         return [
             {
                 "name": n,
                 "value": v,
                 "optionValue": {
-                    "id": gid("ProductOptionValue", abs(hash((n, v))) % 10**9),
+                    "id": gid("ProductOptionValue", value_ids.get((n, v), product.id)),
                     "name": v,
                     "hasVariants": True,
                 },
