@@ -1,6 +1,7 @@
 """Smaregi Platform API (POS) sandbox: a stateful simulator served over real HTTP.
 
-Layout: ``state.py`` (the model), ``totals.py`` (Smaregi's subtotal/tax/total rules), ``errors.py`` (problem
+Layout: ``state.py`` (the model) with ``transactions.py`` (create/edit/cancel/dispose) and ``validation.py``,
+``totals.py`` (Smaregi's subtotal/tax/total rules), ``errors.py`` (problem
 bodies), ``ratelimit.py``, ``auth.py`` (token endpoint, bearer and scope checks), ``routing.py`` +
 ``routes_*.py`` + ``lists.py``/``listing.py`` (the thin HTTP layer), ``app.py`` (:class:`SmaregiSandbox`, the
 ASGI app), ``register.py`` + ``hooks.py`` (``/_sandbox`` test hooks), ``seeding.py``, ``webhooks.py``.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from smapify_pipeline.sandbox.smaregi import choices, totals
+from smapify_pipeline.sandbox.smaregi import choices, totals, transactions
 from smapify_pipeline.sandbox.smaregi.errors import bad_request
 from smapify_pipeline.sandbox.smaregi.listing import format_time
 from smapify_pipeline.sandbox.smaregi.state import SmaregiState
@@ -113,10 +113,10 @@ def register_return(
         when = format_time(at or state.clock.now())
         body = transaction_body(state, original["storeId"], register_lines, when, _terminal_tran_id(state),
                                 original.get("terminalId") or "1")  # fmt: skip
-        head, details = state._build_transaction(body)
+        head, details = transactions.build_transaction(state, body)
         if choices.LINE_RETURN_LINKS_ORIGINAL:
             head["disposeServerTransactionHeadId"] = transaction_id
-        state._store_transaction(head, details, emit=True)
+        transactions.store_transaction(state, head, details, emit=True)
         return head["transactionHeadId"]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from smapify_pipeline.sandbox.seed import Catalogue, SeedSale
-from smapify_pipeline.sandbox.smaregi import choices
+from smapify_pipeline.sandbox.smaregi import choices, transactions
 from smapify_pipeline.sandbox.smaregi.listing import format_date, format_time
 from smapify_pipeline.sandbox.smaregi.register import RegisterLine, transaction_body
 from smapify_pipeline.sandbox.smaregi.state import REDUCED_TAX_ID, REDUCED_TAX_RATE, SmaregiState
@@ -73,11 +73,11 @@ def seed_sales(state: SmaregiState, sales: Iterable[SeedSale]) -> int:
             body = transaction_body(
                 state, str(sale.location_index + 1), lines, at, str(state.next_transaction_id)
             )
-            head, details = state._build_transaction(body)
+            head, details = transactions.build_transaction(state, body)
             head.update(
                 transactionDateTime=at, enterDateTime=at, updDateTime=at, sumDate=format_date(sale.at)
             )
-            state._store_transaction(head, details, emit=False, move_stock=False)
+            transactions.store_transaction(state, head, details, emit=False, move_stock=False)
             count += 1
         state._touch()
     return count
