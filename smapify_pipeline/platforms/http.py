@@ -90,3 +90,22 @@ def body_excerpt(response: httpx.Response, limit: int = 500) -> str:
     except (httpx.ResponseNotRead, UnicodeDecodeError):
         return "<unreadable body>"
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def send_safely_repeatable(send: Callable[[], httpx.Response], retry: RetryPolicy) -> httpx.Response:
+    """Send a request that may be repeated at will (a token grant, a download), retrying transport errors,
+    429 (after its ``Retry-After``) and 5xx. Returns the last answer; raises the last transport error."""
+    attempt = 0
+    while True:
+        attempt += 1
+        last_attempt = attempt >= retry.max_attempts
+        try:
+            response = send()
+        except httpx.TransportError:
+            if last_attempt:
+                raise
+            retry.wait(attempt)
+            continue
+        if last_attempt or not (response.status_code == 429 or response.status_code >= 500):
+            return response
+        retry.wait(attempt, at_least=parse_retry_after(response.headers.get("Retry-After")) or 0.0)

@@ -14,7 +14,13 @@ from typing import Protocol
 
 import httpx
 
-from smapify_pipeline.platforms.http import USER_AGENT, Clock, body_excerpt
+from smapify_pipeline.platforms.http import (
+    USER_AGENT,
+    Clock,
+    RetryPolicy,
+    body_excerpt,
+    send_safely_repeatable,
+)
 from smapify_pipeline.platforms.shopify.errors import AuthError
 
 
@@ -60,6 +66,7 @@ class ClientCredentialsToken:
         clock: Clock = time.monotonic,
         refresh_margin: float = 300.0,
         timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
     ) -> None:
         if not client_id or not client_secret:
             raise ValueError("client_id and client_secret are required for the client-credentials grant")
@@ -71,6 +78,7 @@ class ClientCredentialsToken:
         )
         self._clock = clock
         self._margin = refresh_margin
+        self._retry = retry or RetryPolicy()
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
@@ -93,14 +101,17 @@ class ClientCredentialsToken:
     def _grant(self) -> None:
         started = self._clock()
         try:
-            response = self._http.post(
-                self._url,
-                data={
-                    "grant_type": "client_credentials",
-                    "client_id": self._client_id,
-                    "client_secret": self._client_secret,
-                },
-                headers={"Accept": "application/json"},
+            response = send_safely_repeatable(
+                lambda: self._http.post(
+                    self._url,
+                    data={
+                        "grant_type": "client_credentials",
+                        "client_id": self._client_id,
+                        "client_secret": self._client_secret,
+                    },
+                    headers={"Accept": "application/json"},
+                ),
+                self._retry,
             )
         except httpx.TransportError as error:
             raise AuthError(f"token request to {self._url} failed: {type(error).__name__}") from None

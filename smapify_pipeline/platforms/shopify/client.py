@@ -23,6 +23,7 @@ Which failures a mutation may be retried after (choices, kept here so they can b
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -99,10 +100,11 @@ class ShopifyClient:
             self.auth = StaticToken(access_token)
         elif client_id and client_secret:
             self.auth = ClientCredentialsToken(
-                self.shop_url, client_id, client_secret, http=self._http, clock=clock
+                self.shop_url, client_id, client_secret, http=self._http, clock=clock, retry=self.retry
             )
         else:
             raise ValueError("give access_token, client_id and client_secret, or token_provider")
+        self._lock = threading.Lock()
         self._estimates: dict[str, float] = {}
         self._warned_versions: set[str] = set()
         self.calls: Counter[str] = Counter()
@@ -143,7 +145,8 @@ class ShopifyClient:
             last_attempt = attempt >= self.retry.max_attempts
             self.pacer.acquire(self._estimates.get(query, DEFAULT_COST_ESTIMATE))
             token = self.auth.token()
-            self.calls[info.name] += 1
+            with self._lock:
+                self.calls[info.name] += 1
             try:
                 response = self._http.post(
                     self.endpoint, json=payload, headers={"X-Shopify-Access-Token": token}
@@ -167,7 +170,8 @@ class ShopifyClient:
                     continue
                 raise AuthError(f"{info.name}: HTTP {status} {body_excerpt(response)}")
             if status == 429:
-                self.throttled[info.name] += 1
+                with self._lock:
+                    self.throttled[info.name] += 1
                 if last_attempt:
                     raise ThrottledError(f"{info.name}: HTTP 429 after {attempt} attempts")
                 self.retry.wait(
@@ -196,7 +200,8 @@ class ShopifyClient:
             if errors:
                 codes = {(e.get("extensions") or {}).get("code") for e in errors if isinstance(e, dict)}
                 if "THROTTLED" in codes:
-                    self.throttled[info.name] += 1
+                    with self._lock:
+                        self.throttled[info.name] += 1
                     if last_attempt:
                         raise ThrottledError(f"{info.name}: THROTTLED after {attempt} attempts")
                     if self.pacer.delay_for(self._estimates.get(query, DEFAULT_COST_ESTIMATE)) <= 0:

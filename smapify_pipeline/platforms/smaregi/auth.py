@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import httpx
 
-from smapify_pipeline.platforms.http import USER_AGENT, Clock
+from smapify_pipeline.platforms.http import USER_AGENT, Clock, RetryPolicy, send_safely_repeatable
 from smapify_pipeline.platforms.smaregi.errors import SmaregiAuthError
 
 DEFAULT_SCOPES = (
@@ -43,6 +43,7 @@ class SmaregiToken:
         clock: Clock = time.monotonic,
         refresh_margin: float = 60.0,
         timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
     ) -> None:
         if not (contract_id and client_id and client_secret):
             raise ValueError("contract_id, client_id and client_secret are required")
@@ -54,6 +55,7 @@ class SmaregiToken:
         )
         self._clock = clock
         self._margin = refresh_margin
+        self._retry = retry or RetryPolicy()
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
@@ -75,11 +77,14 @@ class SmaregiToken:
     def _grant(self) -> None:
         started = self._clock()
         try:
-            response = self._http.post(
-                self._url,
-                data={"grant_type": "client_credentials", "scope": self._scope},
-                auth=self._auth,
-                headers={"Accept": "application/json"},
+            response = send_safely_repeatable(
+                lambda: self._http.post(
+                    self._url,
+                    data={"grant_type": "client_credentials", "scope": self._scope},
+                    auth=self._auth,
+                    headers={"Accept": "application/json"},
+                ),
+                self._retry,
             )
         except httpx.TransportError as error:
             raise SmaregiAuthError(

@@ -91,7 +91,14 @@ class SmaregiClient:
             limits=httpx.Limits(max_connections=max(10, max_concurrency * 2)),
         )
         self.auth = SmaregiToken(
-            id_base_url, contract_id, client_id, client_secret, scopes, http=self._http, clock=clock
+            id_base_url,
+            contract_id,
+            client_id,
+            client_secret,
+            scopes,
+            http=self._http,
+            clock=clock,
+            retry=self.retry,
         )
         self.max_concurrency = max(1, max_concurrency)
         self._pool: ThreadPoolExecutor | None = None

@@ -285,3 +285,22 @@ def test_rate_budget_spaces_calls_evenly_and_pauses() -> None:
     budget.pause(2.0)
     assert budget.acquire() == pytest.approx(2.0)
     assert budget.acquire() == pytest.approx(0.25)
+
+
+def test_a_failing_token_endpoint_is_retried() -> None:
+    clock = FakeClock()
+    answers = iter([httpx.Response(503, json={"title": "Service Unavailable"}), None])
+
+    class FlakyTokens(FakeSmaregi):
+        def __call__(self, request: httpx.Request, n: int) -> httpx.Response:
+            if request.url.host == "id.example":
+                failure = next(answers)
+                if failure is not None:
+                    return failure
+            return super().__call__(request, n)
+
+    fake = FlakyTokens(lambda r: httpx.Response(200, json={"productId": "1"}))
+    client, _ = make_client(fake, clock)
+    assert client.get("/products/1") == {"productId": 1}
+    assert fake.tokens == ["tok1"]
+    assert clock.sleeps == [0.5]
