@@ -48,7 +48,7 @@ ORDER_SEARCH: dict[str, SearchField] = {
     "id": SearchField("number", lambda o: o.id),
     "name": SearchField("exact", lambda o: [o.name, o.name.lstrip("#")]),
     "tag": SearchField("exact", lambda o: o.tags),
-    "tag_not": SearchField("exact", lambda o: o.tags),
+    "tag_not": SearchField("exact", lambda o: o.tags, negated=True),
     "source_name": SearchField("exact", lambda o: o.source_name),
     "source_identifier": SearchField("exact", lambda o: o.source_identifier),
     "status": SearchField("exact", _order_status),

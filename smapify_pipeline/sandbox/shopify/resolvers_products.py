@@ -41,7 +41,7 @@ PRODUCT_SEARCH: dict[str, SearchField] = {
     "handle": SearchField("exact", lambda p: p.handle),
     "status": SearchField("exact", lambda p: p.status),
     "tag": SearchField("exact", lambda p: p.tags),
-    "tag_not": SearchField("exact", lambda p: p.tags),
+    "tag_not": SearchField("exact", lambda p: p.tags, negated=True),
     "product_type": SearchField("exact", lambda p: p.product_type),
     "vendor": SearchField("exact", lambda p: p.vendor),
     "created_at": SearchField("date", lambda p: p.created_at),

@@ -28,6 +28,8 @@ class SearchField:
     """"text", "exact" (case-insensitive, no substring), "date" or "number"."""
     get: Callable[[Any], Any]
     """The object's value, or an iterable of values (any one matching is enough)."""
+    negated: bool = False
+    """A ``*_not`` field (``tag_not:x``): matches what the plain field would not."""
 
 
 @dataclass
@@ -143,10 +145,12 @@ def compile_search(
             result.warnings.append({"field": name, "message": "Invalid search field for this query."})
             return lambda obj: True
         if spec.kind == "date":
-            return _date_predicate(spec.get, comparator, value, zone, result, name)
-        if spec.kind == "number":
-            return _number_predicate(spec.get, comparator, value, result, name)
-        return _text_predicate(spec.get, comparator, value, exact=spec.kind == "exact")
+            predicate = _date_predicate(spec.get, comparator, value, zone, result, name)
+        elif spec.kind == "number":
+            predicate = _number_predicate(spec.get, comparator, value, result, name)
+        else:
+            predicate = _text_predicate(spec.get, comparator, value, exact=spec.kind == "exact")
+        return (lambda obj: not predicate(obj)) if spec.negated else predicate
 
     result.predicate = _Parser(_tokens(query), compile_term).parse_or()
     return result

@@ -66,6 +66,7 @@ def test_tag_status_and_boolean_connectives(shopify: Shopify) -> None:
     assert _ids(shopify, "products", "tag:ギフト AND tag:食品") == gifts & food
     assert _ids(shopify, "products", "-tag:ギフト") == set(state.products) - gifts
     assert _ids(shopify, "products", "NOT tag:ギフト") == set(state.products) - gifts
+    assert _ids(shopify, "products", "tag_not:ギフト") == set(state.products) - gifts
     archived = next(iter(gifts))
     shopify.sandbox.admin_product_edit(f"gid://shopify/Product/{archived}", status="ARCHIVED")
     assert _ids(shopify, "products", "status:archived") == {archived}
