@@ -38,7 +38,7 @@ TIME_RANGES = {
 EXACT_FILTERS = {
     "transaction_head_division": "transactionHeadDivision", "store_id": "storeId",
     "customer_code": "customerCode", "transaction_uuid": "transactionUuid", "barcode": "barcode",
-    "sum_date": "sumDate", "terminal_id": "terminalId", "terminal_tran_id": "terminalTranId",
+    "sum_date": "sumDate",
 }  # fmt: skip
 
 

@@ -223,3 +223,11 @@ def test_products_without_stock_control_do_not_move_stock(api: httpx.Client, san
     sale = sandbox.ring_up_sale("1", [(product, 2)])
     assert sandbox.stock_of(product, "1") == start
     assert api.get(f"/transactions/{sale}").json()["amount"] == "2"
+
+
+def test_unlisted_filters_are_ignored(api: httpx.Client, sandbox: SmaregiSandbox) -> None:
+    product = _product(sandbox)["productId"]
+    sales = [sandbox.ring_up_sale("1", [(product, 1)]) for _ in range(2)]
+    params = {**_range(sandbox.clock.now()), "terminal_tran_id": sales[0]}
+    listed = [row["transactionHeadId"] for row in api.get("/transactions", params=params).json()]
+    assert set(sales) <= set(listed)
