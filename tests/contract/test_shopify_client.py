@@ -248,3 +248,12 @@ def test_a_bulk_query_already_running_is_waited_for(url: str, sandbox: ShopifySa
         assert runner.last_operation is not None and runner.last_operation.id != blocking.id
     assert len(rows) == len(sandbox.state.products)
     runner.close()
+
+
+def test_an_answer_from_another_api_version_is_noticed(url: str) -> None:
+    with ShopifyClient(url, api_version="2025-01", access_token=credentials.SHOPIFY_ACCESS_TOKEN) as client:
+        assert client.execute("{ shop { name } }")["shop"]["name"]
+        assert client.served_versions == {credentials.SHOPIFY_API_VERSION}
+    with make_client(url) as client:
+        client.execute("{ shop { name } }")
+        assert client.served_versions == frozenset()

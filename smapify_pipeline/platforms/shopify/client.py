@@ -230,16 +230,26 @@ class ShopifyClient:
         path: str | Sequence[str] = (),
         *,
         cursor_variable: str = "after",
+        page_size_variable: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Yield every node of the connection at ``path`` (``"products"``, ``"product.variants"``).
 
         The query must take ``$after`` (``cursor_variable``) and select ``pageInfo { hasNextPage endCursor }``
-        and ``nodes`` or ``edges { node }`` on that connection.
+        and ``nodes`` or ``edges { node }`` on that connection. With ``page_size_variable`` (e.g. ``"first"``,
+        given in ``variables``), a page refused with ``MAX_COST_EXCEEDED`` is asked again at half the size.
         """
         keys = path.split(".") if isinstance(path, str) else list(path)
         page_variables = dict(variables or {})
         while True:
-            data = self.execute(query, page_variables)
+            try:
+                data = self.execute(query, page_variables)
+            except MaxCostExceeded:
+                size = page_variables.get(page_size_variable) if page_size_variable else None
+                if not isinstance(size, int) or size <= 1:
+                    raise
+                page_variables[page_size_variable] = size // 2  # type: ignore[index]
+                logger.info("shopify %s: query too costly, page size now %d", path, size // 2)
+                continue
             connection: Any = data
             for key in keys:
                 connection = connection.get(key) if isinstance(connection, dict) else None

@@ -16,6 +16,7 @@ from smapify_pipeline.platforms.shopify.errors import (
     ShopifyUserError,
     ThrottledError,
 )
+from smapify_pipeline.platforms.shopify.idempotency import idempotency_key
 
 from .fakes import FakeClock, Recorder, retry_policy
 
@@ -371,3 +372,36 @@ def test_paginate_reads_edges_too() -> None:
 
     client = make_client(Recorder(handler), FakeClock())
     assert list(client.paginate(PRODUCTS, None, "shop.orders")) == [{"id": "o1"}]
+
+
+def test_paginate_halves_the_page_size_when_a_page_costs_too_much() -> None:
+    sizes: list[int] = []
+
+    def handler(request: httpx.Request, n: int) -> httpx.Response:
+        first = json.loads(request.content)["variables"]["first"]
+        sizes.append(first)
+        if first > 60:
+            errors = [
+                {"message": "Query cost is 1500", "extensions": {"code": "MAX_COST_EXCEEDED", "cost": 1500}}
+            ]
+            return answer(errors=errors)
+        return answer({"products": {"nodes": [{"id": "1"}], "pageInfo": {"hasNextPage": False}}})
+
+    query = PRODUCTS.replace("$after: String)", "$after: String, $first: Int!)").replace(
+        "first: 2", "first: $first"
+    )
+    client = make_client(Recorder(handler), FakeClock())
+    assert list(client.paginate(query, {"first": 250}, "products", page_size_variable="first")) == [
+        {"id": "1"}
+    ]
+    assert sizes == [250, 125, 62, 31]
+
+
+def test_idempotency_keys_are_stable_per_ledger_key_and_attempt() -> None:
+    first = idempotency_key("smaregi:c1:txn:9:stock", 1)
+    assert first == idempotency_key("smaregi:c1:txn:9:stock", 1)
+    assert first != idempotency_key("smaregi:c1:txn:9:stock", 2)
+    assert first != idempotency_key("smaregi:c1:txn:10:stock", 1)
+    assert len(first) == 36
+    with pytest.raises(ValueError):
+        idempotency_key("x", 0)
