@@ -1,15 +1,44 @@
-"""The executable GraphQL schema of the Shopify sandbox, built once from ``schema.graphql``."""
+"""The executable GraphQL schema of the Shopify sandbox, built once from ``schema.graphql``.
+
+Scalars keep graphql-core's pass-through behaviour except ``DateTime``: inputs are parsed to aware
+datetimes (ISO 8601; a value without an offset is UTC, as Shopify reads it), and outputs are the ISO
+strings the views already produce.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import graphql
+from graphql import GraphQLError, StringValueNode, ValueNode
 
 SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
 
 
+def parse_datetime(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise GraphQLError(f"Invalid DateTime: {value!r}")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise GraphQLError(f"Invalid DateTime: {value!r}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _parse_datetime_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> datetime:
+    if not isinstance(node, StringValueNode):
+        raise GraphQLError("DateTime must be a string")
+    return parse_datetime(node.value)
+
+
 @lru_cache(maxsize=1)
 def load_schema() -> graphql.GraphQLSchema:
-    return graphql.build_schema(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = graphql.build_schema(SCHEMA_PATH.read_text(encoding="utf-8"))
+    date_time = schema.type_map["DateTime"]
+    assert isinstance(date_time, graphql.GraphQLScalarType)
+    date_time.parse_value = parse_datetime  # type: ignore[method-assign]
+    date_time.parse_literal = _parse_datetime_literal  # type: ignore[method-assign]
+    return schema

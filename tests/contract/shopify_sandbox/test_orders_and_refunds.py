@@ -271,3 +271,13 @@ def test_order_cancel_with_restock_releases_the_claim_and_refunds(shopify: Shopi
     assert order["displayFinancialStatus"] == "REFUNDED" and order["closed"] is True
     again = shopify.data(cancel, {"id": order_id})["orderCancel"]
     assert again["orderCancelUserErrors"] == [{"code": "INVALID"}]
+
+
+def test_processed_at_is_kept_and_a_future_one_refused(shopify: Shopify) -> None:
+    _, variant_gid, _, _ = _variant(shopify)
+    read = "query($id: ID!) { order(id: $id) { processedAt createdAt } }"
+    created = shopify.data(CREATE, {"order": _order(variant_gid, 1, processedAt="2026-08-01T10:15:00+09:00")})
+    order = shopify.data(read, {"id": created["orderCreate"]["order"]["id"]})["order"]
+    assert order["processedAt"] == "2026-08-01T01:15:00Z"
+    future = shopify.data(CREATE, {"order": _order(variant_gid, 1, processedAt="2999-01-01T00:00:00Z")})
+    assert future["orderCreate"]["userErrors"][0]["code"] == "PROCESSED_AT_INVALID"
