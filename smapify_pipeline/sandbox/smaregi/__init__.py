@@ -26,7 +26,8 @@ Conventions
     fields are refused with 400 (catches client typos; the real API may ignore them).
   * A range filter needs both ``-from`` and ``-to``. Datetime ranges may span at most 31×24 h; date ranges
     (``sum_date``) at most 31 calendar days. The 31-day cap applies to ``/transactions`` and ``/stock``; the
-    ``upd_date_time`` range of ``/products`` and ``/categories`` is uncapped.
+    ``upd_date_time`` range of ``/products`` is uncapped. ``/categories`` filters by ``category_code`` and
+    ``level`` only; ``/stores`` takes no filters.
   * Query parameters the reference does not list are ignored (no ``terminal_tran_id`` filter on
     ``/transactions``: find a transaction by its terminal id client-side, as on Smaregi).
   * ``fields`` naming an unknown field is a 400. ``with_details=summary`` returns the same detail rows as

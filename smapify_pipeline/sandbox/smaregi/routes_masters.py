@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from smapify_pipeline.sandbox.smaregi import fields as F
 from smapify_pipeline.sandbox.smaregi.errors import bad_request, not_found
-from smapify_pipeline.sandbox.smaregi.listing import in_range, parse_time_range
 from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer
 from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Route
 
 
 def list_stores(call: Call) -> Answer:
-    q = call.query
-    predicates = compact([exact("storeId", q.get("store_id")), exact("storeCode", q.get("store_code")),
-                          exact("division", q.get("division"))])  # fmt: skip
-    return list_answer(call, "stores", lambda: call.state.stores.values(), predicates, F.STORE_FIELDS,
-                       (("storeId", False),))  # fmt: skip
+    return list_answer(
+        call, "stores", lambda: call.state.stores.values(), [], F.STORE_FIELDS, (("storeId", False),)
+    )
 
 
 def get_store(call: Call) -> Answer:
@@ -26,12 +23,7 @@ def get_store(call: Call) -> Answer:
 
 def list_categories(call: Call) -> Answer:
     q = call.query
-    updated = parse_time_range(q, "upd_date_time", max_days=None)
-    predicates = compact([
-        exact("categoryId", q.get("category_id")), exact("categoryCode", q.get("category_code")),
-        exact("level", q.get("level")), exact("displayFlag", q.get("display_flag")),
-        (lambda row: in_range(row.get("updDateTime"), updated)) if updated else None,
-    ])  # fmt: skip
+    predicates = compact([exact("categoryCode", q.get("category_code")), exact("level", q.get("level"))])
     return list_answer(call, "categories", lambda: call.state.categories.values(), predicates,
                        F.CATEGORY_FIELDS, (("categoryId", False),))  # fmt: skip
 
