@@ -14,7 +14,10 @@ Retry choices (kept here so they can be corrected): 429 and connect failures are
 was done). After a 5xx or a transport error once the request may have reached Smaregi, GETs and calls marked
 ``idempotent`` are retried; others raise :class:`OutcomeUnknown` at once. By default PATCH, PUT and DELETE
 count as idempotent (same body, same end state; a repeated DELETE may answer 404) and POST does not
-(``POST /transactions`` and ``POST /stock/{id}/add`` would apply twice).
+(``POST /transactions`` and ``POST /stock/{id}/add`` would apply twice). A DELETE resent after an unknown
+outcome that then answers 404 counts as done (the first one went through).
+
+Listing ``with_details`` caps ``limit`` at 100 (Smaregi's rule for transactions, applied by the client).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from smapify_pipeline.platforms.smaregi.windows import MAX_WINDOW_DAYS, windows
 logger = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 1000
+MAX_LIMIT_WITH_DETAILS = 100
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
 
@@ -117,6 +121,7 @@ class SmaregiClient:
     def get_page(
         self, path: str, params: Mapping[str, Any] | None = None, *, page: int = 1, limit: int = DEFAULT_LIMIT
     ) -> list[dict[str, Any]]:
+        limit = page_limit(params, limit)
         response = self._request("GET", path, params={**(params or {}), "limit": limit, "page": page})
         return _as_rows(from_smaregi(response.json()), path)
 
@@ -124,6 +129,7 @@ class SmaregiClient:
         self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = DEFAULT_LIMIT
     ) -> Iterator[dict[str, Any]]:
         """Every row of a list endpoint, page after page, until a short page (or no ``Link: rel=next``)."""
+        limit = page_limit(params, limit)
         page = 1
         url: str | None = None
         while True:
@@ -149,6 +155,7 @@ class SmaregiClient:
 
         Pages past the end come back empty and are ignored; at most ``max_concurrency - 1`` such calls are spent.
         """
+        limit = page_limit(params, limit)
         pool = self._executor()
         in_flight: dict[int, Future[list[dict[str, Any]]]] = {}
         next_page = 1
@@ -249,6 +256,7 @@ class SmaregiClient:
         query = {k: to_smaregi(v) for k, v in (params or {}).items() if v is not None}
         budget = self.budgets.for_method(method)
         auth_renewed = False
+        resent_after_unknown = False
         attempt = 0
         while True:
             attempt += 1
@@ -271,11 +279,12 @@ class SmaregiClient:
                     raise OutcomeUnknown(key, cause) from error
                 if last_attempt:
                     raise SmaregiError(f"{key}: transport failed {attempt} times: {cause}") from error
+                resent_after_unknown = resent_after_unknown or reached_server(error)
                 logger.info("smaregi %s: %s, retrying (attempt %d)", key, cause, attempt)
                 self.retry.wait(attempt)
                 continue
             status = response.status_code
-            if status < 300:
+            if status < 300 or (status == 404 and method == "DELETE" and resent_after_unknown):
                 return response
             if status == 401 and not auth_renewed:
                 self.auth.invalidate(token)
@@ -298,6 +307,7 @@ class SmaregiClient:
                     raise OutcomeUnknown(key, f"HTTP {status}")
                 if last_attempt:
                     raise self._error(response, method, path)
+                resent_after_unknown = True
                 logger.info("smaregi %s: HTTP %d, retrying (attempt %d)", key, status, attempt)
                 self.retry.wait(attempt)
                 continue
@@ -335,6 +345,14 @@ class SmaregiClient:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def page_limit(params: Mapping[str, Any] | None, limit: int) -> int:
+    """Smaregi caps ``limit`` at 100 when transactions are listed ``with_details``."""
+    with_details = (params or {}).get("with_details")
+    if with_details is not None and with_details != "none":
+        return min(limit, MAX_LIMIT_WITH_DETAILS)
+    return limit
 
 
 def _as_rows(payload: Any, path: str) -> list[dict[str, Any]]:

@@ -304,3 +304,23 @@ def test_a_failing_token_endpoint_is_retried() -> None:
     assert client.get("/products/1") == {"productId": 1}
     assert fake.tokens == ["tok1"]
     assert clock.sleeps == [0.5]
+
+
+def test_a_delete_resent_after_a_lost_answer_accepts_404() -> None:
+    def api(request: httpx.Request) -> httpx.Response:
+        if not deleted:
+            deleted.append(1)
+            raise httpx.ReadTimeout("answer lost after the delete")
+        return httpx.Response(404, json={"title": "NotFound", "status": 404})
+
+    deleted: list[int] = []
+    client, recorder = make_client(FakeSmaregi(api), FakeClock())
+    client.delete("/products/1")
+    assert len(api_calls(recorder)) == 2
+
+
+def test_listing_with_details_pages_by_100_at_most() -> None:
+    client, recorder = make_client(FakeSmaregi(page_api(150)), FakeClock())
+    rows = list(client.get_list("/transactions", {"with_details": "all"}, limit=1000))
+    assert len(rows) == 150
+    assert [r.url.params["limit"] for r in api_calls(recorder)] == ["100", "100"]
