@@ -477,7 +477,7 @@ class ShopState:
             level.quantities[stored] += delta
             level.updated_at = self.now()
             self.items[level.item_id].updated_at = level.updated_at
-            if stored in ("available", "committed"):
+            if stored == "available":
                 action.touched_levels[(level.item_id, level.location_id)] = level
         return level.quantity(name)
 
