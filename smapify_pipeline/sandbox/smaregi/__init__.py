@@ -40,6 +40,9 @@ Transactions
     rate) group, head discounts allocated in proportion, 切り捨て (towards zero). ``total`` is checked with
     the effective ``taxExclude``; ``subtotal`` against the lines. Both mismatches are 400 with a detail that
     names the computed figure.
+  * 部門売り lines (no ``productId``/``productCode``) need ``transactionDetailDivision`` ``"3"`` (or ``"2"`` for
+    a returned one) and an existing ``categoryId``; ``productName`` defaults to the category name, the tax
+    division to the category's or else tax-included; they get ``productDivision`` ``"3"`` and move no stock.
   * Line tax rate: 8% when the product's category carries the sandbox's reduced-rate id (``10000001``),
     otherwise 10%.
   * A negative ``subtotal`` is accepted only when every negative line is a return line

@@ -41,6 +41,8 @@ RETURN_LINES_RESTOCK = True
 LINE_RETURN_LINKS_ORIGINAL = True
 """A register line return made from a receipt carries the sale's id in ``disposeServerTransactionHeadId``
 (``disposeDivision`` stays ``"0"``); real line returns made from the sales screen carry no link."""
+CATEGORY_SALE_TAX_DIVISION = "0"
+"""A 部門売り line (no product) whose category has no ``taxDivision`` is tax-included."""
 DISPOSE_WEBHOOK_IDS = "original_and_new"
 """``pos:transactions`` ``disposed`` carries the reversed sale's id and the new negative record's id."""
 

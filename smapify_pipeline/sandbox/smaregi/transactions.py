@@ -164,9 +164,7 @@ def build_detail(
     detail_division = raw.get("transactionDetailDivision") or "1"
     code_in(detail_division, "transactionDetailDivision", ("1", "2", "3"))
     key = raw.get("productId") or raw.get("productCode")
-    if not key:
-        raise bad_request("details.productIdは必須です")
-    product = state.product_by_id_or_code(key)
+    product = state.product_by_id_or_code(key) if key else _category_sale_product(state, raw, detail_division)
     category = state.categories.get(product["categoryId"]) or {}
     sales_price = int_field(
         require_str(raw, "salesPrice", required=True) or "", "salesPrice", -PRICE_LIMIT, PRICE_LIMIT
@@ -177,10 +175,13 @@ def build_detail(
     quantity = int_field(require_str(raw, "quantity", required=True) or "", "quantity", -99_999, 99_999)
     if detail_division == "2" and quantity > 0:
         raise bad_request("返品明細(transactionDetailDivision=2)のquantityはマイナスで指定してください")
-    price = int_field(raw.get("price") or product.get("price") or "0", "price", -PRICE_LIMIT, PRICE_LIMIT)
+    price = int_field(
+        raw.get("price") or product.get("price") or str(sales_price), "price", -PRICE_LIMIT, PRICE_LIMIT
+    )
     tax_division = raw.get("taxDivision") or product.get("taxDivision") or "1"
     code_in(tax_division, "taxDivision", ("0", "1", "2"))
     rate = state.tax_rate_of(product)
+    is_category_sale = product.get("productId") is None
     detail_id = raw.get("transactionDetailId") or str(index + 1)
     int_field(detail_id, "transactionDetailId", 0, 999)
     cost = product.get("cost")
@@ -197,13 +198,32 @@ def build_detail(
         "unitDiscountSum": str(unit_discount * quantity), "unitDiscountedSum": str(line.amount),
         "costSum": f"{float(cost) * quantity:.5f}" if cost else None,
         "categoryId": product["categoryId"], "categoryName": category.get("categoryName"),
-        "salesDivision": product.get("salesDivision", "0"), "productDivision": "0",
+        "salesDivision": product.get("salesDivision", "0"), "productDivision": "3" if is_category_sale else "0",
         "taxRate": str(rate), "standardTaxRate": str(STANDARD_TAX_RATE),
         "reduceTaxId": REDUCED_TAX_ID if rate == REDUCED_TAX_RATE else None,
         "reduceTaxRate": str(REDUCED_TAX_RATE) if rate == REDUCED_TAX_RATE else None,
         "terminalTranDateTime": terminal_time,
     }  # fmt: skip
     return line, detail
+
+
+def _category_sale_product(state: SmaregiState, raw: dict[str, Any], division: str) -> dict[str, Any]:
+    """The master fields of a 部門売り line (no product): its category, name and tax division."""
+    if division not in {"2", "3"}:
+        raise bad_request("details.productIdは必須です")
+    category_id = raw.get("categoryId")
+    if not category_id:
+        raise bad_request("部門売りの明細にはcategoryIdを指定してください")
+    category = state.categories.get(category_id)
+    if category is None:
+        raise bad_request("指定された部門IDのリソースが見つかりません")
+    name = raw.get("productName") or category["categoryName"]
+    max_len(name, "details.productName", 85)
+    return {
+        "productId": None, "productCode": None, "productName": name, "categoryId": category_id,
+        "taxDivision": category.get("taxDivision") or choices.CATEGORY_SALE_TAX_DIVISION, "price": None,
+        "cost": None, "useCategoryReduceTax": "1",
+    }  # fmt: skip
 
 
 def store_transaction(

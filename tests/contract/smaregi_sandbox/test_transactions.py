@@ -231,3 +231,28 @@ def test_unlisted_filters_are_ignored(api: httpx.Client, sandbox: SmaregiSandbox
     params = {**_range(sandbox.clock.now()), "terminal_tran_id": sales[0]}
     listed = [row["transactionHeadId"] for row in api.get("/transactions", params=params).json()]
     assert set(sales) <= set(listed)
+
+
+def test_category_sale_lines_need_a_category_and_move_no_stock(
+    api: httpx.Client, sandbox: SmaregiSandbox
+) -> None:
+    food = next(c for c in sandbox.state.categories.values() if c["categoryCode"] == "04")
+    stock_before = dict((key, row["stockAmount"]) for key, row in sandbox.state.stock.items())
+    line = {"transactionDetailDivision": "3", "categoryId": food["categoryId"], "productName": "Shopifyの商品",
+            "salesPrice": "1080", "quantity": "2"}  # fmt: skip
+    answer = api.post("/transactions", json=_sale_body([line], "2160", "2160"))
+    assert answer.status_code == 200, answer.text
+    detail = answer.json()["details"][0]
+    assert (detail["productId"], detail["productName"], detail["productDivision"]) == (
+        None,
+        "Shopifyの商品",
+        "3",
+    )
+    assert (detail["taxRate"], answer.json()["taxInclude"]) == ("8", str(2160 * 8 // 108))
+    assert {key: row["stockAmount"] for key, row in sandbox.state.stock.items()} == stock_before
+    returned = {**line, "transactionDetailDivision": "2", "quantity": "-1"}
+    assert api.post("/transactions", json=_sale_body([returned], "-1080", "-1080")).status_code == 200
+    without_category = {k: v for k, v in line.items() if k != "categoryId"}
+    assert api.post("/transactions", json=_sale_body([without_category], "2160", "2160")).status_code == 400
+    plain_line = {**line, "transactionDetailDivision": "1"}
+    assert api.post("/transactions", json=_sale_body([plain_line], "2160", "2160")).status_code == 400
