@@ -30,8 +30,8 @@ from smapify_pipeline.sandbox.shopify.views import (
     ItemView,
     LevelView,
     LocationView,
-    _page,
-    _wrap,
+    connection_page,
+    wrap_nodes,
 )
 
 REASONS = frozenset(
@@ -99,8 +99,8 @@ def locations(
     candidates = [loc for loc in state.locations.values() if includeInactive or loc.active]
     found = search(info, candidates, query, LOCATION_SEARCH, lambda loc: (loc.name,))
     sort = (lambda loc: loc.name) if sortKey == "NAME" else None
-    page = _page(info, found, lambda loc: loc.id, args, sort_value=sort, presorted=True)
-    return _wrap(page, lambda loc: LocationView(state, loc))
+    page = connection_page(info, found, lambda loc: loc.id, args, sort_value=sort, presorted=True)
+    return wrap_nodes(page, lambda loc: LocationView(state, loc))
 
 
 def inventory_item(info: GraphQLResolveInfo, id: str) -> ItemView | None:
@@ -113,8 +113,8 @@ def inventory_item(info: GraphQLResolveInfo, id: str) -> ItemView | None:
 def inventory_items(info: GraphQLResolveInfo, query: str | None = None, **args: Any) -> dict[str, Any]:
     state = context(info).state
     found = search(info, state.items.values(), query, ITEM_SEARCH, lambda item: (item.sku,))
-    page = _page(info, found, lambda item: item.id, args, presorted=True)
-    return _wrap(page, lambda item: ItemView(state, item))
+    page = connection_page(info, found, lambda item: item.id, args, presorted=True)
+    return wrap_nodes(page, lambda item: ItemView(state, item))
 
 
 def parse_level_gid(value: str) -> tuple[int, int] | None:

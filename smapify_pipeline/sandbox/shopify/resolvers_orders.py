@@ -35,7 +35,13 @@ from smapify_pipeline.sandbox.shopify.state import (
     parse_gid,
 )
 from smapify_pipeline.sandbox.shopify.totals import fulfillment_status, order_totals, round_money
-from smapify_pipeline.sandbox.shopify.views import OrderView, RefundView, _page, _wrap, merged_tax_lines
+from smapify_pipeline.sandbox.shopify.views import (
+    OrderView,
+    RefundView,
+    connection_page,
+    merged_tax_lines,
+    wrap_nodes,
+)
 
 
 def _order_status(order: Order) -> str:
@@ -90,8 +96,8 @@ def orders(
         info, state.orders.values(), query, ORDER_SEARCH, lambda o: (o.name, o.email or "", *o.tags)
     )
     sort = ORDER_SORT.get(sortKey)
-    page = _page(info, found, lambda o: o.id, args, sort_value=sort, presorted=True)
-    return _wrap(page, lambda o: OrderView(state, o))
+    page = connection_page(info, found, lambda o: o.id, args, sort_value=sort, presorted=True)
+    return wrap_nodes(page, lambda o: OrderView(state, o))
 
 
 def refund(info: GraphQLResolveInfo, id: str) -> RefundView | None:

@@ -28,8 +28,8 @@ from smapify_pipeline.sandbox.shopify.views import (
     VARIANT_SORT,
     ProductView,
     VariantView,
-    _page,
-    _wrap,
+    connection_page,
+    wrap_nodes,
 )
 
 DEFAULT_OPTION = ("Title", "Default Title")
@@ -101,7 +101,7 @@ def products(
     state = context(info).state
     found = search(info, state.products.values(), query, _product_search(state), lambda p: (p.title,))
     sort = PRODUCT_SORT.get(sortKey)
-    page = _page(
+    page = connection_page(
         info,
         found,
         lambda p: p.id,
@@ -109,7 +109,7 @@ def products(
         sort_value=(lambda p: sort(state, p)) if sort else None,
         presorted=True,
     )
-    return _wrap(page, lambda p: ProductView(state, p))
+    return wrap_nodes(page, lambda p: ProductView(state, p))
 
 
 def products_count(
@@ -141,7 +141,7 @@ def product_variants(
         lambda v: (v.title, state.products[v.product_id].title, state.items[v.inventory_item_id].sku or ""),
     )
     sort = VARIANT_SORT.get(sortKey)
-    page = _page(
+    page = connection_page(
         info,
         found,
         lambda v: v.id,
@@ -149,7 +149,7 @@ def product_variants(
         sort_value=(lambda v: sort(state, v)) if sort else None,
         presorted=True,
     )
-    return _wrap(page, lambda v: VariantView(state, v))
+    return wrap_nodes(page, lambda v: VariantView(state, v))
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -33,7 +33,6 @@ from smapify_pipeline.sandbox.shopify import (
 )
 from smapify_pipeline.sandbox.shopify.choices import IDEMPOTENT_MUTATIONS
 from smapify_pipeline.sandbox.shopify.common import RequestContext, context, iso
-from smapify_pipeline.sandbox.shopify.connections import paginate
 from smapify_pipeline.sandbox.shopify.idempotency import run_idempotent
 from smapify_pipeline.sandbox.shopify.resolvers_inventory import parse_level_gid
 from smapify_pipeline.sandbox.shopify.state import ShopState, gid, gid_kind, parse_gid
@@ -49,6 +48,8 @@ from smapify_pipeline.sandbox.shopify.views import (
     ShopView,
     TransactionView,
     VariantView,
+    connection_page,
+    wrap_nodes,
 )
 
 if TYPE_CHECKING:
@@ -98,21 +99,15 @@ class Root:
             if subjectTypes is None or e.subject_type in subjectTypes
         ]
         sort = (lambda pair: pair[1].occurred_at) if sortKey == "CREATED_AT" else None
-        page = paginate(
-            events, id_of=lambda pair: pair[0], sort_value=sort, presorted=True, **_page_args(info, args)
+        page = connection_page(info, events, lambda pair: pair[0], args, sort_value=sort, presorted=True)
+        return wrap_nodes(
+            page,
+            lambda pair: {
+                "occurredAt": iso(pair[1].occurred_at),
+                "subjectId": gid("Product", pair[1].subject_id),
+                "subjectType": pair[1].subject_type,
+            },
         )
-        nodes = [
-            {
-                "occurredAt": iso(e.occurred_at),
-                "subjectId": gid("Product", e.subject_id),
-                "subjectType": e.subject_type,
-            }
-            for _, e in page["nodes"]
-        ]
-        page["nodes"] = nodes
-        for edge, node in zip(page["edges"], nodes, strict=True):
-            edge["node"] = node
-        return page
 
     def node(self, info: GraphQLResolveInfo, id: str) -> Any:
         return _node(info, id)
@@ -147,11 +142,12 @@ class Root:
         subscriptions = [
             s for s in _sandbox(info).webhooks.subscriptions() if topics is None or s.topic in topics
         ]
-        return paginate(
+        return connection_page(
+            info,
             [s.to_graphql() for s in subscriptions],
-            id_of=lambda s: int(s["legacyResourceId"]),
+            lambda s: int(s["legacyResourceId"]),
+            args,
             presorted=True,
-            **_page_args(info, args),
         )
 
     # ------------------------------------------------------------------------------------- mutations
@@ -229,17 +225,6 @@ def _sandbox(info: GraphQLResolveInfo) -> ShopifySandbox:
     if sandbox is None:
         raise GraphQLError("this field needs the whole sandbox, not only its state")
     return sandbox
-
-
-def _page_args(info: GraphQLResolveInfo, args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "first": args.get("first"),
-        "after": args.get("after"),
-        "last": args.get("last"),
-        "before": args.get("before"),
-        "reverse": bool(args.get("reverse")),
-        "unlimited": context(info).unlimited,
-    }
 
 
 def _mutate(

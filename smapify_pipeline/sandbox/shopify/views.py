@@ -50,7 +50,7 @@ from smapify_pipeline.sandbox.shopify.totals import OrderTotals, fulfillment_sta
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def _page(
+def connection_page(
     info: GraphQLResolveInfo, items: list[Any], id_of: Any, args: dict[str, Any], **kw: Any
 ) -> dict[str, Any]:
     return paginate(
@@ -159,8 +159,8 @@ class LocationView(View):
         self, info: GraphQLResolveInfo, query: str | None = None, **args: Any
     ) -> dict[str, Any]:
         levels = search(info, self.state.location_levels(self.obj.id), query, LEVEL_SEARCH, lambda _: ())
-        page = _page(info, levels, lambda lv: lv.item_id, args)
-        return _wrap(page, lambda lv: LevelView(self.state, lv))
+        page = connection_page(info, levels, lambda lv: lv.item_id, args)
+        return wrap_nodes(page, lambda lv: LevelView(self.state, lv))
 
 
 # ---------------------------------------------------------------------------------------------- products
@@ -243,10 +243,10 @@ class ProductView(View):
     def variants(self, info: GraphQLResolveInfo, sortKey: str = "POSITION", **args: Any) -> dict[str, Any]:
         variants = self.state.product_variants(self.obj)
         sort = VARIANT_SORT.get(sortKey)
-        page = _page(
+        page = connection_page(
             info, variants, lambda v: v.id, args, sort_value=(lambda v: sort(self.state, v)) if sort else None
         )
-        return _wrap(page, lambda v: VariantView(self.state, v))
+        return wrap_nodes(page, lambda v: VariantView(self.state, v))
 
     @property
     def variantsCount(self) -> dict[str, Any]:
@@ -453,8 +453,8 @@ class ItemView(View):
         self, info: GraphQLResolveInfo, query: str | None = None, **args: Any
     ) -> dict[str, Any]:
         levels = search(info, self.state.item_levels(self.obj.id), query, LEVEL_SEARCH, lambda _: ())
-        page = _page(info, levels, lambda lv: lv.location_id, args)
-        return _wrap(page, lambda lv: LevelView(self.state, lv))
+        page = connection_page(info, levels, lambda lv: lv.location_id, args)
+        return wrap_nodes(page, lambda lv: LevelView(self.state, lv))
 
     @property
     def locationsCount(self) -> dict[str, Any]:
@@ -736,12 +736,12 @@ class OrderView(View):
     def shippingLines(
         self, info: GraphQLResolveInfo, includeRemovals: bool = False, **args: Any
     ) -> dict[str, Any]:
-        page = _page(info, self.obj.shipping_lines, lambda s: s.id, args, presorted=True)
-        return _wrap(page, lambda s: shipping_line(s, self._currency))
+        page = connection_page(info, self.obj.shipping_lines, lambda s: s.id, args, presorted=True)
+        return wrap_nodes(page, lambda s: shipping_line(s, self._currency))
 
     def lineItems(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        page = _page(info, self.obj.line_items, lambda li: li.id, args, presorted=True)
-        return _wrap(page, lambda li: LineItemView(self.state, li, self.obj))
+        page = connection_page(info, self.obj.line_items, lambda li: li.id, args, presorted=True)
+        return wrap_nodes(page, lambda li: LineItemView(self.state, li, self.obj))
 
     def refunds(self, info: GraphQLResolveInfo, first: int | None = None) -> list[RefundView]:
         refunds = [RefundView(self.state, self.state.refunds[r]) for r in self.obj.refund_ids]
@@ -936,13 +936,13 @@ class RefundView(View):
         return money_bag(self.obj.total, self.state.orders[self.obj.order_id].currency)
 
     def refundLineItems(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        page = _page(info, self.obj.lines, lambda line: line.id, args, presorted=True)
-        return _wrap(page, lambda line: RefundLineView(self.state, line, self.obj))
+        page = connection_page(info, self.obj.lines, lambda line: line.id, args, presorted=True)
+        return wrap_nodes(page, lambda line: RefundLineView(self.state, line, self.obj))
 
     def transactions(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
         txs = [self.state.transactions[t] for t in self.obj.transaction_ids]
-        page = _page(info, txs, lambda t: t.id, args, presorted=True)
-        return _wrap(page, lambda t: TransactionView(self.state, t))
+        page = connection_page(info, txs, lambda t: t.id, args, presorted=True)
+        return wrap_nodes(page, lambda t: TransactionView(self.state, t))
 
 
 class RefundLineView(View):
@@ -997,7 +997,7 @@ class RefundLineView(View):
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def _wrap(page: dict[str, Any], view: Any) -> dict[str, Any]:
+def wrap_nodes(page: dict[str, Any], view: Any) -> dict[str, Any]:
     nodes = [view(n) for n in page["nodes"]]
     page["nodes"] = nodes
     for edge, node in zip(page["edges"], nodes, strict=True):
@@ -1005,7 +1005,12 @@ def _wrap(page: dict[str, Any], view: Any) -> dict[str, Any]:
     return page
 
 
-LEVEL_SEARCH: dict[str, SearchField] = {}
+LEVEL_SEARCH: dict[str, SearchField] = {
+    "inventory_item_id": SearchField("number", lambda level: level.item_id),
+    "location_id": SearchField("number", lambda level: level.location_id),
+    "created_at": SearchField("date", lambda level: level.created_at),
+    "updated_at": SearchField("date", lambda level: level.updated_at),
+}
 
 
 PRODUCT_SORT: dict[str, Any] = {
