@@ -1,13 +1,13 @@
 """Smaregi Platform API (POS) sandbox: a stateful simulator served over real HTTP.
 
 Layout: ``state.py`` (the model) with ``transactions.py`` (create/edit/cancel/dispose) and ``validation.py``,
-``totals.py`` (Smaregi's subtotal/tax/total rules), ``errors.py`` (problem
-bodies), ``ratelimit.py``, ``auth.py`` (token endpoint, bearer and scope checks), ``routing.py`` +
+``totals.py`` (Smaregi's subtotal/tax/total rules), ``errors.py`` (problem bodies), ``ratelimit.py``, ``auth.py`` (token endpoint, bearer and scope checks), ``routing.py`` +
 ``routes_*.py`` + ``lists.py``/``listing.py`` (the thin HTTP layer), ``app.py`` (:class:`SmaregiSandbox`, the
 ASGI app), ``register.py`` + ``hooks.py`` (``/_sandbox`` test hooks), ``seeding.py``, ``webhooks.py``.
 The constants behind every choice below live in ``choices.py``.
 
-Behaviours chosen where ``reference/smaregi.md`` is unsure (each is tested):
+Behaviours chosen where ``reference/smaregi.md`` is unsure (the contract tests in
+``tests/contract/smaregi_sandbox`` exercise most of them):
 
 Auth
   * One app serves the token endpoint (``POST /app/{contract_id}/token``) and the API (``/{contract_id}/pos``).
