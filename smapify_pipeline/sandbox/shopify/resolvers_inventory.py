@@ -25,13 +25,12 @@ from smapify_pipeline.sandbox.shopify.state import (
     ShopState,
     parse_gid,
 )
-from smapify_pipeline.sandbox.shopify.views import (
+from smapify_pipeline.sandbox.shopify.views import connection_page, wrap_nodes
+from smapify_pipeline.sandbox.shopify.views_catalogue import (
     AdjustmentGroupView,
     ItemView,
     LevelView,
     LocationView,
-    connection_page,
-    wrap_nodes,
 )
 
 REASONS = frozenset(

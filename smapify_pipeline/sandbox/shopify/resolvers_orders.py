@@ -35,13 +35,8 @@ from smapify_pipeline.sandbox.shopify.state import (
     parse_gid,
 )
 from smapify_pipeline.sandbox.shopify.totals import fulfillment_status, order_totals, round_money
-from smapify_pipeline.sandbox.shopify.views import (
-    OrderView,
-    RefundView,
-    connection_page,
-    merged_tax_lines,
-    wrap_nodes,
-)
+from smapify_pipeline.sandbox.shopify.views import connection_page, wrap_nodes
+from smapify_pipeline.sandbox.shopify.views_orders import OrderView, RefundView, merged_tax_lines
 
 
 def _order_status(order: Order) -> str:

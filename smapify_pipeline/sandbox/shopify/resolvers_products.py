@@ -23,13 +23,12 @@ from smapify_pipeline.sandbox.shopify.state import (
     gid,
     parse_gid,
 )
-from smapify_pipeline.sandbox.shopify.views import (
+from smapify_pipeline.sandbox.shopify.views import connection_page, wrap_nodes
+from smapify_pipeline.sandbox.shopify.views_catalogue import (
     PRODUCT_SORT,
     VARIANT_SORT,
     ProductView,
     VariantView,
-    connection_page,
-    wrap_nodes,
 )
 
 DEFAULT_OPTION = ("Title", "Default Title")

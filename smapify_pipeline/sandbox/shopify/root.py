@@ -36,21 +36,16 @@ from smapify_pipeline.sandbox.shopify.common import RequestContext, context, iso
 from smapify_pipeline.sandbox.shopify.idempotency import run_idempotent
 from smapify_pipeline.sandbox.shopify.resolvers_inventory import parse_level_gid
 from smapify_pipeline.sandbox.shopify.state import ShopState, gid, gid_kind, parse_gid
-from smapify_pipeline.sandbox.shopify.views import (
+from smapify_pipeline.sandbox.shopify.views import ShopView, connection_page, wrap_nodes
+from smapify_pipeline.sandbox.shopify.views_catalogue import (
     AdjustmentGroupView,
     ItemView,
     LevelView,
-    LineItemView,
     LocationView,
-    OrderView,
     ProductView,
-    RefundView,
-    ShopView,
-    TransactionView,
     VariantView,
-    connection_page,
-    wrap_nodes,
 )
+from smapify_pipeline.sandbox.shopify.views_orders import LineItemView, OrderView, RefundView, TransactionView
 
 if TYPE_CHECKING:
     from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
