@@ -4,11 +4,11 @@ Build one with ``ShopifySandbox.create(...)`` (:mod:`.app`); serve ``sandbox.app
 :class:`~smapify_pipeline.sandbox.server.SandboxServer` or call it in-process through ``httpx.ASGITransport``.
 
 Layout, moto-style: :mod:`.state` (the shop's objects, indexed by id) and a thin API layer —
-:mod:`.schema` (our own SDL, ``schema.graphql``), :mod:`.views` (how objects read), ``resolvers_*``
-(queries and mutations: products, inventory, orders), :mod:`.search` (the ``query:`` syntax),
-:mod:`.connections` (cursor pages), :mod:`.idempotency`, :mod:`.payloads` (webhook bodies), :mod:`.root`
-(root fields, executor), :mod:`.hooks` (``/_sandbox`` test hooks), and :mod:`.cost`, :mod:`.bulk`,
-:mod:`.webhooks` for cost/throttling, bulk operations and signed deliveries. Behaviours chosen where the
+:mod:`.schema` (our own SDL, ``schema.graphql``), ``views*`` (how objects read), ``resolvers_*``
+(queries and mutations: products, inventory, orders), :mod:`.totals` (order arithmetic), :mod:`.search`
+(the ``query:`` syntax), :mod:`.connections` (cursor pages), :mod:`.idempotency`, :mod:`.payloads` (webhook
+bodies), :mod:`.seeding`, :mod:`.root` (root fields, executor), :mod:`.hooks` (``/_sandbox`` test hooks),
+and :mod:`.cost`, :mod:`.bulk`, :mod:`.webhooks` for cost/throttling, bulk operations and signed deliveries. Behaviours chosen where the
 reference is unsure are collected in :mod:`.choices` (and, for cost, bulk and webhooks, in those modules'
 docstrings).
 
