@@ -195,3 +195,23 @@ def test_quantities_by_name_on_a_level(shopify: Shopify) -> None:
     ]
     by_id = shopify.data("query($id: ID!) { inventoryLevel(id: $id) { item { id } } }", {"id": level["id"]})
     assert by_id["inventoryLevel"]["item"]["id"] == item
+
+
+def test_a_key_is_forgotten_after_a_day(shopify: Shopify) -> None:
+    item, location, current, level = _level(shopify)
+    variables = {
+        "input": {
+            "name": "available",
+            "reason": "correction",
+            "changes": [
+                {"delta": 1, "inventoryItemId": item, "locationId": location, "changeFromQuantity": None}
+            ],
+        },
+        "key": "daily",
+    }
+    shopify.data(ADJUST, variables)
+    shopify.data(ADJUST, variables)
+    assert level.quantities["available"] == current + 1
+    shopify.sandbox.clock.advance(24 * 3600 + 1)
+    shopify.data(ADJUST, variables)
+    assert level.quantities["available"] == current + 2

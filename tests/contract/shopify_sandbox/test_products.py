@@ -192,3 +192,12 @@ def test_node_and_nodes_resolve_every_kind(shopify: Shopify) -> None:
         "Location",
         None,
     ]
+
+
+def test_product_by_handle_and_count(shopify: Shopify) -> None:
+    state = shopify.sandbox.state
+    product = next(iter(state.products.values()))
+    found = shopify.data("query($h: String!) { productByHandle(handle: $h) { id } }", {"h": product.handle})
+    assert found["productByHandle"]["id"] == f"gid://shopify/Product/{product.id}"
+    count = shopify.data('{ productsCount(query: "status:active") { count precision } }')["productsCount"]
+    assert count == {"count": len(state.products), "precision": "EXACT"}
