@@ -39,7 +39,9 @@ from smapify_pipeline.sandbox.faults import ASGIApp, FaultInjector, FaultMiddlew
 from smapify_pipeline.sandbox.seed import CATEGORIES, Catalogue, build_catalogue
 from smapify_pipeline.sandbox.shopify import choices, cost
 from smapify_pipeline.sandbox.shopify.bulk import BulkOperation, BulkOperations, finish_payload
-from smapify_pipeline.sandbox.shopify.common import RequestContext, user_error
+from smapify_pipeline.sandbox.shopify.common import RequestContext, SandboxError, user_error
+from smapify_pipeline.sandbox.shopify.hooks import hook_routes
+from smapify_pipeline.sandbox.shopify.payloads import shop_payload
 from smapify_pipeline.sandbox.shopify.resolvers_orders import order_create
 from smapify_pipeline.sandbox.shopify.resolvers_products import (
     apply_product_fields,
@@ -75,14 +77,6 @@ ACCESS_SCOPES = (
 _request_document: contextvars.ContextVar[
     tuple[PreparedDocument, dict[str, Any] | None, str | None] | None
 ] = contextvars.ContextVar("shopify_sandbox_request_document", default=None)
-
-
-class SandboxError(Exception):
-    """A test hook was refused; ``errors`` are Shopify-style userErrors."""
-
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__("; ".join(str(e.get("message")) for e in errors))
-        self.errors = errors
 
 
 @dataclass
@@ -457,8 +451,6 @@ class ShopifySandbox:
         return 503, _api_headers(), choices.SERVER_ERROR_BODY
 
     def _starlette(self) -> Starlette:
-        from smapify_pipeline.sandbox.shopify.hooks import hook_routes
-
         return Starlette(
             routes=[
                 Route("/admin/api/{version}/graphql.json", self._graphql_endpoint, methods=["POST"]),
@@ -495,8 +487,6 @@ class ShopifySandbox:
             return JSONResponse(NOT_FOUND_BODY, status_code=404)
         if not self.token_valid(request.headers.get("x-shopify-access-token")):
             return JSONResponse(INVALID_TOKEN_BODY, status_code=401)
-        from smapify_pipeline.sandbox.shopify.payloads import shop_payload
-
         shop = shop_payload(self.state)
         wanted = request.query_params.get("fields")
         if wanted:

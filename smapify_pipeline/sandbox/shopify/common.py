@@ -29,6 +29,14 @@ class RequestContext:
     """``extensions.search`` entries: warnings about ignored search terms."""
 
 
+class SandboxError(Exception):
+    """A test hook was refused; ``errors`` are Shopify-style userErrors."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__("; ".join(str(e.get("message")) for e in errors))
+        self.errors = errors
+
+
 def context(info: GraphQLResolveInfo) -> RequestContext:
     return info.context  # type: ignore[no-any-return]
 

@@ -35,6 +35,7 @@ from starlette.routing import Route
 
 from smapify_pipeline.sandbox.faults import FaultPlan
 from smapify_pipeline.sandbox.seed import build_catalogue
+from smapify_pipeline.sandbox.shopify.common import SandboxError
 
 if TYPE_CHECKING:
     from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
@@ -183,8 +184,6 @@ READ_HOOKS: dict[str, Callable[[ShopifySandbox], Any]] = {
 def hook_routes(sandbox: ShopifySandbox) -> list[Route]:
     def post(hook: Hook) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            from smapify_pipeline.sandbox.shopify.app import SandboxError
-
             raw = await request.body()
             try:
                 body = json.loads(raw) if raw else {}

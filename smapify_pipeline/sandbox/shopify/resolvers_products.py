@@ -12,6 +12,7 @@ from graphql import GraphQLResolveInfo
 
 from smapify_pipeline.sandbox.shopify import choices
 from smapify_pipeline.sandbox.shopify.common import context, search, to_decimal, user_error
+from smapify_pipeline.sandbox.shopify.payloads import product_payload
 from smapify_pipeline.sandbox.shopify.search import SearchField
 from smapify_pipeline.sandbox.shopify.state import (
     Action,
@@ -293,8 +294,6 @@ def apply_variant_fields(state: ShopState, variant: Variant, fields: dict[str, A
 
 
 def product_event(state: ShopState, action: Action, topic: str, product: Product) -> None:
-    from smapify_pipeline.sandbox.shopify.payloads import product_payload
-
     action.emit(topic, lambda: product_payload(state, product))
     if topic == "products/create" and choices.PRODUCT_CREATE_FIRES_UPDATE:
         action.emit("products/update", lambda: product_payload(state, product))
