@@ -194,13 +194,24 @@ def shopify_orders_and_refunds(
     before = sum(client.calls.values())
     with warehouse_db.connect() as conn:
         since = _since(conn, "shopify_orders", config)
-        records = list(shopify_streams.orders(client, since))
+        records, refund_refs = shopify_streams.orders(client, since)
+        records += shopify_streams.refunds(client, _changed_refunds(conn, refund_refs))
         tables = ns.normalize_shopify_orders(records)
         reports = _load_all(conn, tables, context.run_id)
         _advance_cursor(conn, "shopify_orders", ns.ORDERS)
         calls = sum(client.calls.values()) - before
         yield _result(conn, ns.ORDERS, reports[:2], calls, asset_key="shopify_orders")
         yield _result(conn, ns.REFUNDS, reports[2:], 0, asset_key="shopify_refunds")
+
+
+def _changed_refunds(conn: duckdb.DuckDBPyConnection, refund_refs: list[dict[str, str]]) -> list[str]:
+    """Ids of the refunds that are new or changed since they were loaded."""
+    known = dict(conn.execute("SELECT refund_id, updated_at FROM raw.shopify_refunds").fetchall())
+    return [
+        ref["id"]
+        for ref in refund_refs
+        if known.get(ref["id"]) is None or pd.Timestamp(ref["updatedAt"]) > pd.Timestamp(known[ref["id"]])
+    ]
 
 
 # -- Smaregi -----------------------------------------------------------------------------------------------

@@ -16,12 +16,12 @@ VARIANT_FIELDS = (
 ORDER_FIELDS = (
     "id name createdAt updatedAt processedAt cancelledAt displayFinancialStatus displayFulfillmentStatus"
     " sourceName sourceIdentifier tags currencyCode taxesIncluded test"
-    f" subtotalPriceSet {MONEY} totalShippingPriceSet {MONEY} totalDiscountsSet {MONEY}"
+    f" subtotalPriceSet {MONEY} totalShippingPriceSet {MONEY}"
     f" totalTaxSet {MONEY} totalPriceSet {MONEY} {TAX_LINES}"
 )
 LINE_ITEM_FIELDS = (
     "id sku title variantTitle quantity currentQuantity taxable variant { id }"
-    f" originalUnitPriceSet {MONEY} totalDiscountSet {MONEY} {TAX_LINES}"
+    f" originalUnitPriceSet {MONEY} {TAX_LINES}"
 )
 REFUND_FIELDS = f"id note createdAt updatedAt order {{ id }} totalRefundedSet {MONEY}"
 REFUND_LINE_FIELDS = (
@@ -84,6 +84,16 @@ query SmapifyInventoryLevels($location: ID!, $first: Int!, $after: String, $quer
 """
 
 
+REFUND = f"""
+query SmapifyRefund($id: ID!) {{
+  refund(id: $id) {{
+    {REFUND_FIELDS}
+    refundLineItems(first: 100) {{ nodes {{ {REFUND_LINE_FIELDS} }} }}
+  }}
+}}
+"""
+
+
 def bulk_products(search: str | None = None) -> str:
     """Every product with its variants (one JSONL line each, variants carrying ``__parentId``)."""
     return f"""
@@ -111,13 +121,17 @@ def bulk_inventory() -> str:
 
 
 def bulk_orders(search: str | None = None) -> str:
-    """Orders with their line items and refunds (refund lines under each refund)."""
+    """Orders with their line items and the ids of their refunds.
+
+    Bulk queries may not nest a connection inside a list (``Order.refunds`` is a list), so refund lines are
+    read per refund with :data:`REFUND`.
+    """
     return f"""
 {{
   orders{_arguments(search)} {{
     edges {{ node {{ {ORDER_FIELDS}
       lineItems {{ edges {{ node {{ {LINE_ITEM_FIELDS} }} }} }}
-      refunds {{ {REFUND_FIELDS} refundLineItems {{ edges {{ node {{ {REFUND_LINE_FIELDS} }} }} }} }}
+      refunds {{ id updatedAt }}
     }} }}
   }}
 }}

@@ -58,9 +58,20 @@ def inventory_levels(
         )
 
 
-def orders(client: ShopifyClient, since: datetime | None) -> Iterator[dict[str, Any]]:
-    """Orders changed since ``since`` with their lines, refunds and refund lines, as bulk JSONL rows."""
-    yield from _bulk(client, q.bulk_orders(updated_since(since)))
+def orders(
+    client: ShopifyClient, since: datetime | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Orders changed since ``since`` with their lines (bulk JSONL rows), and their refunds' ``{id, updatedAt}``
+    (taken off the order rows: the full refunds are read with :func:`refunds`)."""
+    rows = list(_bulk(client, q.bulk_orders(updated_since(since))))
+    refund_refs = [ref for row in rows for ref in (row.pop("refunds", None) or [])]
+    return rows, refund_refs
+
+
+def refunds(client: ShopifyClient, refund_ids: list[str]) -> list[dict[str, Any]]:
+    """Each refund with its lines (restock type, location, quantity)."""
+    found = (client.execute(q.REFUND, {"id": refund_id}).get("refund") for refund_id in refund_ids)
+    return [refund for refund in found if refund]
 
 
 def _bulk(client: ShopifyClient, query: str) -> Iterator[dict[str, Any]]:

@@ -119,16 +119,31 @@ class SmaregiClient:
         return from_smaregi(self._request("GET", path, params=params).json())
 
     def get_page(
-        self, path: str, params: Mapping[str, Any] | None = None, *, page: int = 1, limit: int = DEFAULT_LIMIT
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        page: int = 1,
+        limit: int = DEFAULT_LIMIT,
+        typed: bool = True,
     ) -> list[dict[str, Any]]:
         limit = page_limit(params, limit)
         response = self._request("GET", path, params={**(params or {}), "limit": limit, "page": page})
-        return _as_rows(from_smaregi(response.json()), path)
+        return _as_rows(_decode(response, typed), path)
 
     def get_list(
-        self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = DEFAULT_LIMIT
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        typed: bool = True,
     ) -> Iterator[dict[str, Any]]:
-        """Every row of a list endpoint, page after page, until a short page (or no ``Link: rel=next``)."""
+        """Every row of a list endpoint, page after page, until a short page (or no ``Link: rel=next``).
+
+        ``typed=False`` leaves Smaregi's strings as they came: the extract types them column by column so
+        that one bad value quarantines its record instead of failing the whole page.
+        """
         limit = page_limit(params, limit)
         page = 1
         url: str | None = None
@@ -137,7 +152,7 @@ class SmaregiClient:
                 response = self._request("GET", path, params={**(params or {}), "limit": limit, "page": page})
             else:
                 response = self._request("GET", url)
-            rows = _as_rows(from_smaregi(response.json()), path)
+            rows = _as_rows(_decode(response, typed), path)
             yield from rows
             next_link = response.links.get("next", {}).get("url")
             if next_link and rows:
@@ -149,7 +164,12 @@ class SmaregiClient:
                 url = None
 
     def get_list_parallel(
-        self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = DEFAULT_LIMIT
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        typed: bool = True,
     ) -> Iterator[dict[str, Any]]:
         """Like :meth:`get_list` (rows in the same order) but with up to ``max_concurrency`` pages in flight.
 
@@ -164,7 +184,7 @@ class SmaregiClient:
             while True:
                 while len(in_flight) < self.max_concurrency:
                     in_flight[next_page] = pool.submit(
-                        self.get_page, path, params, page=next_page, limit=limit
+                        self.get_page, path, params, page=next_page, limit=limit, typed=typed
                     )
                     next_page += 1
                 rows = in_flight.pop(current).result()
@@ -186,6 +206,7 @@ class SmaregiClient:
         *,
         limit: int = DEFAULT_LIMIT,
         max_days: int = MAX_WINDOW_DAYS,
+        typed: bool = True,
     ) -> Iterator[dict[str, Any]]:
         """Every row with ``range_param`` (``"upd_date_time"``) in ``[start, end]``, window by window (≤31 days),
         the windows fetched in parallel and yielded in order."""
@@ -196,7 +217,7 @@ class SmaregiClient:
 
         def fetch(span: tuple[date | datetime, date | datetime]) -> list[dict[str, Any]]:
             window_params = {**(params or {}), f"{range_param}-from": span[0], f"{range_param}-to": span[1]}
-            return list(self.get_list(path, window_params, limit=limit))
+            return list(self.get_list(path, window_params, limit=limit, typed=typed))
 
         futures = [pool.submit(fetch, span) for span in spans]
         try:
@@ -353,6 +374,10 @@ def page_limit(params: Mapping[str, Any] | None, limit: int) -> int:
     if with_details is not None and with_details != "none":
         return min(limit, MAX_LIMIT_WITH_DETAILS)
     return limit
+
+
+def _decode(response: httpx.Response, typed: bool) -> Any:
+    return from_smaregi(response.json()) if typed else response.json()
 
 
 def _as_rows(payload: Any, path: str) -> list[dict[str, Any]]:
