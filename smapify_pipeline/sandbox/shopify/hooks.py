@@ -15,7 +15,8 @@
 ``POST /_sandbox/clock``           ``{"advance": seconds}``
 ``POST /_sandbox/before``          ``{"operation": "inventorySetQuantities", "hook": "sale", "body": {…}}``: run
                                    that hook right before the next call of the operation
-``GET  /_sandbox/webhooks``        deliveries emitted and attempts made; ``POST …/webhooks/drain`` waits
+``GET  /_sandbox/webhooks``        deliveries emitted and attempts made; ``POST …/webhooks/drain`` waits;
+                                   ``POST …/webhooks/delivery`` ``{"duplicates": 0.2, "reorder": true, "seed": 1}``
 =================================  ==========================================================================
 
 Locations are named by gid, numeric id, index or name; products and variants by gid or SKU.
@@ -135,6 +136,15 @@ def _before(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
     return {"ok": True}
 
 
+def _delivery(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
+    seed = int(body.get("seed", 0))
+    if "duplicates" in body:
+        sandbox.delivery.set_duplicates(float(body["duplicates"]), seed)
+    if "reorder" in body:
+        sandbox.delivery.set_reorder(bool(body["reorder"]), seed)
+    return {"ok": True}
+
+
 def _drain(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
     return {"drained": sandbox.delivery.drain(float(body.get("timeout", 10.0)))}
 
@@ -151,6 +161,7 @@ ACTION_HOOKS: dict[str, Hook] = {
     "clock": _clock,
     "before": _before,
     "webhooks/drain": _drain,
+    "webhooks/delivery": _delivery,
 }
 
 

@@ -134,3 +134,14 @@ def test_subscriptions_can_be_listed_and_deleted(shopify: Shopify, receiver: Rec
         shopify.data("{ webhookSubscriptions(first: 10) { nodes { id } } }")["webhookSubscriptions"]["nodes"]
         == []
     )
+
+
+def test_duplicated_deliveries_keep_their_webhook_id(shopify: Shopify, receiver: Receiver) -> None:
+    _subscribe(shopify, receiver, "ORDERS_CREATE")
+    shopify.hook("webhooks/delivery", {"duplicates": 1.0, "seed": 1})
+    sku = next(iter(shopify.sandbox.state.items.values())).sku
+    shopify.hook("sale", {"lines": [{"sku": sku, "quantity": 1}]})
+    deliveries = receiver.wait_for(2)
+    assert len(deliveries) >= 2
+    assert len({d.headers["x-shopify-webhook-id"] for d in deliveries}) == 1
+    assert shopify.hook("webhooks/drain")["drained"] is True
