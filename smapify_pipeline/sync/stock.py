@@ -9,13 +9,15 @@ linked product at each location pair the secondary is brought to the primary's c
   between is kept (S5).
 
 Nothing is pushed while documents for the pair are still pending (mirror first: no lost sale). When the primary
-has no stock row for a newly linked product, the secondary's count seeds the primary once, audited (P1).
+has no stock row for a newly linked product, the secondary's count seeds the primary once, audited (P1); a
+missing row on one side and zero (or a missing row) on the other need nothing.
 A secondary count that differs from what the last sync left there is a manual edit and its overwrite is audited
 (S1, S2); when only the primary changed, nothing is audited (S3).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,10 +102,12 @@ def plan_stock_correction(obs: StockObservation) -> StockCorrection | None:
         return None
     secondary = "shopify" if obs.primary == "smaregi" else "smaregi"
     if obs.primary_count is None:
-        if obs.secondary_count is None:
+        if not obs.secondary_count:
             return None
         return _seed_primary(obs, secondary)
     if obs.secondary_count == obs.primary_count:
+        return None
+    if obs.secondary_count is None and obs.primary_count == 0:
         return None
     key = keys.stock_push_key(
         secondary,
@@ -171,9 +175,16 @@ def _write(
             product_id=obs.smaregi_product_id,
             store_id=obs.smaregi_store_id,
             delta=quantity - (observed or 0),
-            memo=f"{choices.MARKER_PREFIX}:stock",
+            memo=stock_memo(key),
         )
     }
+
+
+def stock_memo(key: str) -> str:
+    """``stockHistory.memo`` of a stock push: the marker plus a digest of its ledger key, so the add can be
+    found in ``GET /stock/changes/{productId}/{storeId}`` after a lost answer (the key itself is too long
+    for the 100-character memo)."""
+    return f"{choices.MARKER_PREFIX}:stock:{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
 def _location(obs: StockObservation, side: str) -> str:

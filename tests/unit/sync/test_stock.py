@@ -118,3 +118,19 @@ def test_same_observation_same_key() -> None:
     again = plan_stock_correction(observe("shopify", 10, 15))
     assert first is not None and again is not None and first.smaregi is not None and again.smaregi is not None
     assert first.smaregi.key == again.smaregi.key
+
+
+@pytest.mark.parametrize(("primary_count", "secondary"), [(None, None), (None, 0), (0, None)])
+def test_a_missing_row_against_zero_needs_nothing(primary_count: int | None, secondary: int | None) -> None:
+    for primary in ("smaregi", "shopify"):
+        assert plan_stock_correction(observe(primary, primary_count, secondary, last=None)) is None
+
+
+def test_smaregi_stock_add_memo_names_its_ledger_key() -> None:
+    correction = plan_stock_correction(observe("shopify", 10, 15))
+    assert correction is not None and correction.smaregi is not None
+    other = plan_stock_correction(observe("shopify", 10, 14))
+    assert other is not None and other.smaregi is not None
+    memo = correction.smaregi.memo
+    assert memo.startswith("smapify:stock:") and len(memo) <= 100
+    assert memo != other.smaregi.memo
