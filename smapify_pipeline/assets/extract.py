@@ -6,6 +6,7 @@ reason, good rows go on) and detects deletions. ``full_refresh`` reads everythin
 """
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
@@ -115,7 +116,7 @@ def shopify_locations(
     before = sum(client.calls.values())
     records = shopify_streams.locations(client)
     with warehouse_db.connect() as conn:
-        report = load_table(conn, ns.normalize_shopify_locations(records), context.run_id)
+        report = load_table(conn, ns.normalize_shopify_locations(records), context.run.run_id)
         return _result(conn, "raw.shopify_locations", [report], sum(client.calls.values()) - before)
 
 
@@ -137,7 +138,7 @@ def shopify_products(
         )
         records = list(shopify_streams.products(client, since))
         tables = ns.normalize_shopify(records, (ns.PRODUCTS, ns.VARIANTS))
-        reports = _load_all(conn, tables, context.run_id)
+        reports = _load_all(conn, tables, context.run.run_id)
         deleted = 0
         if since is None:
             present = {r["id"] for r in records if str(r.get("id", "")).startswith("gid://shopify/Product/")}
@@ -151,19 +152,22 @@ def shopify_products(
             f"AND {ns.VARIANTS}.deleted_at IS NULL"
         )
         context.log.info("%d products marked deleted", deleted)
+        reports = [replace(r, deleted=deleted) if r.table == ns.PRODUCTS else r for r in reports]
         _advance_cursor(conn, "shopify_products", ns.VARIANTS)
         _advance_cursor(conn, "shopify_products", ns.PRODUCTS)
         return _result(conn, ns.VARIANTS, reports, sum(client.calls.values()) - before)
 
 
-@dg.asset(group_name=GROUP, kinds={"shopify", "duckdb"}, pool=POOL, deps=[shopify_locations])
+@dg.asset(
+    group_name=GROUP, kinds={"shopify", "duckdb"}, pool=POOL, deps=[shopify_locations, shopify_products]
+)
 def shopify_inventory(
     context: dg.AssetExecutionContext,
     config: ExtractConfig,
     shopify: ShopifyResource,
     warehouse_db: WarehouseResource,
 ) -> dg.MaterializeResult:
-    """Available and on-hand quantities per inventory item and location."""
+    """Available and on-hand quantities per inventory item and location (none for deleted variants)."""
     client = shopify.get_client()
     before = sum(client.calls.values())
     with warehouse_db.connect() as conn:
@@ -172,7 +176,11 @@ def shopify_inventory(
             row[0] for row in conn.execute("SELECT location_id FROM raw.shopify_locations").fetchall()
         ]
         records = list(shopify_streams.inventory_levels(client, locations, since))
-        report = load_table(conn, ns.normalize_shopify_inventory(records), context.run_id)
+        report = load_table(conn, ns.normalize_shopify_inventory(records), context.run.run_id)
+        conn.execute(
+            f"DELETE FROM {ns.INVENTORY} WHERE inventory_item_id IN "
+            f"(SELECT inventory_item_id FROM {ns.VARIANTS} WHERE deleted_at IS NOT NULL)"
+        )
         _advance_cursor(conn, "shopify_inventory", ns.INVENTORY)
         return _result(conn, ns.INVENTORY, [report], sum(client.calls.values()) - before)
 
@@ -197,7 +205,7 @@ def shopify_orders_and_refunds(
         records, refund_refs = shopify_streams.orders(client, since)
         records += shopify_streams.refunds(client, _changed_refunds(conn, refund_refs))
         tables = ns.normalize_shopify_orders(records)
-        reports = _load_all(conn, tables, context.run_id)
+        reports = _load_all(conn, tables, context.run.run_id)
         _advance_cursor(conn, "shopify_orders", ns.ORDERS)
         calls = sum(client.calls.values()) - before
         yield _result(conn, ns.ORDERS, reports[:2], calls, asset_key="shopify_orders")
@@ -231,7 +239,7 @@ def smaregi_stores(
     before = sum(client.calls.values())
     records = smaregi_streams.stores(client)
     with warehouse_db.connect() as conn:
-        report = load_table(conn, nm.normalize_smaregi_stores(records), context.run_id)
+        report = load_table(conn, nm.normalize_smaregi_stores(records), context.run.run_id)
         return _result(conn, nm.STORES, [report], sum(client.calls.values()) - before)
 
 
@@ -244,7 +252,7 @@ def smaregi_categories(
     before = sum(client.calls.values())
     records = smaregi_streams.categories(client)
     with warehouse_db.connect() as conn:
-        report = load_table(conn, nm.normalize_smaregi_categories(records), context.run_id)
+        report = load_table(conn, nm.normalize_smaregi_categories(records), context.run.run_id)
         return _result(conn, nm.CATEGORIES, [report], sum(client.calls.values()) - before)
 
 
@@ -262,7 +270,7 @@ def smaregi_products(
     with warehouse_db.connect() as conn:
         since = _since(conn, "smaregi_products", config)
         records = list(smaregi_streams.products(client, since, _smaregi_until()))
-        report = load_table(conn, nm.normalize_smaregi_products(records), context.run_id)
+        report = load_table(conn, nm.normalize_smaregi_products(records), context.run.run_id)
         present = (
             {str(r.get("productId")) for r in records}
             if since is None
@@ -270,24 +278,30 @@ def smaregi_products(
         )
         deleted = mark_missing_deleted(conn, nm.PRODUCTS, "product_id", present, started)
         context.log.info("%d Smaregi products marked deleted", deleted)
+        report = replace(report, deleted=deleted)
         _advance_cursor(conn, "smaregi_products", nm.PRODUCTS, "upd_date_time")
         return _result(conn, nm.PRODUCTS, [report], sum(client.calls.values()) - before)
 
 
-@dg.asset(group_name=GROUP, kinds={"smaregi", "duckdb"}, pool=POOL)
+@dg.asset(group_name=GROUP, kinds={"smaregi", "duckdb"}, pool=POOL, deps=[smaregi_products])
 def smaregi_stock(
     context: dg.AssetExecutionContext,
     config: ExtractConfig,
     smaregi: SmaregiResource,
     warehouse_db: WarehouseResource,
 ) -> dg.MaterializeResult:
-    """Smaregi stock per product and store (a row exists only once the product's stock has moved)."""
+    """Smaregi stock per product and store (a row exists only once the product's stock has moved; none for
+    deleted products)."""
     client = smaregi.get_client()
     before = sum(client.calls.values())
     with warehouse_db.connect() as conn:
         since = _since(conn, "smaregi_stock", config)
         records = list(smaregi_streams.stock(client, since, _smaregi_until()))
-        report = load_table(conn, nm.normalize_smaregi_stock(records), context.run_id)
+        report = load_table(conn, nm.normalize_smaregi_stock(records), context.run.run_id)
+        conn.execute(
+            f"DELETE FROM {nm.STOCK} WHERE product_id IN "
+            f"(SELECT product_id FROM {nm.PRODUCTS} WHERE deleted_at IS NOT NULL)"
+        )
         _advance_cursor(conn, "smaregi_stock", nm.STOCK, "upd_date_time")
         return _result(conn, nm.STOCK, [report], sum(client.calls.values()) - before)
 
@@ -308,7 +322,7 @@ def smaregi_transactions(
         )
         records = list(smaregi_streams.transactions(client, since, _smaregi_until()))
         tables = nm.normalize_smaregi_transactions(records)
-        reports = _load_all(conn, tables, context.run_id)
+        reports = _load_all(conn, tables, context.run.run_id)
         _advance_cursor(conn, "smaregi_transactions", nm.TRANSACTIONS, "upd_date_time")
         return _result(conn, nm.TRANSACTIONS, reports, sum(client.calls.values()) - before)
 

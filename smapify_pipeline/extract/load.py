@@ -42,7 +42,9 @@ def load_table(
 ) -> LoadReport:
     """Validate ``normalized``; upsert valid rows by the table's key; quarantine the rest with reasons."""
     outcome = validate_table(normalized)
-    counts = warehouse.upsert_dataframe(conn, normalized.table, outcome.valid, primary_key(normalized.table))
+    counts = warehouse.upsert_dataframe(
+        conn, normalized.table, outcome.valid, primary_key(normalized.table), not_a_change=("extracted_at",)
+    )
     quarantined = 0
     if len(outcome.quarantined):
         quarantined = len(outcome.quarantined)

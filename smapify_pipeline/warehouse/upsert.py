@@ -41,11 +41,13 @@ def upsert_dataframe(
     key_columns: Sequence[str],
     *,
     create: bool = False,
+    not_a_change: Sequence[str] = (),
 ) -> UpsertCounts:
     """Insert new keys and update changed rows of ``table`` (``schema.name``) from ``df``.
 
     With ``create=True`` a missing table is created from the frame's column types with ``key_columns`` as its
-    primary key; otherwise a missing table is an error.
+    primary key; otherwise a missing table is an error. Columns in ``not_a_change`` (bookkeeping such as
+    ``extracted_at``) are written along with a real change but do not make a row count as changed by themselves.
     """
     name = TableName.parse(table)
     keys = list(key_columns)
@@ -63,7 +65,8 @@ def upsert_dataframe(
         _check_columns(name, table_columns(conn, name), list(df.columns))
         if df.empty:
             return UpsertCounts(0, 0, 0)
-        return _merge(conn, name, source, keys, [c for c in df.columns if c not in keys])
+        values = [c for c in df.columns if c not in keys]
+        return _merge(conn, name, source, keys, values, [c for c in values if c not in set(not_a_change)])
 
 
 def _check_frame(df: pd.DataFrame, keys: list[str]) -> None:
@@ -102,11 +105,18 @@ def _create_table_like(
 
 
 def _merge(
-    conn: duckdb.DuckDBPyConnection, name: TableName, source: str, keys: list[str], values: list[str]
+    conn: duckdb.DuckDBPyConnection,
+    name: TableName,
+    source: str,
+    keys: list[str],
+    values: list[str],
+    compared: list[str],
 ) -> UpsertCounts:
     src = quote_identifier(source)
     on = " AND ".join(f"t.{quote_identifier(k)} = s.{quote_identifier(k)}" for k in keys)
-    changed = " OR ".join(f"t.{quote_identifier(v)} IS DISTINCT FROM s.{quote_identifier(v)}" for v in values)
+    changed = " OR ".join(
+        f"t.{quote_identifier(v)} IS DISTINCT FROM s.{quote_identifier(v)}" for v in compared
+    )
     first_key = f"t.{quote_identifier(keys[0])}"
     counted = first_row(
         conn,
@@ -117,7 +127,7 @@ def _merge(
     assert counted is not None
     total, inserted, updated = (int(x) for x in counted)
     merge = f"MERGE INTO {name.sql} AS t USING {src} AS s ON {on} "
-    if values:
+    if values and changed:
         assignments = ", ".join(f"{quote_identifier(v)} = s.{quote_identifier(v)}" for v in values)
         merge += f"WHEN MATCHED AND ({changed}) THEN UPDATE SET {assignments} "
     merge += "WHEN NOT MATCHED THEN INSERT BY NAME"

@@ -28,7 +28,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any
@@ -195,6 +195,7 @@ class SmaregiClient:
         finally:
             for future in in_flight.values():
                 future.cancel()
+            wait(in_flight.values())
 
     def get_windowed(
         self,

@@ -135,3 +135,19 @@ def test_an_unfinished_result_left_by_the_caller_does_not_block_the_upsert(
     upsert_dataframe(conn, products, frame(["a", "b", "c"]), ["code"])
     conn.execute("SELECT code FROM core.products ORDER BY code").fetchone()
     assert upsert_dataframe(conn, products, frame(["d"]), ["code"]).inserted == 1
+
+
+def test_bookkeeping_columns_alone_are_not_a_change(conn: duckdb.DuckDBPyConnection, products: str) -> None:
+    rows = frame(["4900000000001", "4900000000002"])
+    upsert_dataframe(conn, products, rows, ["code"])
+    later = rows.assign(updated_at=pd.Timestamp("2026-11-02T09:00:00", tz="Asia/Tokyo"))
+    assert upsert_dataframe(conn, products, later, ["code"], not_a_change=["updated_at"]) == UpsertCounts(
+        inserted=0, updated=0, unchanged=2
+    )
+    repriced = later.assign(stock=[7, 1])
+    assert upsert_dataframe(conn, products, repriced, ["code"], not_a_change=["updated_at"]) == UpsertCounts(
+        inserted=0, updated=1, unchanged=1
+    )
+    stored = dict(conn.execute(f"SELECT code, updated_at FROM {products}").fetchall())
+    assert stored["4900000000001"].day == 2
+    assert stored["4900000000002"].day == 1
