@@ -1,0 +1,331 @@
+"""Document plans (DESIGN §4 table, rows 1–4): which sales, orders, refunds, returns, voids and reversals to mirror,
+as plan rows the push applies through the ledger.
+
+The rules live in :mod:`smapify_pipeline.sync` (classify, orders, refunds, stock); this module adapts them to
+plan rows and decides only what the tables decide:
+
+* a key already ``applied`` in ``sync.ledger`` is never planned again (a pending or failed one is: the push
+  resolves it);
+* which Smaregi sales were mirrored, and as which Shopify order, comes from the ledger's applied
+  ``shopify_order`` rows (so a crash between the write and any other bookkeeping cannot lose it);
+* a document the rules cannot map is quarantined with the reason (``UnmappableDocument``), never dropped;
+* a refund or return whose mirrored order is not extracted yet waits (listed with its reason in ``waiting``).
+
+Plan rows: ``key, kind, target, source, depends_on, payload, reason``; ``depends_on`` is the ledger key that
+must be applied first (the stock adjustment after its order, stock adds after their transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from smapify_pipeline.documents import tables
+from smapify_pipeline.sync import choices, classify, keys, markers, orders, refunds, stock
+from smapify_pipeline.sync.classify import Mirror
+from smapify_pipeline.sync.records import Links, SmaregiTransaction, SyncContext, UnmappableDocument
+from smapify_pipeline.sync.writes import InventoryAdjustment, SmaregiStockAdd
+from smapify_pipeline.warehouse.quarantine import QuarantineRow
+
+SHOPIFY_ORDER = "shopify_order"
+SHOPIFY_STOCK_ADJUST = "shopify_stock_adjust"
+SHOPIFY_REFUND = "shopify_refund"
+SMAREGI_TRANSACTION = "smaregi_transaction"
+SMAREGI_STOCK_ADD = "smaregi_stock_add"
+
+PLAN_COLUMNS = ("key", "kind", "target", "source", "depends_on", "payload", "reason")
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    key: str
+    kind: str
+    target: str
+    source: str
+    payload: dict[str, Any]
+    reason: str
+    depends_on: str | None = None
+
+
+@dataclass
+class DocumentPlan:
+    rows: list[PlanRow] = field(default_factory=list)
+    quarantined: dict[str, list[QuarantineRow]] = field(default_factory=dict)
+    """Source table → (record key, reason, record) rows."""
+    waiting: list[tuple[str, str]] = field(default_factory=list)
+    """(source document, why it waits) — planned by a later run."""
+    ignored: int = 0
+
+    def quarantine(self, table: str, record_key: str, reason: str, record: Mapping[str, Any]) -> None:
+        self.quarantined.setdefault(table, []).append((record_key, reason, record))
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """What the plans read: the records, the links and the ledger's applied keys."""
+
+    ctx: SyncContext
+    links: Links
+    smaregi: list[SmaregiTransaction]
+    shopify_orders: dict[str, Any]
+    shopify_refunds: list[Any]
+    applied: frozenset[str]
+    mirrored_sales: Mapping[str, str]
+    """Smaregi sale id → the Shopify order GID that mirrors it."""
+
+    @classmethod
+    def read(cls, conn: duckdb.DuckDBPyConnection, ctx: SyncContext) -> DocumentState:
+        applied = {
+            key: remote
+            for key, remote, kind in conn.execute(
+                "SELECT key, remote_id, kind FROM sync.ledger WHERE status = 'applied'"
+            ).fetchall()
+            if kind
+        }
+        prefix = f"smaregi:{ctx.contract_id}:txn:"
+        mirrored = {
+            key[len(prefix) : -len(":order")]: str(remote)
+            for key, remote in applied.items()
+            if key.startswith(prefix) and key.endswith(":order") and remote
+        }
+        return cls(
+            ctx=ctx,
+            links=tables.load_links(conn),
+            smaregi=tables.smaregi_transactions(conn),
+            shopify_orders=tables.shopify_orders(conn),
+            shopify_refunds=tables.shopify_refunds(conn),
+            applied=frozenset(applied),
+            mirrored_sales=mirrored,
+        )
+
+
+def _adjust_row(adjustment: InventoryAdjustment, source: str, reason: str, depends_on: str | None) -> PlanRow:
+    return PlanRow(
+        key=adjustment.key,
+        kind=SHOPIFY_STOCK_ADJUST,
+        target="shopify",
+        source=source,
+        payload={
+            "changes": [
+                {"inventoryItemId": c.inventory_item_id, "locationId": c.location_id, "delta": c.delta}
+                for c in adjustment.changes
+            ],
+            "reason": adjustment.reason,
+            "referenceDocumentUri": adjustment.reference_document_uri,
+        },
+        reason=reason,
+        depends_on=depends_on,
+    )
+
+
+def _stock_add_rows(
+    adds: tuple[SmaregiStockAdd, ...], source: str, reason: str, depends_on: str
+) -> list[PlanRow]:
+    """One row per add; the memo names the add's own key, so a lost answer is found in the stock history."""
+    return [
+        PlanRow(
+            key=add.key,
+            kind=SMAREGI_STOCK_ADD,
+            target="smaregi",
+            source=source,
+            payload={
+                "product_id": add.product_id,
+                "store_id": add.store_id,
+                "delta": add.delta,
+                "memo": f"{choices.MARKER_PREFIX}:add:{add.key}"[:100],
+            },
+            reason=reason,
+            depends_on=depends_on,
+        )
+        for add in adds
+    ]
+
+
+def _transaction_row(
+    key: str, body: dict[str, Any], lookup: dict[str, str], kind: str, shopify_id: str, reason: str
+) -> PlanRow:
+    return PlanRow(
+        key=key,
+        kind=SMAREGI_TRANSACTION,
+        target="smaregi",
+        source=f"shopify:{kind}:{shopify_id}",
+        payload={"body": body, "lookup_params": lookup, "marker_kind": kind, "shopify_id": shopify_id},
+        reason=reason,
+    )
+
+
+def _txn_record(txn: SmaregiTransaction) -> dict[str, Any]:
+    return {
+        "transaction_head_id": txn.transaction_head_id,
+        "store_id": txn.store_id,
+        "total": txn.total,
+        "lines": [(line.product_code, line.quantity) for line in txn.lines],
+    }
+
+
+def plan_orders(state: DocumentState) -> DocumentPlan:
+    """POS sales → Shopify orders (+ their stock adjustment); online orders → Smaregi sales (+ stock adds)."""
+    plan = DocumentPlan()
+    ctx, links = state.ctx, state.links
+    for txn in state.smaregi:
+        for decision in classify.classify_smaregi_transaction(txn, state.mirrored_sales):
+            if decision.mirror is not Mirror.SALE:
+                plan.ignored += decision.mirror is Mirror.IGNORE
+                continue
+            order_key = keys.sale_order_key(ctx.contract_id, txn.transaction_head_id)
+            stock_key = keys.sale_stock_key(ctx.contract_id, txn.transaction_head_id)
+            if order_key in state.applied and stock_key in state.applied:
+                continue
+            try:
+                mirrored = orders.sale_to_order(txn, ctx, links)
+            except UnmappableDocument as error:
+                plan.quarantine(
+                    "raw.smaregi_transactions", txn.transaction_head_id, str(error), _txn_record(txn)
+                )
+                continue
+            source = f"smaregi:txn:{txn.transaction_head_id}"
+            if order_key not in state.applied:
+                plan.rows.append(
+                    PlanRow(
+                        key=order_key,
+                        kind=SHOPIFY_ORDER,
+                        target="shopify",
+                        source=source,
+                        payload={
+                            "variables": mirrored.variables,
+                            "lookup_query": mirrored.lookup_query,
+                            "source_identifier": mirrored.variables["order"]["sourceIdentifier"],
+                            "store_id": txn.store_id,
+                            "total": mirrored.total,
+                        },
+                        reason=decision.reason,
+                    )
+                )
+            if mirrored.stock is not None and mirrored.stock.key not in state.applied:
+                plan.rows.append(_adjust_row(mirrored.stock, source, "stock effect of the sale", order_key))
+    for order in state.shopify_orders.values():
+        key = keys.order_transaction_key(order.order_id)
+        decision = classify.classify_shopify_order(order, already_mirrored=key in state.applied)
+        if decision.mirror is not Mirror.ORDER:
+            plan.ignored += 1
+            continue
+        try:
+            mirrored_order = orders.order_to_transaction(order, ctx, links)
+        except UnmappableDocument as error:
+            plan.quarantine("raw.shopify_orders", order.order_id, str(error), {"order_id": order.order_id})
+            continue
+        if key not in state.applied:
+            plan.rows.append(
+                _transaction_row(
+                    key,
+                    mirrored_order.body,
+                    mirrored_order.lookup_params,
+                    "order",
+                    order.order_id,
+                    decision.reason,
+                )  # fmt: skip
+            )
+        plan.rows.extend(
+            row
+            for row in _stock_add_rows(
+                mirrored_order.stock_adds,
+                f"shopify:order:{order.order_id}",
+                "online order taken elsewhere",
+                key,
+            )
+            if row.key not in state.applied
+        )
+    return plan
+
+
+def plan_refunds(state: DocumentState) -> DocumentPlan:
+    """Shopify refunds → Smaregi returns (+ compensating adds); Smaregi returns / voids / reversals of mirrored
+    sales → Shopify refunds; returns of sales never mirrored → their restock only."""
+    plan = DocumentPlan()
+    ctx, links = state.ctx, state.links
+    sales_by_id = {txn.transaction_head_id: txn for txn in state.smaregi}
+    for refund in state.shopify_refunds:
+        order = state.shopify_orders.get(refund.order_id)
+        if order is None:
+            plan.waiting.append((refund.refund_id, "its order is not extracted"))
+            continue
+        own_sale = markers.order_source(order.source_identifier, order.tags)
+        online_mirrored = keys.order_transaction_key(order.order_id) in state.applied
+        decision = classify.classify_shopify_refund(refund, online_mirrored or own_sale is not None)
+        if decision.mirror is not Mirror.REFUND:
+            plan.ignored += 1
+            continue
+        key = keys.refund_transaction_key(refund.refund_id)
+        store = None
+        if own_sale is not None and own_sale.transaction_head_id in sales_by_id:
+            store = sales_by_id[own_sale.transaction_head_id].store_id
+        try:
+            mirrored = refunds.refund_to_return(refund, order, ctx, links, store)
+        except UnmappableDocument as error:
+            plan.quarantine(
+                "raw.shopify_refunds", refund.refund_id, str(error), {"refund_id": refund.refund_id}
+            )
+            continue
+        if key not in state.applied:
+            plan.rows.append(
+                _transaction_row(
+                    key, mirrored.body, mirrored.lookup_params, "refund", refund.refund_id, decision.reason
+                )  # fmt: skip
+            )
+        plan.rows.extend(
+            row
+            for row in _stock_add_rows(
+                mirrored.stock_adds, f"shopify:refund:{refund.refund_id}", "restock as Shopify did", key
+            )
+            if row.key not in state.applied
+        )
+    for txn in state.smaregi:
+        for decision in classify.classify_smaregi_transaction(txn, state.mirrored_sales):
+            source = f"smaregi:txn:{txn.transaction_head_id}"
+            if decision.mirror is Mirror.RETURN_STOCK_ONLY:
+                restock = stock.return_restock(txn, ctx, links)
+                if restock is not None and restock.key not in state.applied:
+                    plan.rows.append(_adjust_row(restock, source, decision.reason, None))
+                continue
+            events = {Mirror.RETURN: "return", Mirror.VOID: "void", Mirror.REVERSAL: "reversal"}
+            event = events.get(decision.mirror)
+            if event is None:
+                continue
+            key = keys.smaregi_refund_key(ctx.contract_id, txn.transaction_head_id, event)
+            if key in state.applied:
+                continue
+            order_id = state.mirrored_sales.get(decision.original_transaction_head_id or "")
+            order = state.shopify_orders.get(order_id or "")
+            if order is None:
+                plan.waiting.append(
+                    (
+                        source,
+                        f"the Shopify order of sale {decision.original_transaction_head_id} is not extracted",
+                    )
+                )
+                continue
+            try:
+                mirrored_refund = refunds.smaregi_to_refund(txn, event, order, ctx, links)
+            except UnmappableDocument as error:
+                plan.quarantine(
+                    "raw.smaregi_transactions", txn.transaction_head_id, str(error), _txn_record(txn)
+                )
+                continue
+            plan.rows.append(
+                PlanRow(
+                    key=key,
+                    kind=SHOPIFY_REFUND,
+                    target="shopify",
+                    source=source,
+                    payload={
+                        "variables": mirrored_refund.variables,
+                        "amount": mirrored_refund.amount,
+                        "order_id": order.order_id,
+                    },
+                    reason=decision.reason,
+                )
+            )
+    return plan
