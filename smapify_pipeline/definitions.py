@@ -8,9 +8,16 @@ credential variables unset, the resources point at the local sandboxes with thei
 import dagster as dg
 
 from smapify_pipeline.assets.extract import EXTRACT_ASSETS
+from smapify_pipeline.assets.snapshot import SNAPSHOT_ASSETS
+from smapify_pipeline.checks import EXTRACT_CHECKS
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
 from smapify_pipeline.sandbox import credentials as sandbox
+from smapify_pipeline.jobs import build_jobs
+from smapify_pipeline.schedules import SCHEDULES
+from smapify_pipeline.sensors import SENSORS
 from smapify_pipeline.settings import PlatformSettings, Settings, load_settings
+from smapify_pipeline.webhooks.resource import WebhookInboxResource
+from smapify_pipeline.webhooks.settings import inbox_path
 
 
 def shopify_resource(platforms: PlatformSettings) -> ShopifyResource:
@@ -60,12 +67,19 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             path=str(settings.warehouse_path), snapshot_path=str(settings.snapshot_path)
         ),
         "sync_rules": SyncRulesResource.from_settings(settings.sync),
+        "webhook_inbox": WebhookInboxResource(path=str(inbox_path(settings.data_dir))),
     }
 
 
 settings = load_settings()
 
+ASSETS = [*EXTRACT_ASSETS, *SNAPSHOT_ASSETS]
+
 defs = dg.Definitions(
-    assets=[*EXTRACT_ASSETS],
+    assets=ASSETS,
+    asset_checks=[*EXTRACT_CHECKS],
+    jobs=build_jobs(ASSETS),
+    schedules=SCHEDULES,
+    sensors=SENSORS,
     resources=build_resources(settings),
 )

@@ -14,6 +14,7 @@ import dagster as dg
 
 from smapify_pipeline import warehouse
 from smapify_pipeline.assets.extract import EXTRACT_ASSETS
+from smapify_pipeline.checks import EXTRACT_CHECKS
 from smapify_pipeline.sandbox.faults import FaultPlan
 from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
 from smapify_pipeline.sandbox.smaregi.app import SmaregiSandbox
@@ -21,23 +22,9 @@ from smapify_pipeline.settings import PROJECT_ROOT
 from tests.e2e.conftest import Harness
 
 
-def extract(harness: Harness, **config: Any) -> dg.ExecuteInProcessResult:
-    run_config = (
-        dg.RunConfig(
-            ops={asset.op.name: {"config": config} for asset in EXTRACT_ASSETS if _takes_config(asset)}
-        )
-        if config
-        else None
-    )
+def extract(harness: Harness) -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        EXTRACT_ASSETS, resources=harness.resources, instance=harness.instance, run_config=run_config
-    )
-
-
-def _takes_config(asset: dg.AssetsDefinition) -> bool:
-    return (
-        asset.op.config_schema is not None
-        and asset.op.config_schema.as_field().config_type.kind.name != "ANY"
+        [*EXTRACT_ASSETS, *EXTRACT_CHECKS], resources=harness.resources, instance=harness.instance
     )
 
 
@@ -254,6 +241,11 @@ def test_bad_records_are_quarantined_with_reasons_while_the_rest_load(harness: H
     assert sum("product_code" in reason and "duplicate" in reason for reason in reasons.values()) == 2
     assert any("sku" in reason for reason in shopify_reasons)
     assert loaded == len(products) - 4
+    checks = {(c.asset_key.to_user_string(), c.check_name): c for c in result.get_asset_check_evaluations()}
+    assert not checks[("smaregi_products", "no_quarantined_records")].passed
+    assert checks[("smaregi_products", "no_quarantined_records")].metadata["quarantined"].value == 4
+    assert checks[("smaregi_stores", "no_quarantined_records")].passed
+    assert all(c.passed for (asset, name), c in checks.items() if name == "fresh")
 
 
 def test_extraction_under_throttling_and_server_errors_ends_with_the_same_tables(harness: Harness) -> None:
@@ -275,6 +267,7 @@ KILLABLE_RUN = """
 import sys
 import dagster as dg
 from smapify_pipeline.assets.extract import EXTRACT_ASSETS
+from smapify_pipeline.checks import EXTRACT_CHECKS
 from tests.e2e.conftest import make_resources
 from pathlib import Path
 
