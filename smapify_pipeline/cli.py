@@ -13,6 +13,8 @@ from smapify_pipeline.sandbox.faults import FaultPlan
 app = typer.Typer(help="Keep a Shopify store and a Smaregi POS in step.", no_args_is_help=True)
 sandbox_app = typer.Typer(help="Local simulators of the Shopify and Smaregi APIs.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
+webhooks_app = typer.Typer(help="The webhook receiver the sensors read from.", no_args_is_help=True)
+app.add_typer(webhooks_app, name="webhooks")
 console = Console()
 
 SeedSize = Annotated[
@@ -58,6 +60,36 @@ def sandbox_serve(
             servers.wait()
         except KeyboardInterrupt:
             console.print("stopping")
+
+
+@webhooks_app.command("serve")
+def webhooks_serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8703,
+    public_url: Annotated[
+        str, typer.Option(help="URL the platforms reach this receiver at (default http://HOST:PORT).")
+    ] = "",
+    register_sandboxes: Annotated[
+        bool, typer.Option(help="Subscribe this receiver on the Shopify and Smaregi sandboxes first.")
+    ] = False,
+) -> None:
+    """Receive Shopify and Smaregi webhooks into data/inbox.sqlite until Ctrl-C."""
+    import uvicorn
+
+    from smapify_pipeline.webhooks import ReceiverSettings, build_receiver
+    from smapify_pipeline.webhooks.register import register_sandboxes as register
+
+    try:
+        settings = ReceiverSettings.from_env()
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    receiver = build_receiver(settings)
+    url = public_url or f"http://{host}:{port}"
+    if register_sandboxes:
+        register(url, settings)
+        console.print(f"Sandboxes deliver to {url}")
+    console.print(f"Webhook receiver on http://{host}:{port}  inbox {settings.inbox_path}")
+    uvicorn.run(receiver.app, host=host, port=port, log_level="info", access_log=False)
 
 
 if __name__ == "__main__":

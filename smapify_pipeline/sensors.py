@@ -1,0 +1,209 @@
+"""Sensors that start an ``orders_sync`` run when a sale, order or refund is new on either platform.
+
+Each tick first reads the webhook inbox (``data/inbox.sqlite``, written by ``smapify webhooks serve``) for
+deliveries after its cursor: if there are any, it asks for a run from them and makes no API call. Otherwise,
+once every ``SMAPIFY_SENSOR_POLL_SECONDS`` (default 30), it polls the platform with one small list call:
+
+* Smaregi: ``GET /transactions?upd_date_time-from=…&upd_date_time-to=…&fields=transactionHeadId,updDateTime,memo
+  &sort=updDateTime&limit=1000`` (both range ends are required, at most 31 days apart);
+* Shopify: ``orders(first: 100, sortKey: UPDATED_AT, query: "updated_at:>='…'")`` with ids, times and markers.
+
+Changes we wrote ourselves (Smaregi memo marker, Shopify source/tag/note markers) never ask for a run; a
+Shopify order of ours asks for one only when it carries a refund that is not ours. The cursor and the run
+key rules are in :mod:`smapify_pipeline.change_watch`. Sensors never open the DuckDB working file.
+
+Both sensors default to RUNNING: a tick that finds nothing costs at most one read, and the runs they request
+carry the ``smapify/sync`` tag, so they queue behind a running sync instead of overlapping it. A tick whose
+platform is unreachable fails (visible in the UI) without moving its cursor.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import dagster as dg
+
+from smapify_pipeline.change_watch import ChangeWatch, change_parts, run_key
+from smapify_pipeline.platforms.smaregi.windows import MAX_WINDOW_DAYS
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource
+from smapify_pipeline.settings import SettingsError
+from smapify_pipeline.sync import markers
+from smapify_pipeline.webhooks.events import shopify_event_is_echo
+from smapify_pipeline.webhooks.inbox import InboxEvent
+from smapify_pipeline.webhooks.resource import WebhookInboxResource
+
+TICK_SECONDS = 5
+"""The daemon evaluates sensors at most every 5 s anyway (dagster's sensor loop), so inbox reads are that fast."""
+DEFAULT_POLL_SECONDS = 30
+SMAREGI_PAGE = 1000
+SHOPIFY_PAGE = 100
+FUTURE_MARGIN = timedelta(hours=1)
+"""Upper bound of a Smaregi poll: now plus this, against clock skew with Smaregi's servers (as the extract)."""
+ORDERS_JOB = "orders_sync"
+
+SHOPIFY_ORDERS_QUERY = """
+query SensorOrders($first: Int!, $query: String!) {
+  orders(first: $first, query: $query, sortKey: UPDATED_AT) {
+    nodes { id updatedAt sourceName sourceIdentifier tags refunds(first: 20) { id note } }
+    pageInfo { hasNextPage }
+  }
+}
+"""
+
+
+def poll_interval(environ: dict[str, str] | None = None) -> timedelta:
+    raw = (os.environ if environ is None else environ).get("SMAPIFY_SENSOR_POLL_SECONDS", "")
+    if not raw:
+        return timedelta(seconds=DEFAULT_POLL_SECONDS)
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise SettingsError(
+            f"setting SMAPIFY_SENSOR_POLL_SECONDS has bad value {raw!r}: a number of seconds >= 0"
+        )
+    return timedelta(seconds=seconds)
+
+
+POLL_INTERVAL = poll_interval()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _request(kind: str, sensor: str, parts: list[str], source: str) -> dg.RunRequest:
+    return dg.RunRequest(
+        run_key=run_key(kind, parts),
+        job_name=ORDERS_JOB,
+        tags={
+            "smapify/trigger": sensor,
+            "smapify/trigger_source": source,
+            "smapify/changes": str(len(parts)),
+        },
+    )
+
+
+def _result(watch: ChangeWatch, request: dg.RunRequest | None, skip: str) -> dg.SensorResult:
+    if request is None:
+        return dg.SensorResult(skip_reason=skip, cursor=watch.dump())
+    return dg.SensorResult(run_requests=[request], cursor=watch.dump())
+
+
+# -- Smaregi ---------------------------------------------------------------------------------------------
+
+
+def smaregi_tick(
+    cursor: str | None, smaregi: SmaregiResource, inbox: WebhookInboxResource, now: datetime | None = None
+) -> dg.SensorResult:
+    """One evaluation of :func:`smaregi_sales_sensor` (separate so tests and the benchmark can call it)."""
+    now = now or _now()
+    watch = ChangeWatch.parse(cursor)
+    events = inbox.get_inbox().read_after("smaregi", watch.inbox_seq)
+    relevant = [e for e in events if e.topic == "pos:transactions"]
+    deliveries = watch.take_inbox(events, relevant)
+    if deliveries:
+        return _result(watch, _request("smaregi-webhook", "smaregi_sales_sensor", deliveries, "webhook"), "")
+    if not watch.poll_due(now, POLL_INTERVAL):
+        return _result(watch, None, "no webhook events; next poll not due")
+    start = watch.poll_from(now)
+    end = now + FUTURE_MARGIN
+    start = max(start, end - timedelta(days=MAX_WINDOW_DAYS) + timedelta(seconds=1))
+    params: dict[str, Any] = {
+        "upd_date_time-from": start,
+        "upd_date_time-to": end,
+        "fields": "transactionHeadId,updDateTime,memo",
+        "sort": "updDateTime",
+    }
+    rows = smaregi.get_client().get_page("/transactions", params, limit=SMAREGI_PAGE)
+    theirs = [row for row in rows if not markers.transaction_is_ours(row.get("memo"))]
+    ours = {str(row["transactionHeadId"]) for row in rows} - {str(row["transactionHeadId"]) for row in theirs}
+    fresh = watch.take_polled(
+        [(str(row["transactionHeadId"]), row["updDateTime"]) for row in rows],
+        now,
+        page_full=len(rows) >= SMAREGI_PAGE,
+    )
+    fresh = [change for change in fresh if change[0] not in ours]
+    if not fresh:
+        return _result(watch, None, f"no new Smaregi transactions ({len(rows)} polled)")
+    parts = change_parts(fresh)
+    return _result(watch, _request("smaregi-poll", "smaregi_sales_sensor", parts, "poll"), "")
+
+
+@dg.sensor(
+    job_name=ORDERS_JOB,
+    minimum_interval_seconds=TICK_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Smaregi sales, returns and voids → orders_sync (webhook inbox first, else one poll).",
+)
+def smaregi_sales_sensor(
+    context: dg.SensorEvaluationContext, smaregi: SmaregiResource, webhook_inbox: WebhookInboxResource
+) -> dg.SensorResult:
+    return smaregi_tick(context.cursor, smaregi, webhook_inbox)
+
+
+# -- Shopify ---------------------------------------------------------------------------------------------
+
+
+def _shopify_search_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _order_counts(node: dict[str, Any]) -> bool:
+    """An order not made by us, or one of ours with a refund made by someone else."""
+    if not markers.order_is_ours(
+        node.get("sourceName"), node.get("sourceIdentifier"), tuple(node.get("tags") or ())
+    ):
+        return True
+    return any(not markers.refund_is_ours(refund.get("note")) for refund in node.get("refunds") or [])
+
+
+def _relevant_shopify(events: list[InboxEvent]) -> list[InboxEvent]:
+    return [e for e in events if not shopify_event_is_echo(e)]
+
+
+def shopify_tick(
+    cursor: str | None, shopify: ShopifyResource, inbox: WebhookInboxResource, now: datetime | None = None
+) -> dg.SensorResult:
+    """One evaluation of :func:`shopify_orders_sensor`."""
+    now = now or _now()
+    watch = ChangeWatch.parse(cursor)
+    events = inbox.get_inbox().read_after("shopify", watch.inbox_seq)
+    deliveries = watch.take_inbox(events, _relevant_shopify(events))
+    if deliveries:
+        return _result(watch, _request("shopify-webhook", "shopify_orders_sensor", deliveries, "webhook"), "")
+    if not watch.poll_due(now, POLL_INTERVAL):
+        return _result(watch, None, "no webhook events; next poll not due")
+    search = f"updated_at:>='{_shopify_search_time(watch.poll_from(now))}'"
+    data = shopify.get_client().execute(SHOPIFY_ORDERS_QUERY, {"first": SHOPIFY_PAGE, "query": search})
+    connection = data["orders"]
+    nodes = connection["nodes"]
+    counted = {node["id"] for node in nodes if _order_counts(node)}
+    fresh = watch.take_polled(
+        [(node["id"], datetime.fromisoformat(node["updatedAt"])) for node in nodes],
+        now,
+        page_full=bool(connection["pageInfo"]["hasNextPage"]),
+    )
+    fresh = [change for change in fresh if change[0] in counted]
+    if not fresh:
+        return _result(watch, None, f"no new Shopify orders or refunds ({len(nodes)} polled)")
+    parts = change_parts(fresh)
+    return _result(watch, _request("shopify-poll", "shopify_orders_sensor", parts, "poll"), "")
+
+
+@dg.sensor(
+    job_name=ORDERS_JOB,
+    minimum_interval_seconds=TICK_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Shopify orders, cancellations and refunds → orders_sync (webhook inbox first, else one poll).",
+)
+def shopify_orders_sensor(
+    context: dg.SensorEvaluationContext, shopify: ShopifyResource, webhook_inbox: WebhookInboxResource
+) -> dg.SensorResult:
+    return shopify_tick(context.cursor, shopify, webhook_inbox)
+
+
+SENSORS = [smaregi_sales_sensor, shopify_orders_sensor]
