@@ -27,7 +27,7 @@ def product_links(
     settings = sync_rules.settings()
     with warehouse_db.connect() as conn:
         report = build_product_links(
-            conn, match_key=settings.match_key, exclude_tag=settings.exclude_tag, run_id=context.run_id
+            conn, match_key=settings.match_key, exclude_tag=settings.exclude_tag, run_id=context.run.run_id
         )
         unlinked = conn.execute(
             "SELECT platform, status, reason, count(*) AS products FROM core.unlinked_products "
@@ -53,7 +53,7 @@ def location_links(
     settings = sync_rules.settings()
     pairs = [(p.smaregi_store_id, p.shopify_location_id) for p in settings.location_pairs]
     with warehouse_db.connect() as conn:
-        report = build_location_links(conn, pairs, run_id=context.run_id)
+        report = build_location_links(conn, pairs, run_id=context.run.run_id)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": report.links,

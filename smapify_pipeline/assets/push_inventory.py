@@ -37,7 +37,7 @@ def push_inventory(
         if settings.dry_run:
             return dg.MaterializeResult(metadata={**preview, "dry_run": True, "written": 0})
         report = push_stock(
-            conn, shopify.get_client(), smaregi.get_client(), settings.primary, run_id=context.run_id
+            conn, shopify.get_client(), smaregi.get_client(), settings.primary, run_id=context.run.run_id
         )
     for error in report.errors:
         context.log.warning("stock push: %s", error)
