@@ -6,7 +6,7 @@ once every ``SMAPIFY_SENSOR_POLL_SECONDS`` (default 30), it polls the platform w
 
 * Smaregi: ``GET /transactions?upd_date_time-from=…&upd_date_time-to=…&fields=transactionHeadId,updDateTime,memo
   &sort=updDateTime&limit=1000`` (both range ends are required, at most 31 days apart);
-* Shopify: ``orders(first: 100, sortKey: UPDATED_AT, query: "updated_at:>='…'")`` with ids, times and markers.
+* Shopify: ``orders(first: 50, sortKey: UPDATED_AT, query: "updated_at:>='…'")`` with ids, times and markers.
 
 Changes we wrote ourselves (Smaregi memo marker, Shopify source/tag/note markers) never ask for a run; a
 Shopify order of ours asks for one only when it carries a refund that is not ours. The cursor and the run
@@ -38,7 +38,7 @@ TICK_SECONDS = 5
 """The daemon evaluates sensors at most every 5 s anyway (dagster's sensor loop), so inbox reads are that fast."""
 DEFAULT_POLL_SECONDS = 30
 SMAREGI_PAGE = 1000
-SHOPIFY_PAGE = 100
+SHOPIFY_PAGE = 50
 FUTURE_MARGIN = timedelta(hours=1)
 """Upper bound of a Smaregi poll: now plus this, against clock skew with Smaregi's servers (as the extract)."""
 ORDERS_JOB = "orders_sync"
@@ -46,7 +46,7 @@ ORDERS_JOB = "orders_sync"
 SHOPIFY_ORDERS_QUERY = """
 query SensorOrders($first: Int!, $query: String!) {
   orders(first: $first, query: $query, sortKey: UPDATED_AT) {
-    nodes { id updatedAt sourceName sourceIdentifier tags refunds(first: 20) { id note } }
+    nodes { id updatedAt sourceName sourceIdentifier tags refunds(first: 3) { id note } }
     pageInfo { hasNextPage }
   }
 }

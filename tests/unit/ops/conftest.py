@@ -1,0 +1,65 @@
+"""Both sandboxes and the webhook receiver over real HTTP, and the sensors' resources pointed at them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource
+from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.sandbox.pair import SandboxPair, ServingPair
+from smapify_pipeline.sandbox.server import SandboxServer
+from smapify_pipeline.webhooks import ReceiverSettings, WebhookInbox, WebhookInboxResource, WebhookReceiver
+
+
+@dataclass
+class Ops:
+    pair: SandboxPair
+    servers: ServingPair
+    receiver: WebhookReceiver
+    receiver_url: str
+    inbox: WebhookInbox
+    smaregi: SmaregiResource
+    shopify: ShopifyResource
+    inbox_resource: WebhookInboxResource
+
+
+def receiver_settings(inbox_path: Path) -> ReceiverSettings:
+    return ReceiverSettings(
+        inbox_path=inbox_path,
+        shopify_secret=credentials.SHOPIFY_CLIENT_SECRET,
+        smaregi_secret=credentials.SMAREGI_WEBHOOK_SECRET,
+        smaregi_contract_id=credentials.SMAREGI_CONTRACT_ID,
+    )
+
+
+@pytest.fixture
+def ops(tmp_path: Path) -> Iterator[Ops]:
+    pair = SandboxPair.create(seed_size="small", seed=5, locations=2)
+    receiver = WebhookReceiver(receiver_settings(tmp_path / "inbox.sqlite"))
+    try:
+        with pair.serve() as servers, SandboxServer(receiver.app) as receiver_server:
+            yield Ops(
+                pair=pair,
+                servers=servers,
+                receiver=receiver,
+                receiver_url=receiver_server.url,
+                inbox=receiver.inbox,
+                smaregi=SmaregiResource(
+                    api_base_url=servers.smaregi_url,
+                    id_base_url=servers.smaregi_url,
+                    contract_id=credentials.SMAREGI_CONTRACT_ID,
+                    client_id=credentials.SMAREGI_CLIENT_ID,
+                    client_secret=credentials.SMAREGI_CLIENT_SECRET,
+                ),
+                shopify=ShopifyResource(
+                    base_url=servers.shopify_url, access_token=credentials.SHOPIFY_ACCESS_TOKEN
+                ),
+                inbox_resource=WebhookInboxResource(path=str(tmp_path / "inbox.sqlite")),
+            )
+    finally:
+        pair.shopify.close()
+        pair.smaregi.close()
