@@ -32,6 +32,9 @@ GROUP = "push"
 POOL = "duckdb"
 DOCUMENT_KINDS = (planner.SHOPIFY_ORDER, planner.SMAREGI_TRANSACTION, planner.SHOPIFY_REFUND)
 ALL_KINDS = (*DOCUMENT_KINDS, planner.SHOPIFY_STOCK_ADJUST, planner.SMAREGI_STOCK_ADD)
+ALL_PLANS = ["order_plan", "refund_plan", "product_plan", "inventory_plan"]
+"""Every plan is computed from the same extracted state before any push writes (the inventory plan must see
+which products the document plans touch before the documents are applied)."""
 
 
 class DocumentWriters:
@@ -144,7 +147,7 @@ def _push(
     )
 
 
-@dg.asset(group_name=GROUP, kinds={"shopify", "smaregi"}, pool=POOL, deps=["order_plan"])
+@dg.asset(group_name=GROUP, kinds={"shopify", "smaregi"}, pool=POOL, deps=ALL_PLANS)
 def push_orders(
     context: dg.AssetExecutionContext,
     shopify: ShopifyResource,
