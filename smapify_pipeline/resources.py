@@ -28,6 +28,8 @@ class ShopifyResource(dg.ConfigurableResource):
     client_id: str | None = None
     client_secret: str | None = None
     timeout_seconds: float = 60.0
+    bulk_poll_seconds: float = 1.0
+    """First wait before polling a bulk operation (then growing); bulk reads take seconds on Shopify."""
 
     _client: ShopifyClient | None = PrivateAttr(default=None)
 

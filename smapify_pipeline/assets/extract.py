@@ -136,7 +136,7 @@ def shopify_products(
         context.log.info(
             "reading Shopify products %s", "in full" if since is None else f"changed since {since}"
         )
-        records = list(shopify_streams.products(client, since))
+        records = list(shopify_streams.products(client, since, shopify.bulk_poll_seconds))
         tables = ns.normalize_shopify(records, (ns.PRODUCTS, ns.VARIANTS))
         reports = _load_all(conn, tables, context.run.run_id)
         deleted = 0
@@ -172,10 +172,7 @@ def shopify_inventory(
     before = sum(client.calls.values())
     with warehouse_db.connect() as conn:
         since = _since(conn, "shopify_inventory", config)
-        locations = [
-            row[0] for row in conn.execute("SELECT location_id FROM raw.shopify_locations").fetchall()
-        ]
-        records = list(shopify_streams.inventory_levels(client, locations, since))
+        records = list(shopify_streams.inventory_levels(client, since, shopify.bulk_poll_seconds))
         report = load_table(conn, ns.normalize_shopify_inventory(records), context.run.run_id)
         conn.execute(
             f"DELETE FROM {ns.INVENTORY} WHERE inventory_item_id IN "
@@ -202,7 +199,7 @@ def shopify_orders_and_refunds(
     before = sum(client.calls.values())
     with warehouse_db.connect() as conn:
         since = _since(conn, "shopify_orders", config)
-        records, refund_refs = shopify_streams.orders(client, since)
+        records, refund_refs = shopify_streams.orders(client, since, shopify.bulk_poll_seconds)
         records += shopify_streams.refunds(client, _changed_refunds(conn, refund_refs))
         tables = ns.normalize_shopify_orders(records)
         reports = _load_all(conn, tables, context.run.run_id)

@@ -1,8 +1,8 @@
 """The GraphQL documents the extract reads Shopify with (Admin API 2026-10 names).
 
-Whole-shop reads go through bulk operations (no cost ceiling, one result file); incremental reads page
-through connections filtered by ``updated_at``, with page sizes that keep each query's requested cost under
-Shopify's 1,000-point ceiling (a connection costs its page size times the objects under each node).
+Catalogue, inventory and order reads are bulk queries (``edges { node }``, one top-level connection, no
+connection inside a list), filtered by ``updated_at`` when incremental; locations, deletion events and single
+refunds are small paged or single reads.
 """
 
 MONEY = "{ shopMoney { amount currencyCode } }"
@@ -32,27 +32,6 @@ INVENTORY_LEVEL_FIELDS = (
     'id updatedAt item { id } location { id } quantities(names: ["available", "on_hand"]) { name quantity }'
 )
 
-VARIANTS_PAGE_SIZE = 150
-PRODUCTS_PAGE_SIZE = 250
-INVENTORY_PAGE_SIZE = 200
-
-PRODUCTS = f"""
-query SmapifyProducts($first: Int!, $after: String, $query: String) {{
-  products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
-    pageInfo {{ hasNextPage endCursor }}
-    nodes {{ {PRODUCT_FIELDS} }}
-  }}
-}}
-"""
-
-VARIANTS = f"""
-query SmapifyVariants($first: Int!, $after: String, $query: String) {{
-  productVariants(first: $first, after: $after, query: $query, sortKey: ID) {{
-    pageInfo {{ hasNextPage endCursor }}
-    nodes {{ {VARIANT_FIELDS} }}
-  }}
-}}
-"""
 
 DELETED_PRODUCTS = """
 query SmapifyDeletedProducts($first: Int!, $after: String, $query: String) {
@@ -70,17 +49,6 @@ query SmapifyLocations($first: Int!, $after: String) {
     nodes { id name isActive fulfillsOnlineOrders createdAt updatedAt }
   }
 }
-"""
-
-INVENTORY_LEVELS = f"""
-query SmapifyInventoryLevels($location: ID!, $first: Int!, $after: String, $query: String) {{
-  location(id: $location) {{
-    inventoryLevels(first: $first, after: $after, query: $query) {{
-      pageInfo {{ hasNextPage endCursor }}
-      nodes {{ {INVENTORY_LEVEL_FIELDS} }}
-    }}
-  }}
-}}
 """
 
 
@@ -107,13 +75,13 @@ def bulk_products(search: str | None = None) -> str:
 """
 
 
-def bulk_inventory() -> str:
-    """Every inventory level of every location."""
+def bulk_inventory(search: str | None = None) -> str:
+    """The inventory levels of every location (those changed since ``search`` says)."""
     return f"""
 {{
   locations(includeInactive: true) {{
     edges {{ node {{ id
-      inventoryLevels {{ edges {{ node {{ {INVENTORY_LEVEL_FIELDS} }} }} }}
+      inventoryLevels{_arguments(search)} {{ edges {{ node {{ {INVENTORY_LEVEL_FIELDS} }} }} }}
     }} }}
   }}
 }}

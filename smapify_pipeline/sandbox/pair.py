@@ -44,11 +44,15 @@ class SandboxPair:
         locations: int = 2,
         faults: FaultPlan | None = None,
         time_scale: float = 1.0,
+        sales: int = 0,
     ) -> SandboxPair:
+        """Both shops from one catalogue; ``sales`` past register sales are seeded on Smaregi."""
         catalogue = build_catalogue(seed_size, seed=seed, locations=locations)
         return cls(
             shopify=ShopifySandbox.create(catalogue=catalogue, faults=faults, time_scale=time_scale),
-            smaregi=SmaregiSandbox.create(catalogue=catalogue, faults=faults, time_scale=time_scale),
+            smaregi=SmaregiSandbox.create(
+                catalogue=catalogue, faults=faults, time_scale=time_scale, sales=sales, seed=seed
+            ),
         )
 
     @contextmanager

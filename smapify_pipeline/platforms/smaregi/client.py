@@ -27,7 +27,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import date, datetime
 from types import TracebackType
@@ -171,27 +171,75 @@ class SmaregiClient:
         limit: int = DEFAULT_LIMIT,
         typed: bool = True,
     ) -> Iterator[dict[str, Any]]:
-        """Like :meth:`get_list` (rows in the same order) but with up to ``max_concurrency`` pages in flight.
+        """Like :meth:`get_list` (rows in the same order) but with up to ``max_concurrency`` pages in flight."""
+        return self.get_lists_parallel(path, [params or {}], limit=limit, typed=typed)
 
-        Pages past the end come back empty and are ignored; at most ``max_concurrency - 1`` such calls are spent.
+    def get_lists_parallel(
+        self,
+        path: str,
+        queries: Sequence[Mapping[str, Any]],
+        *,
+        limit: int = DEFAULT_LIMIT,
+        typed: bool = True,
+    ) -> Iterator[dict[str, Any]]:
+        """Every row of several list queries of ``path`` (e.g. one per date window), query after query and
+        page after page, with up to ``max_concurrency`` pages in flight.
+
+        The first page of every query is asked for at once; further pages of a query only once one of its pages
+        came back full, and then up to ``max_concurrency`` pages ahead. So a query that fits one page costs one
+        call, and at most ``max_concurrency - 1`` calls past a long query's end are spent.
         """
-        limit = page_limit(params, limit)
+        if not queries:
+            return
         pool = self._executor()
-        in_flight: dict[int, Future[list[dict[str, Any]]]] = {}
-        next_page = 1
-        current = 1
-        try:
-            while True:
-                while len(in_flight) < self.max_concurrency:
-                    in_flight[next_page] = pool.submit(
-                        self.get_page, path, params, page=next_page, limit=limit, typed=typed
+        limits = [page_limit(query, limit) for query in queries]
+        in_flight: dict[tuple[int, int], Future[list[dict[str, Any]]]] = {}
+        next_page = [1] * len(queries)
+        full_through = [0] * len(queries)
+        ended: set[int] = set()
+
+        def learn() -> None:
+            for (query, page), future in in_flight.items():
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    if len(future.result()) < limits[query]:
+                        ended.add(query)
+                    else:
+                        full_through[query] = max(full_through[query], page)
+
+        def schedule() -> None:
+            learn()
+            for query in range(len(queries)):
+                horizon = 1 if full_through[query] == 0 else full_through[query] + self.max_concurrency
+                while (
+                    len(in_flight) < self.max_concurrency
+                    and query not in ended
+                    and next_page[query] <= horizon
+                ):
+                    page = next_page[query]
+                    in_flight[(query, page)] = pool.submit(
+                        self.get_page, path, queries[query], page=page, limit=limits[query], typed=typed
                     )
-                    next_page += 1
-                rows = in_flight.pop(current).result()
-                yield from rows
-                if len(rows) < limit:
-                    return
-                current += 1
+                    next_page[query] = page + 1
+
+        try:
+            for query in range(len(queries)):
+                page = 1
+                while True:
+                    schedule()
+                    if (query, page) not in in_flight:
+                        in_flight[(query, page)] = pool.submit(
+                            self.get_page, path, queries[query], page=page, limit=limits[query], typed=typed
+                        )
+                        next_page[query] = max(next_page[query], page + 1)
+                    rows = in_flight.pop((query, page)).result()
+                    yield from rows
+                    if len(rows) < limits[query]:
+                        ended.add(query)
+                        for stale in [key for key in in_flight if key[0] == query]:
+                            in_flight.pop(stale).cancel()
+                        break
+                    full_through[query] = max(full_through[query], page)
+                    page += 1
         finally:
             for future in in_flight.values():
                 future.cancel()
@@ -210,23 +258,12 @@ class SmaregiClient:
         typed: bool = True,
     ) -> Iterator[dict[str, Any]]:
         """Every row with ``range_param`` (``"upd_date_time"``) in ``[start, end]``, window by window (≤31 days),
-        the windows fetched in parallel and yielded in order."""
-        spans = windows(start, end, max_days)
-        if not spans:
-            return
-        pool = self._executor()
-
-        def fetch(span: tuple[date | datetime, date | datetime]) -> list[dict[str, Any]]:
-            window_params = {**(params or {}), f"{range_param}-from": span[0], f"{range_param}-to": span[1]}
-            return list(self.get_list(path, window_params, limit=limit, typed=typed))
-
-        futures = [pool.submit(fetch, span) for span in spans]
-        try:
-            for future in futures:
-                yield from future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+        pages of all windows fetched in parallel and yielded in order."""
+        queries = [
+            {**(params or {}), f"{range_param}-from": span[0], f"{range_param}-to": span[1]}
+            for span in windows(start, end, max_days)
+        ]
+        return self.get_lists_parallel(path, queries, limit=limit, typed=typed)
 
     def get_many(self, paths: Iterable[str], params: Mapping[str, Any] | None = None) -> Iterator[Any]:
         """GET several single resources in parallel (e.g. ``/transactions/{id}/details``), in input order."""
