@@ -6,7 +6,8 @@
 | ``POST /webhooks/smaregi`` | shared-secret header + ``Smaregi-Contract-Id`` | 401 wrong secret or contract; 400 no ``Smaregi-Event-Id`` or bad body; 200 otherwise |
 | ``GET /healthz`` | – | 200 |
 
-A refused delivery records nothing. A duplicate (same delivery id) is answered 200 with ``"duplicate": true``
+A refused delivery records nothing. Events older than the retention are pruned at start-up and every
+``PRUNE_EVERY`` recorded deliveries. A duplicate (same delivery id) is answered 200 with ``"duplicate": true``
 so the platform stops retrying. Work per delivery is one SQLite insert (run off the event loop), far inside
 Shopify's 5-second limit; the sensors do the rest. Logs name deliveries by id and topic, never a header value
 that carries a secret.
@@ -69,6 +70,7 @@ class WebhookReceiver:
         self.settings = settings
         self.inbox = inbox or WebhookInbox(settings.inbox_path)
         self.clock = clock
+        self._recorded = 0
         self.inbox.create()
         self.app = Starlette(
             routes=[
@@ -149,6 +151,10 @@ class WebhookReceiver:
 
     async def _record(self, event: InboxEvent) -> JSONResponse:
         recorded = await run_in_threadpool(self.inbox.record, event)
+        if recorded:
+            self._recorded += 1
+            if self._recorded % choices.PRUNE_EVERY == 0:
+                await run_in_threadpool(self.inbox.prune, timedelta(days=choices.INBOX_RETENTION_DAYS))
         logger.info(
             "%s webhook %s %s %s",
             event.platform,

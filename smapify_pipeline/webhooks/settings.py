@@ -33,6 +33,7 @@ from smapify_pipeline.settings import SettingsError, load_settings
 
 MAX_BODY_BYTES = 1024 * 1024
 INBOX_RETENTION_DAYS = 7
+PRUNE_EVERY = 1000
 INBOX_FILE_NAME = "inbox.sqlite"
 
 SHOPIFY_ACCEPTED_TOPICS: frozenset[str] = frozenset(
