@@ -5,7 +5,9 @@ de-duplicated by key in the upsert), validates with pandera (bad rows to ``quara
 reason, good rows go on) and detects deletions. ``full_refresh`` reads everything again.
 """
 
+import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +18,8 @@ import pandas as pd
 from smapify_pipeline import warehouse
 from smapify_pipeline.extract import shopify_streams, smaregi_streams
 from smapify_pipeline.extract.load import LoadReport, load_table, mark_deleted, mark_missing_deleted
+from smapify_pipeline.platforms.shopify.client import ShopifyClient
+from smapify_pipeline.platforms.smaregi.client import SmaregiClient
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource
 from smapify_pipeline.schemas import normalize_shopify as ns
 from smapify_pipeline.schemas import normalize_smaregi as nm
@@ -58,6 +62,30 @@ def _advance_cursor(
         warehouse.set_cursor(conn, stream, value)
 
 
+class ApiUsage:
+    """The API calls one asset made and the seconds it spent reading, for its materialization metadata."""
+
+    def __init__(self, client: ShopifyClient | SmaregiClient) -> None:
+        self._client = client
+        self._calls_before = sum(client.calls.values())
+        self.read_seconds = 0.0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.read_seconds += time.perf_counter() - started
+
+    @property
+    def calls(self) -> int:
+        return sum(self._client.calls.values()) - self._calls_before
+
+    def metadata(self) -> dict[str, object]:
+        return {"api_calls": self.calls, "api_read_seconds": round(self.read_seconds, 3)}
+
+
 def _live_rows(conn: duckdb.DuckDBPyConnection, table: str) -> int:
     deletable = first_row(
         conn,
@@ -78,13 +106,13 @@ def _result(
     conn: duckdb.DuckDBPyConnection,
     table: str,
     reports: Iterable[LoadReport],
-    calls: int,
+    usage: ApiUsage | None,
     asset_key: str | None = None,
 ) -> dg.MaterializeResult:
     metadata: dict[str, object] = {
         "dagster/row_count": _live_rows(conn, table),
         "dagster/table_name": table,
-        "api_calls": calls,
+        **(usage.metadata() if usage else {}),
         "preview": _preview(conn, table),
     }
     for report in reports:
@@ -113,11 +141,12 @@ def shopify_locations(
 ) -> dg.MaterializeResult:
     """Shopify locations (all of them, active or not)."""
     client = shopify.get_client()
-    before = sum(client.calls.values())
-    records = shopify_streams.locations(client)
+    usage = ApiUsage(client)
+    with usage.reading():
+        records = shopify_streams.locations(client)
     with warehouse_db.connect() as conn:
         report = load_table(conn, ns.normalize_shopify_locations(records), context.run.run_id)
-        return _result(conn, "raw.shopify_locations", [report], sum(client.calls.values()) - before)
+        return _result(conn, "raw.shopify_locations", [report], usage)
 
 
 @dg.asset(group_name=GROUP, kinds={"shopify", "duckdb"}, pool=POOL)
@@ -129,14 +158,15 @@ def shopify_products(
 ) -> dg.MaterializeResult:
     """Shopify products with their variants and inventory items; deleted products marked ``deleted_at``."""
     client = shopify.get_client()
-    before = sum(client.calls.values())
+    usage = ApiUsage(client)
     started = datetime.now(UTC)
     with warehouse_db.connect() as conn:
         since = _since(conn, "shopify_products", config)
         context.log.info(
             "reading Shopify products %s", "in full" if since is None else f"changed since {since}"
         )
-        records = list(shopify_streams.products(client, since, shopify.bulk_poll_seconds))
+        with usage.reading():
+            records = list(shopify_streams.products(client, since, shopify.bulk_poll_seconds))
         tables = ns.normalize_shopify(records, (ns.PRODUCTS, ns.VARIANTS))
         reports = _load_all(conn, tables, context.run.run_id)
         deleted = 0
@@ -155,7 +185,7 @@ def shopify_products(
         reports = [replace(r, deleted=deleted) if r.table == ns.PRODUCTS else r for r in reports]
         _advance_cursor(conn, "shopify_products", ns.VARIANTS)
         _advance_cursor(conn, "shopify_products", ns.PRODUCTS)
-        return _result(conn, ns.VARIANTS, reports, sum(client.calls.values()) - before)
+        return _result(conn, ns.VARIANTS, reports, usage)
 
 
 @dg.asset(
@@ -169,17 +199,18 @@ def shopify_inventory(
 ) -> dg.MaterializeResult:
     """Available and on-hand quantities per inventory item and location (none for deleted variants)."""
     client = shopify.get_client()
-    before = sum(client.calls.values())
+    usage = ApiUsage(client)
     with warehouse_db.connect() as conn:
         since = _since(conn, "shopify_inventory", config)
-        records = list(shopify_streams.inventory_levels(client, since, shopify.bulk_poll_seconds))
+        with usage.reading():
+            records = list(shopify_streams.inventory_levels(client, since, shopify.bulk_poll_seconds))
         report = load_table(conn, ns.normalize_shopify_inventory(records), context.run.run_id)
         conn.execute(
             f"DELETE FROM {ns.INVENTORY} WHERE inventory_item_id IN "
             f"(SELECT inventory_item_id FROM {ns.VARIANTS} WHERE deleted_at IS NOT NULL)"
         )
         _advance_cursor(conn, "shopify_inventory", ns.INVENTORY)
-        return _result(conn, ns.INVENTORY, [report], sum(client.calls.values()) - before)
+        return _result(conn, ns.INVENTORY, [report], usage)
 
 
 @dg.multi_asset(
@@ -196,17 +227,17 @@ def shopify_orders_and_refunds(
     warehouse_db: WarehouseResource,
 ) -> Iterator[dg.MaterializeResult]:
     client = shopify.get_client()
-    before = sum(client.calls.values())
+    usage = ApiUsage(client)
     with warehouse_db.connect() as conn:
         since = _since(conn, "shopify_orders", config)
-        records, refund_refs = shopify_streams.orders(client, since, shopify.bulk_poll_seconds)
-        records += shopify_streams.refunds(client, _changed_refunds(conn, refund_refs))
+        with usage.reading():
+            records, refund_refs = shopify_streams.orders(client, since, shopify.bulk_poll_seconds)
+            records += shopify_streams.refunds(client, _changed_refunds(conn, refund_refs))
         tables = ns.normalize_shopify_orders(records)
         reports = _load_all(conn, tables, context.run.run_id)
         _advance_cursor(conn, "shopify_orders", ns.ORDERS)
-        calls = sum(client.calls.values()) - before
-        yield _result(conn, ns.ORDERS, reports[:2], calls, asset_key="shopify_orders")
-        yield _result(conn, ns.REFUNDS, reports[2:], 0, asset_key="shopify_refunds")
+        yield _result(conn, ns.ORDERS, reports[:2], usage, asset_key="shopify_orders")
+        yield _result(conn, ns.REFUNDS, reports[2:], None, asset_key="shopify_refunds")
 
 
 def _changed_refunds(conn: duckdb.DuckDBPyConnection, refund_refs: list[dict[str, str]]) -> list[str]:
@@ -233,11 +264,12 @@ def smaregi_stores(
 ) -> dg.MaterializeResult:
     """Smaregi stores."""
     client = smaregi.get_client()
-    before = sum(client.calls.values())
-    records = smaregi_streams.stores(client)
+    usage = ApiUsage(client)
+    with usage.reading():
+        records = smaregi_streams.stores(client)
     with warehouse_db.connect() as conn:
         report = load_table(conn, nm.normalize_smaregi_stores(records), context.run.run_id)
-        return _result(conn, nm.STORES, [report], sum(client.calls.values()) - before)
+        return _result(conn, nm.STORES, [report], usage)
 
 
 @dg.asset(group_name=GROUP, kinds={"smaregi", "duckdb"}, pool=POOL)
@@ -246,11 +278,12 @@ def smaregi_categories(
 ) -> dg.MaterializeResult:
     """Smaregi categories (部門), the counterpart of Shopify's product type."""
     client = smaregi.get_client()
-    before = sum(client.calls.values())
-    records = smaregi_streams.categories(client)
+    usage = ApiUsage(client)
+    with usage.reading():
+        records = smaregi_streams.categories(client)
     with warehouse_db.connect() as conn:
         report = load_table(conn, nm.normalize_smaregi_categories(records), context.run.run_id)
-        return _result(conn, nm.CATEGORIES, [report], sum(client.calls.values()) - before)
+        return _result(conn, nm.CATEGORIES, [report], usage)
 
 
 @dg.asset(group_name=GROUP, kinds={"smaregi", "duckdb"}, pool=POOL)
@@ -262,11 +295,12 @@ def smaregi_products(
 ) -> dg.MaterializeResult:
     """Smaregi products; a product gone from the full id listing is marked ``deleted_at``."""
     client = smaregi.get_client()
-    before = sum(client.calls.values())
+    usage = ApiUsage(client)
     started = datetime.now(UTC)
     with warehouse_db.connect() as conn:
         since = _since(conn, "smaregi_products", config)
-        records = list(smaregi_streams.products(client, since, _smaregi_until()))
+        with usage.reading():
+            records = list(smaregi_streams.products(client, since, _smaregi_until()))
         report = load_table(conn, nm.normalize_smaregi_products(records), context.run.run_id)
         present = (
             {str(r.get("productId")) for r in records}
@@ -277,7 +311,7 @@ def smaregi_products(
         context.log.info("%d Smaregi products marked deleted", deleted)
         report = replace(report, deleted=deleted)
         _advance_cursor(conn, "smaregi_products", nm.PRODUCTS, "upd_date_time")
-        return _result(conn, nm.PRODUCTS, [report], sum(client.calls.values()) - before)
+        return _result(conn, nm.PRODUCTS, [report], usage)
 
 
 @dg.asset(group_name=GROUP, kinds={"smaregi", "duckdb"}, pool=POOL, deps=[smaregi_products])
@@ -290,17 +324,18 @@ def smaregi_stock(
     """Smaregi stock per product and store (a row exists only once the product's stock has moved; none for
     deleted products)."""
     client = smaregi.get_client()
-    before = sum(client.calls.values())
+    usage = ApiUsage(client)
     with warehouse_db.connect() as conn:
         since = _since(conn, "smaregi_stock", config)
-        records = list(smaregi_streams.stock(client, since, _smaregi_until()))
+        with usage.reading():
+            records = list(smaregi_streams.stock(client, since, _smaregi_until()))
         report = load_table(conn, nm.normalize_smaregi_stock(records), context.run.run_id)
         conn.execute(
             f"DELETE FROM {nm.STOCK} WHERE product_id IN "
             f"(SELECT product_id FROM {nm.PRODUCTS} WHERE deleted_at IS NOT NULL)"
         )
         _advance_cursor(conn, "smaregi_stock", nm.STOCK, "upd_date_time")
-        return _result(conn, nm.STOCK, [report], sum(client.calls.values()) - before)
+        return _result(conn, nm.STOCK, [report], usage)
 
 
 @dg.asset(group_name=GROUP, kinds={"smaregi", "duckdb"}, pool=POOL)
@@ -312,16 +347,17 @@ def smaregi_transactions(
 ) -> dg.MaterializeResult:
     """Smaregi transactions (sales, returns, voids, reversals) with their detail lines."""
     client = smaregi.get_client()
-    before = sum(client.calls.values())
+    usage = ApiUsage(client)
     with warehouse_db.connect() as conn:
         since = _since(conn, "smaregi_transactions", config) or datetime.now(UTC) - timedelta(
             days=config.history_days
         )
-        records = list(smaregi_streams.transactions(client, since, _smaregi_until()))
+        with usage.reading():
+            records = list(smaregi_streams.transactions(client, since, _smaregi_until()))
         tables = nm.normalize_smaregi_transactions(records)
         reports = _load_all(conn, tables, context.run.run_id)
         _advance_cursor(conn, "smaregi_transactions", nm.TRANSACTIONS, "upd_date_time")
-        return _result(conn, nm.TRANSACTIONS, reports, sum(client.calls.values()) - before)
+        return _result(conn, nm.TRANSACTIONS, reports, usage)
 
 
 EXTRACT_ASSETS = [

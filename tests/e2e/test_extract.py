@@ -38,7 +38,7 @@ def metadata(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, Any]]:
 def api_calls(result: dg.ExecuteInProcessResult) -> Counter[str]:
     calls: Counter[str] = Counter()
     for name, values in metadata(result).items():
-        calls[name.split("_")[0]] += values["api_calls"]
+        calls[name.split("_")[0]] += values.get("api_calls", 0)
     return calls
 
 
