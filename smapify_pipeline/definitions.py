@@ -7,12 +7,20 @@ credential variables unset, the resources point at the local sandboxes with thei
 
 import dagster as dg
 
+from smapify_pipeline.assets.checks_sync import SYNC_CHECKS
 from smapify_pipeline.assets.extract import EXTRACT_ASSETS
+from smapify_pipeline.assets.link import LINK_ASSETS
+from smapify_pipeline.assets.plan_documents import DOCUMENT_PLAN_ASSETS
+from smapify_pipeline.assets.plan_inventory import INVENTORY_PLAN_ASSETS
+from smapify_pipeline.assets.plan_products import PRODUCT_PLAN_ASSETS
+from smapify_pipeline.assets.push_documents import DOCUMENT_PUSH_ASSETS
+from smapify_pipeline.assets.push_inventory import INVENTORY_PUSH_ASSETS
+from smapify_pipeline.assets.push_products import PRODUCT_PUSH_ASSETS
 from smapify_pipeline.assets.snapshot import SNAPSHOT_ASSETS
 from smapify_pipeline.checks import EXTRACT_CHECKS
+from smapify_pipeline.jobs import build_jobs
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
 from smapify_pipeline.sandbox import credentials as sandbox
-from smapify_pipeline.jobs import build_jobs
 from smapify_pipeline.schedules import SCHEDULES
 from smapify_pipeline.sensors import SENSORS
 from smapify_pipeline.settings import PlatformSettings, Settings, load_settings
@@ -73,11 +81,23 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
 
 settings = load_settings()
 
-ASSETS = [*EXTRACT_ASSETS, *SNAPSHOT_ASSETS]
+PIPELINE = [
+    *EXTRACT_ASSETS,
+    *LINK_ASSETS,
+    *PRODUCT_PLAN_ASSETS,
+    *DOCUMENT_PLAN_ASSETS,
+    *INVENTORY_PLAN_ASSETS,
+    *PRODUCT_PUSH_ASSETS,
+    *DOCUMENT_PUSH_ASSETS,
+    *INVENTORY_PUSH_ASSETS,
+    *SNAPSHOT_ASSETS,
+]
+ASSETS = [a for a in PIPELINE if not isinstance(a, dg.AssetChecksDefinition)]
+CHECKS = [*EXTRACT_CHECKS, *SYNC_CHECKS, *(a for a in PIPELINE if isinstance(a, dg.AssetChecksDefinition))]
 
 defs = dg.Definitions(
     assets=ASSETS,
-    asset_checks=[*EXTRACT_CHECKS],
+    asset_checks=CHECKS,
     jobs=build_jobs(ASSETS),
     schedules=SCHEDULES,
     sensors=SENSORS,
