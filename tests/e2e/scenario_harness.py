@@ -28,6 +28,10 @@ in-process; the official job is the lead's ``jobs.full_sync``.
 from __future__ import annotations
 
 import importlib
+import json
+import subprocess
+import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -83,6 +87,7 @@ PIPELINE_MODULES: tuple[tuple[str, str], ...] = (
 """(module, list name) of every asset and check list of a full sync, in data-flow order."""
 
 RESTOCKING = ("RETURN", "CANCEL")
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 REFUND_MUTATION = """
 mutation MerchantRefund($input: RefundInput!, $key: String!) {
@@ -208,6 +213,35 @@ class ScenarioHarness:
         )
         self.runs.append(result)
         return result
+
+    def run_full_sync_killed_at(self, platform: str, operation: str, timeout: float = 180.0) -> int:
+        """A full sync in a subprocess, SIGKILLed right before its first call of ``operation`` on ``platform``
+        reaches the sandbox (the call itself is still applied, its answer goes nowhere): F6. Returns the exit
+        code (negative: killed)."""
+        spec = {
+            "shopify_url": self.servers.shopify_url,
+            "smaregi_url": self.servers.smaregi_url,
+            "data_dir": str(self.data_dir),
+            "rules": self.rules,
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.e2e.sync_process", json.dumps(spec)],
+            cwd=REPO_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        killed = threading.Event()
+
+        def kill() -> None:
+            process.kill()
+            process.wait()
+            killed.set()
+
+        sandbox = self.shopify if platform == "shopify" else self.smaregi
+        sandbox.before_next(operation, kill)
+        code = process.wait(timeout)
+        assert killed.is_set(), f"the run ended (exit {code}) before it called {operation}"
+        return code
 
     @contextmanager
     def db(self) -> Iterator[duckdb.DuckDBPyConnection]:

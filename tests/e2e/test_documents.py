@@ -224,3 +224,97 @@ def test_dry_run_plans_and_shows_but_writes_nothing(make_scenario: ScenarioFacto
     h.run_full_sync()
     h.assert_stock(X_CODE, 0, 8)
     _finish(h)
+
+
+# --- faults -------------------------------------------------------------------------------------------------
+
+
+def _ledger_row(h: ScenarioHarness, key: str) -> tuple[object, ...]:
+    [row] = h.query("SELECT status, attempts, remote_id FROM sync.ledger WHERE key = ?", [key])
+    return row
+
+
+def _injected(sandbox: object, operation: str) -> list[str]:
+    return [str(d.kind) for d in sandbox.faults.log if d.operation == operation]  # type: ignore[attr-defined]
+
+
+@PRIMARIES
+def test_f1_lost_order_create_answer_is_resolved_by_the_marker(
+    make_scenario: ScenarioFactory, primary: str
+) -> None:
+    h = make_scenario(primary)
+    sale = h.pos_sale([(X_CODE, 2)])
+    h.shopify.faults.script("orderCreate", "answer_lost", 1)
+    h.run_full_sync()
+    assert _injected(h.shopify, "orderCreate") == ["answer_lost"]
+    [order] = h.orders_mirroring(sale)
+    status, _, remote = _ledger_row(h, f"smaregi:{h.contract_id}:txn:{sale}:order")
+    assert (status, remote) == ("applied", f"gid://shopify/Order/{order.id}")
+    h.assert_stock(X_CODE, 0, 8)
+    _finish(h)
+
+
+@PRIMARIES
+def test_f2_lost_transaction_post_answer_makes_one_smaregi_sale(
+    make_scenario: ScenarioFactory, primary: str
+) -> None:
+    h = make_scenario(primary)
+    h.smaregi.faults.script("POST /transactions", "answer_lost", 1)
+    order = _d2(h)
+    assert _injected(h.smaregi, "POST /transactions") == ["answer_lost"]
+    assert len(h.transactions_with_memo("order", order)) == 1
+    h.assert_stock(X_CODE, 0, 7)
+    _finish(h)
+
+
+@PRIMARIES
+def test_f3_lost_refund_create_answer_is_replayed_with_the_same_key(
+    make_scenario: ScenarioFactory, primary: str
+) -> None:
+    h = make_scenario(primary)
+    sale = _d1(h)
+    h.smaregi_return(sale, [(X_CODE, 1)])
+    h.shopify.faults.script("refundCreate", "answer_lost", 1)
+    h.run_full_sync()
+    assert _injected(h.shopify, "refundCreate") == ["answer_lost"]
+    [order] = h.orders_mirroring(sale)
+    assert len(h.shopify_refunds(order)) == 1
+    h.assert_stock(X_CODE, 0, 9)
+    _finish(h)
+
+
+@PRIMARIES
+def test_f4_lost_stock_adjustment_answer_does_not_adjust_twice(
+    make_scenario: ScenarioFactory, primary: str
+) -> None:
+    h = make_scenario(primary)
+    sale = h.pos_sale([(X_CODE, 2)])
+    h.shopify.faults.script("inventoryAdjustQuantities", "answer_lost", 1)
+    h.run_full_sync()
+    assert _injected(h.shopify, "inventoryAdjustQuantities") == ["answer_lost"]
+    assert len(_adjustments_for(h, sale)) == 1
+    h.assert_stock(X_CODE, 0, 8)
+    _finish(h)
+
+
+@pytest.mark.parametrize(
+    ("platform", "operation"),
+    [("shopify", "orderCreate"), ("shopify", "inventoryAdjustQuantities"), ("smaregi", "POST /transactions")],
+)
+def test_f6_a_run_killed_during_push_ends_like_an_unkilled_one(
+    make_scenario: ScenarioFactory, platform: str, operation: str
+) -> None:
+    h = make_scenario("smaregi")
+    sale = h.pos_sale([(X_CODE, 2)])
+    order = h.online_order([(R_CODE, 1)])
+    assert h.run_full_sync_killed_at(platform, operation) != 0
+    pending = h.query("SELECT key FROM sync.ledger WHERE status = 'pending'")
+    assert pending, "the killed run left no write with an unknown outcome"
+    h.run_full_sync()
+    assert len(h.orders_mirroring(sale)) == 1
+    assert len(_adjustments_for(h, sale)) == 1
+    assert len(h.transactions_with_memo("order", order)) == 1
+    h.assert_stock(X_CODE, 0, 8)
+    h.assert_stock(R_CODE, 0, 9)
+    assert h.query("SELECT count(*) FROM sync.ledger WHERE status <> 'applied'") == [(0,)]
+    _finish(h)
