@@ -19,9 +19,12 @@ platform is unreachable fails (visible in the UI) without moving its cursor.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import threading
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import dagster as dg
 
@@ -73,6 +76,32 @@ POLL_INTERVAL = poll_interval()
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+Platform = TypeVar("Platform", ShopifyResource, SmaregiResource)
+_kept: dict[str, Any] = {}
+_kept_lock = threading.Lock()
+
+
+def kept_resource(resource: Platform) -> Platform:
+    """A copy of ``resource`` that outlives the tick, one per configuration and process.
+
+    Dagster builds a sensor's resources afresh for every tick and closes their clients afterwards, so each
+    poll would first fetch a new access token (Smaregi; Shopify with client credentials). The code server
+    evaluating a sensor lives on between ticks, so keeping one client per configuration there makes a poll
+    one API call; the token is renewed by the client when it expires. Keyed by a hash of the configuration,
+    so a changed setting gets a new client and no secret is kept as a key.
+    """
+    config = {name: getattr(resource, name) for name in type(resource).model_fields}
+    digest = hashlib.sha256(
+        json.dumps([type(resource).__name__, config], sort_keys=True, default=str).encode()
+    )
+    key = digest.hexdigest()
+    with _kept_lock:
+        kept = _kept.get(key)
+        if kept is None:
+            kept = _kept[key] = type(resource)(**config)
+    return kept  # type: ignore[no-any-return]
 
 
 def _request(kind: str, sensor: str, parts: list[str], source: str) -> dg.RunRequest:
@@ -142,7 +171,7 @@ def smaregi_tick(
 def smaregi_sales_sensor(
     context: dg.SensorEvaluationContext, smaregi: SmaregiResource, webhook_inbox: WebhookInboxResource
 ) -> dg.SensorResult:
-    return smaregi_tick(context.cursor, smaregi, webhook_inbox)
+    return smaregi_tick(context.cursor, kept_resource(smaregi), webhook_inbox)
 
 
 # -- Shopify ---------------------------------------------------------------------------------------------
@@ -203,7 +232,7 @@ def shopify_tick(
 def shopify_orders_sensor(
     context: dg.SensorEvaluationContext, shopify: ShopifyResource, webhook_inbox: WebhookInboxResource
 ) -> dg.SensorResult:
-    return shopify_tick(context.cursor, shopify, webhook_inbox)
+    return shopify_tick(context.cursor, kept_resource(shopify), webhook_inbox)
 
 
 SENSORS = [smaregi_sales_sensor, shopify_orders_sensor]
