@@ -12,9 +12,10 @@ Changes we wrote ourselves (Smaregi memo marker, Shopify source/tag/note markers
 Shopify order of ours asks for one only when it carries a refund that is not ours. The cursor and the run
 key rules are in :mod:`smapify_pipeline.change_watch`. Sensors never open the DuckDB working file.
 
-Both sensors default to RUNNING: a tick that finds nothing costs at most one read, and the runs they request
-carry the ``smapify/sync`` tag, so they queue behind a running sync instead of overlapping it. A tick whose
-platform is unreachable fails (visible in the UI) without moving its cursor.
+Each sensor keeps its platform client between ticks (``kept_resource``), so a poll is one API call and not a
+token grant plus a call. Both sensors default to RUNNING: a tick that finds nothing costs at most one read,
+and the runs they request carry the ``smapify/sync`` tag, so they queue behind a running sync instead of
+overlapping it. A tick whose platform is unreachable fails (visible in the UI) without moving its cursor.
 """
 
 from __future__ import annotations
