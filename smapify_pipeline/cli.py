@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Any
 
+import dagster as dg
 import typer
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from smapify_pipeline.sandbox import credentials
 from smapify_pipeline.sandbox.faults import FaultPlan
@@ -16,6 +20,12 @@ app.add_typer(sandbox_app, name="sandbox")
 webhooks_app = typer.Typer(help="The webhook receiver the sensors read from.", no_args_is_help=True)
 app.add_typer(webhooks_app, name="webhooks")
 console = Console()
+
+
+class Primary(StrEnum):
+    smaregi = "smaregi"
+    shopify = "shopify"
+
 
 SeedSize = Annotated[
     str, typer.Option("--seed-size", help="Catalogue size: small, medium, large or a number.")
@@ -90,6 +100,138 @@ def webhooks_serve(
         console.print(f"Sandboxes deliver to {url}")
     console.print(f"Webhook receiver on http://{host}:{port}  inbox {settings.inbox_path}")
     uvicorn.run(receiver.app, host=host, port=port, log_level="info", access_log=False)
+
+
+# -- demo, plan, sync, status ---------------------------------------------------------------------------
+
+PLAN_TABLES = ("product_plan", "order_plan", "refund_plan", "inventory_plan")
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console)
+
+
+@app.command()
+def demo(
+    size: Annotated[str, typer.Option(help="Catalogue size: small, medium or large.")] = "small",
+    primary: Annotated[Primary, typer.Option(help="Whose stock counts win.")] = Primary.smaregi,
+    sales: Annotated[int, typer.Option(help="POS sales rung up after the first sync.")] = 3,
+    shopify_port: Annotated[int, typer.Option(help="Port of the Shopify sandbox (0: any free port).")] = 0,
+    smaregi_port: Annotated[int, typer.Option(help="Port of the Smaregi sandbox (0: any free port).")] = 0,
+) -> None:
+    """Seed a linked pair of sandbox shops, run full_sync, ring up sales, let the sensors carry them across."""
+    from smapify_pipeline.demo import run_demo
+    from smapify_pipeline.settings import load_settings
+
+    data_dir = load_settings().data_dir
+    with _progress() as progress:
+        task = progress.add_task("starting", total=None)
+        report = run_demo(
+            size=size,
+            primary=primary.value,
+            data_dir=data_dir,
+            sales=sales,
+            shopify_port=shopify_port,
+            smaregi_port=smaregi_port,
+            step=lambda text: progress.update(task, description=text),
+        )
+    runs = Table("job", "started by", "result", title="Dagster runs")
+    for job, started_by, ok in report.runs:
+        runs.add_row(job, started_by, "[green]success[/]" if ok else "[red]failed[/]")
+    console.print(runs)
+    summary = Table("what", "count", title="After the demo")
+    for name, value in report.summary.items():
+        summary.add_row(name.replace("_", " "), str(value))
+    console.print(summary)
+    console.print(f"Analyst snapshot: {report.snapshot}  (duckdb -readonly {report.snapshot})")
+    if not report.succeeded:
+        raise typer.Exit(1)
+
+
+def _execute(job: str, dry_run: bool) -> bool:
+    from smapify_pipeline.definitions import ASSETS, CHECKS, build_resources
+    from smapify_pipeline.demo import dagster_instance
+    from smapify_pipeline.jobs import build_jobs
+    from smapify_pipeline.settings import load_settings
+
+    settings = load_settings()
+    if dry_run:
+        settings = settings.model_copy(update={"sync": settings.sync.model_copy(update={"dry_run": True})})
+    defs = dg.Definitions(
+        assets=ASSETS, asset_checks=CHECKS, jobs=build_jobs(ASSETS), resources=build_resources(settings)
+    )
+    with _progress() as progress, dagster_instance() as instance:
+        progress.add_task(
+            f"{job}{' (dry run)' if dry_run else ''} on {settings.platforms.shopify_base_url} "
+            f"and {settings.platforms.smaregi_api_base_url}",
+            total=None,
+        )
+        result = defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False)
+    return result.success
+
+
+def _warehouse_rows(sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    from smapify_pipeline import warehouse
+    from smapify_pipeline.settings import load_settings
+
+    with warehouse.connect(load_settings().warehouse_path) as conn:
+        cursor = conn.execute(sql)
+        columns = [d[0] for d in cursor.description or []]
+        return columns, cursor.fetchall()
+
+
+def _print_rows(title: str, sql: str, limit: int = 20) -> int:
+    columns, rows = _warehouse_rows(sql)
+    table = Table(*columns, title=f"{title} ({len(rows)})")
+    for row in rows[:limit]:
+        table.add_row(*("" if v is None else str(v)[:60] for v in row))
+    console.print(table)
+    return len(rows)
+
+
+@app.command()
+def plan() -> None:
+    """Compute what a sync would change (a dry run: nothing is written) and show it."""
+    ok = _execute("full_sync", dry_run=True)
+    for name in PLAN_TABLES:
+        _print_rows(name, f"SELECT kind, target, key, reason FROM plan.{name} ORDER BY kind, key")
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sync(
+    dry_run: Annotated[bool, typer.Option(help="Plan and show, write nothing.")] = False,
+) -> None:
+    """Run full_sync now against the configured platforms (the sandboxes when no credentials are set)."""
+    ok = _execute("full_sync", dry_run=dry_run)
+    _print_rows(
+        "ledger", "SELECT kind, status, count(*) AS changes FROM sync.ledger GROUP BY ALL ORDER BY ALL"
+    )
+    if not ok:
+        console.print("[red]full_sync failed[/]; see the run in the Dagster UI or `smapify status`")
+        raise typer.Exit(1)
+
+
+@app.command()
+def status() -> None:
+    """Ledger counts, failed changes, stock drift and quarantined records from the working file."""
+    _print_rows(
+        "ledger", "SELECT kind, status, count(*) AS changes FROM sync.ledger GROUP BY ALL ORDER BY ALL"
+    )
+    _print_rows(
+        "failed or unknown-outcome changes",
+        "SELECT key, kind, attempts, error FROM sync.ledger WHERE status <> 'applied' ORDER BY updated_at DESC",
+    )
+    _print_rows(
+        "stock drift",
+        "SELECT product_code, store_name, smaregi_stock, shopify_available, drift FROM analytics.stock_drift "
+        "WHERE NOT in_sync ORDER BY abs(drift) DESC",
+    )
+    _print_rows(
+        "quarantined records",
+        "SELECT source_table, record_key, reason FROM quarantine.records ORDER BY last_seen_at DESC",
+    )
 
 
 if __name__ == "__main__":
