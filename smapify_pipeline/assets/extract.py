@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import dagster as dg
 import duckdb
@@ -17,7 +18,13 @@ import pandas as pd
 
 from smapify_pipeline import warehouse
 from smapify_pipeline.extract import shopify_streams, smaregi_streams
-from smapify_pipeline.extract.load import LoadReport, load_table, mark_deleted, mark_missing_deleted
+from smapify_pipeline.extract.load import (
+    LoadReport,
+    load_in_chunks,
+    load_table,
+    mark_deleted,
+    mark_missing_deleted,
+)
 from smapify_pipeline.platforms.shopify.client import ShopifyClient
 from smapify_pipeline.platforms.smaregi.client import SmaregiClient
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource
@@ -77,6 +84,16 @@ class ApiUsage:
             yield
         finally:
             self.read_seconds += time.perf_counter() - started
+
+    def timed(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """``records`` as they come, the time spent waiting for each counted as reading."""
+        iterator = iter(records)
+        while True:
+            with self.reading():
+                record = next(iterator, None)
+            if record is None:
+                return
+            yield record
 
     @property
     def calls(self) -> int:
@@ -327,15 +344,18 @@ def smaregi_stock(
     usage = ApiUsage(client)
     with warehouse_db.connect() as conn:
         since = _since(conn, "smaregi_stock", config)
-        with usage.reading():
-            records = list(smaregi_streams.stock(client, since, _smaregi_until()))
-        report = load_table(conn, nm.normalize_smaregi_stock(records), context.run.run_id)
+        reports = load_in_chunks(
+            conn,
+            usage.timed(smaregi_streams.stock(client, since, _smaregi_until())),
+            lambda chunk: [nm.normalize_smaregi_stock(chunk)],
+            context.run.run_id,
+        ) or [load_table(conn, nm.normalize_smaregi_stock([]), context.run.run_id)]
         conn.execute(
             f"DELETE FROM {nm.STOCK} WHERE product_id IN "
             f"(SELECT product_id FROM {nm.PRODUCTS} WHERE deleted_at IS NOT NULL)"
         )
         _advance_cursor(conn, "smaregi_stock", nm.STOCK, "upd_date_time")
-        return _result(conn, nm.STOCK, [report], usage)
+        return _result(conn, nm.STOCK, reports, usage)
 
 
 @dg.asset(group_name=GROUP, kinds={"smaregi", "duckdb"}, pool=POOL)
@@ -352,10 +372,14 @@ def smaregi_transactions(
         since = _since(conn, "smaregi_transactions", config) or datetime.now(UTC) - timedelta(
             days=config.history_days
         )
-        with usage.reading():
-            records = list(smaregi_streams.transactions(client, since, _smaregi_until()))
-        tables = nm.normalize_smaregi_transactions(records)
-        reports = _load_all(conn, tables, context.run.run_id)
+        reports = load_in_chunks(
+            conn,
+            usage.timed(smaregi_streams.transactions(client, since, _smaregi_until())),
+            lambda chunk: list(nm.normalize_smaregi_transactions(chunk).values()),
+            context.run.run_id,
+        )
+        if not reports:
+            reports = _load_all(conn, nm.normalize_smaregi_transactions([]), context.run.run_id)
         _advance_cursor(conn, "smaregi_transactions", nm.TRANSACTIONS, "upd_date_time")
         return _result(conn, nm.TRANSACTIONS, reports, usage)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -25,6 +27,17 @@ class LoadReport:
     unchanged: int
     quarantined: int
     deleted: int = 0
+
+    def plus(self, other: LoadReport) -> LoadReport:
+        return LoadReport(
+            table=self.table,
+            received=self.received + other.received,
+            inserted=self.inserted + other.inserted,
+            updated=self.updated + other.updated,
+            unchanged=self.unchanged + other.unchanged,
+            quarantined=self.quarantined + other.quarantined,
+            deleted=self.deleted + other.deleted,
+        )
 
     def as_metadata(self) -> dict[str, int]:
         return {
@@ -57,6 +70,27 @@ def load_table(
         unchanged=counts.unchanged,
         quarantined=quarantined,
     )
+
+
+def load_in_chunks(
+    conn: duckdb.DuckDBPyConnection,
+    records: Iterable[dict[str, Any]],
+    normalize: Callable[[list[dict[str, Any]]], list[NormalizedTable]],
+    run_id: str | None = None,
+    chunk_size: int = 10_000,
+) -> list[LoadReport]:
+    """Normalize, validate and load ``chunk_size`` records at a time, so a large read never sits in memory whole.
+
+    Records of one chunk must not depend on another's (flat lists: stock rows, transactions with embedded details).
+    """
+    totals: dict[str, LoadReport] = {}
+    iterator = iter(records)
+    while chunk := list(itertools.islice(iterator, chunk_size)):
+        for normalized in normalize(chunk):
+            report = load_table(conn, normalized, run_id)
+            previous = totals.get(report.table)
+            totals[report.table] = report if previous is None else previous.plus(report)
+    return list(totals.values())
 
 
 def mark_deleted(
