@@ -154,6 +154,22 @@ SELECT * FROM shopify_rows UNION ALL SELECT * FROM smaregi_rows;
 """
 
 
+_KEEP_SQL = """
+DELETE FROM core.product_links AS l
+WHERE NOT EXISTS (SELECT 1 FROM link_kept AS k WHERE k.smaregi_product_id = l.smaregi_product_id);
+UPDATE core.product_links AS l
+SET shopify_product_id = k.shopify_product_id, inventory_item_id = k.inventory_item_id,
+    stock_managed = k.stock_managed
+FROM link_kept AS k
+WHERE k.smaregi_product_id = l.smaregi_product_id
+  AND (l.shopify_product_id IS DISTINCT FROM k.shopify_product_id
+       OR l.inventory_item_id IS DISTINCT FROM k.inventory_item_id
+       OR l.stock_managed IS DISTINCT FROM k.stock_managed);
+"""
+"""Links are changed in place (only dropped, changed and new rows are written): rewriting a million-row table
+with its two unique indexes every run would cost seconds."""
+
+
 def build_product_links(
     conn: duckdb.DuckDBPyConnection,
     *,
@@ -179,11 +195,7 @@ def build_product_links(
     new = _count(conn, "SELECT count(*) FROM link_new")
     conn.execute("BEGIN TRANSACTION")
     try:
-        conn.execute("DELETE FROM core.product_links")
-        conn.execute(
-            "INSERT INTO core.product_links SELECT smaregi_product_id, product_code, shopify_variant_id, "
-            "shopify_product_id, inventory_item_id, stock_managed, linked_at FROM link_kept"
-        )
+        conn.execute(_KEEP_SQL)
         conn.execute(
             "INSERT INTO core.product_links SELECT smaregi_product_id, product_code, shopify_variant_id, "
             "shopify_product_id, inventory_item_id, stock_managed, ? FROM link_new",
