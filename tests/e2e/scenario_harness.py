@@ -44,6 +44,7 @@ import duckdb
 import pytest
 
 from smapify_pipeline import warehouse
+from smapify_pipeline.resources import ShopifyResource
 from smapify_pipeline.sandbox import credentials
 from smapify_pipeline.sandbox.faults import FaultPlan
 from smapify_pipeline.sandbox.pair import SandboxPair, ServingPair
@@ -72,6 +73,8 @@ W_PRICE = 330
 INITIAL_STOCK = 10
 TIME_SCALE = 20.0
 """Bulk operations and rate-limit refills run 20× faster than on the real platforms."""
+BULK_POLL_SECONDS = 0.05
+"""A tiny shop's bulk read finishes in well under a second at this time scale: poll early."""
 
 PIPELINE_MODULES: tuple[tuple[str, str], ...] = (
     ("smapify_pipeline.assets.extract", "EXTRACT_ASSETS"),
@@ -198,7 +201,13 @@ class ScenarioHarness:
         return self.data_dir / "smapify.duckdb"
 
     def resources(self, **overrides: Any) -> dict[str, dg.ConfigurableResource]:
-        return make_resources(self.servers, self.data_dir, **{**self.rules, **overrides})
+        resources = make_resources(self.servers, self.data_dir, **{**self.rules, **overrides})
+        resources["shopify"] = ShopifyResource(
+            base_url=self.servers.shopify_url,
+            access_token=credentials.SHOPIFY_ACCESS_TOKEN,
+            bulk_poll_seconds=BULK_POLL_SECONDS,
+        )
+        return resources
 
     def run_full_sync(
         self, *, raise_on_error: bool = True, **rule_overrides: Any
