@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dagster as dg
 import duckdb
 
 PREVIEW_ROWS = 20
 
 
-def plan_metadata(conn: duckdb.DuckDBPyConnection, table: str, columns: str) -> dict[str, object]:
+def plan_metadata(conn: duckdb.DuckDBPyConnection, table: str, columns: str) -> dict[str, Any]:
     """``dagster/row_count``, a count per kind and a markdown table of the first ``PREVIEW_ROWS`` changes."""
     counts = dict(conn.execute(f"SELECT kind, count(*) FROM {table} GROUP BY kind ORDER BY kind").fetchall())
     preview = conn.execute(f"SELECT {columns} FROM {table} ORDER BY key LIMIT {PREVIEW_ROWS}").fetchdf()
