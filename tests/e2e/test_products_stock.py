@@ -356,3 +356,31 @@ def test_f5_throttling_and_server_errors_reach_the_same_end_state(
     h.shopify.faults.clear()
     h.smaregi.faults.set_plan(FaultPlan.parse(""))
     _finish(h)
+
+
+# --- dry run --------------------------------------------------------------------------------------------------
+
+
+def test_dry_run_shows_the_plan_and_writes_nothing(make_scenario: ScenarioFactory) -> None:
+    h = make_scenario("smaregi")
+    h.manual_edit("shopify", X_CODE, 15)
+    h.smaregi.product_edit(X_CODE, {"price": "1320"})
+    ledger_before = h.ledger_counts()
+    result = h.run_full_sync(dry_run=True)
+    assert h.stock(X_CODE, 0) == (10, 15)
+    assert h.shopify.state.variant_by_sku(X_CODE).price == 1100
+    assert h.ledger_counts() == ledger_before and h.audit_rows() == []
+    planned = h.plan_row_counts()
+    assert (planned["inventory_plan"], planned["product_plan"]) == (1, 1)
+    metadata = {
+        m.asset_key.to_user_string(): m.metadata
+        for m in result.get_asset_materialization_events()
+        for m in [m.event_specific_data.materialization]  # type: ignore[union-attr]
+    }
+    assert metadata["push_inventory"]["dry_run"].value is True
+    assert metadata["inventory_plan"]["changes_by_kind"].value == {"stock_set": 1}
+    assert "stock_set" in metadata["push_inventory"]["first_changes"].value
+    h.run_full_sync()
+    h.assert_stock(X_CODE, 0, 10)
+    assert h.shopify.state.variant_by_sku(X_CODE).price == 1320
+    _finish(h)
