@@ -218,6 +218,12 @@ def test_p8_duplicate_sku_is_quarantined_and_nothing_is_linked_or_created(
         )
         == 2
     )
+    h.smaregi.stock_count(Q_CODE, h.store_id(0), 5)
+    sale = h.pos_sale([(Q_CODE, 1)])
+    h.run_full_sync()
+    [order] = h.orders_mirroring(sale)
+    [line] = order.line_items
+    assert line.variant_id is None and line.sku == Q_CODE, "a sale of Q mirrors as a custom line"
     _finish(h)
 
 
