@@ -318,3 +318,20 @@ def test_f6_a_run_killed_during_push_ends_like_an_unkilled_one(
     h.assert_stock(R_CODE, 0, 9)
     assert h.query("SELECT count(*) FROM sync.ledger WHERE status <> 'applied'") == [(0,)]
     _finish(h)
+
+
+def test_an_order_that_cannot_be_mirrored_is_quarantined_with_its_reason(
+    make_scenario: ScenarioFactory,
+) -> None:
+    h = make_scenario("smaregi")
+    h.shopify.admin_product_create("除外 ギフトカード", "EXCLUDED-1", 500, {0: 5}, tags=["smapify-exclude"])
+    order = h.online_order([("EXCLUDED-1", 1)])
+    h.recorded.online_orders.remove(order)
+    h.run_full_sync()
+    assert h.transactions_with_memo("order", order) == []
+    [(reason,)] = h.query(
+        "SELECT reason FROM quarantine.records WHERE source_table = 'raw.shopify_orders' AND record_key = ?",
+        [order],
+    )
+    assert "without a linked product" in reason
+    _finish(h)
