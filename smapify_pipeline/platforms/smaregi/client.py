@@ -197,6 +197,8 @@ class SmaregiClient:
         next_page = [1] * len(queries)
         full_through = [0] * len(queries)
         ended: set[int] = set()
+        # Pages asked for past a query's end: waited for at the end, so their calls belong to this read.
+        past_end: list[Future[list[dict[str, Any]]]] = []
 
         def learn() -> None:
             for (query, page), future in in_flight.items():
@@ -236,14 +238,15 @@ class SmaregiClient:
                     if len(rows) < limits[query]:
                         ended.add(query)
                         for stale in [key for key in in_flight if key[0] == query]:
-                            in_flight.pop(stale).cancel()
+                            past_end.append(in_flight.pop(stale))
+                            past_end[-1].cancel()
                         break
                     full_through[query] = max(full_through[query], page)
                     page += 1
         finally:
             for future in in_flight.values():
                 future.cancel()
-            wait(in_flight.values())
+            wait([*in_flight.values(), *past_end])
 
     def get_windowed(
         self,
