@@ -1,7 +1,10 @@
 """Turning raw API values (mostly strings) into typed pandas columns, one column at a time, never raising.
 
-This is the one place where strings from the APIs are parsed (Smaregi sends every scalar as a string,
-Shopify sends decimal strings for money). A value that cannot be parsed becomes null and leaves a message
+The extract reads records untyped and parses them here, column by column (Smaregi sends every scalar as a
+string, Shopify sends decimal strings for money), because one bad value must quarantine its record, not fail
+the page. Reads outside the extract (sensors, push lookups) and every write go through the Smaregi client's
+record-wise ``platforms/smaregi/convert.py`` instead; both read a time without an offset as JST.
+A value that cannot be parsed becomes null and leaves a message
 naming the column and the original value, e.g. ``updated_at: not a timestamp ('2026-13-45')``; validation
 turns those messages into quarantine reasons. Conversions are vectorized (``pd.to_datetime``,
 ``pd.to_numeric``) where the type allows, so large extracts stay fast.

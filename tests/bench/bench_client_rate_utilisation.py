@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import re
 import sys
 import time
 from pathlib import Path
@@ -31,6 +29,7 @@ from smapify_pipeline.sandbox.server import SandboxServer  # noqa: E402
 from smapify_pipeline.sandbox.shopify.app import ShopifySandbox  # noqa: E402
 from smapify_pipeline.sandbox.smaregi import SmaregiSandbox  # noqa: E402
 from smapify_pipeline.sandbox.smaregi.state import ALL_SCOPES  # noqa: E402
+from tests.bench import report  # noqa: E402
 
 SECTION = "client-rate-utilisation"
 VARIANTS = """
@@ -109,18 +108,12 @@ def shopify_cost(seconds: float, bucket: float, restore_rate: float) -> dict[str
 
 
 def write_section(results: dict[str, Any]) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = (
-        f"<!-- {SECTION} -->\n"
-        "## Platform clients: rate-budget utilisation against the sandboxes\n\n"
-        "`tests/bench/bench_client_rate_utilisation.py` — real HTTP, sandbox time scale 1.\n\n"
-        f"```json\n{json.dumps(results, indent=2)}\n```\n"
-        f"<!-- /{SECTION} -->\n"
+    report.write_section(
+        SECTION,
+        "Platform clients: rate-budget utilisation against the sandboxes",
+        "`tests/bench/bench_client_rate_utilisation.py` — real HTTP, sandbox time scale 1.",
+        results,
     )
-    pattern = re.compile(rf"<!-- {SECTION} -->.*?<!-- /{SECTION} -->\n", re.DOTALL)
-    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -129,7 +122,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
     results = {
-        "machine": f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}",
+        "machine": report.machine(),
         "smaregi_reads": smaregi_reads(args.seconds, reads_per_second=10.0, concurrency=8),
         "shopify_cost": shopify_cost(args.seconds, bucket=100.0, restore_rate=50.0),
     }

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -30,6 +28,7 @@ from smapify_pipeline.schemas.frames import NormalizedTable  # noqa: E402
 from smapify_pipeline.schemas.normalize_shopify import normalize_shopify_products  # noqa: E402
 from smapify_pipeline.schemas.normalize_smaregi import normalize_smaregi_products  # noqa: E402
 from smapify_pipeline.schemas.registry import validate_table  # noqa: E402
+from tests.bench import report  # noqa: E402
 
 SECTION = "raw-validation"
 EXTRACTED = datetime(2026, 3, 4, tzinfo=UTC)
@@ -119,19 +118,12 @@ def measure(normalize: Callable[[], NormalizedTable]) -> dict[str, Any]:
 
 
 def write_section(results: dict[str, Any]) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = (
-        f"<!-- {SECTION} -->\n"
-        "## Raw layer: normalize and validate extracts\n\n"
-        "`tests/bench/bench_raw_validation.py` — one process; bad runs have 1 % bad rows.\n\n"
-        f"```json\n{json.dumps(results, indent=2, ensure_ascii=False)}\n```\n"
-        f"<!-- /{SECTION} -->\n"
+    report.write_section(
+        SECTION,
+        "Raw layer: normalize and validate extracts",
+        "`tests/bench/bench_raw_validation.py` — one process; bad runs have 1 % bad rows.",
+        results,
     )
-    pattern = re.compile(rf"<!-- {SECTION} -->.*?<!-- /{SECTION} -->\n", re.DOTALL)
-    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -140,7 +132,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
 
-    results: dict[str, Any] = {"machine": f"{platform.python_implementation()} {platform.python_version()}"}
+    results: dict[str, Any] = {"machine": report.machine()}
     for label, bad_every in (("clean", None), ("one_percent_bad", 100)):
         smaregi = smaregi_records(args.rows, bad_every)
         results[f"smaregi_products_{label}"] = measure(

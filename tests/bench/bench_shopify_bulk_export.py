@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import re
 import sys
 import time
 from pathlib import Path
@@ -31,6 +29,7 @@ from smapify_pipeline.sandbox.clock import SandboxClock  # noqa: E402
 from smapify_pipeline.sandbox.seed import build_catalogue  # noqa: E402
 from smapify_pipeline.sandbox.shopify.bulk import BulkOperations  # noqa: E402
 from smapify_pipeline.sandbox.shopify.schema import load_schema  # noqa: E402
+from tests.bench import report  # noqa: E402
 
 EXPORT_QUERY = """
 {
@@ -160,19 +159,12 @@ def bench_http(variants: int) -> dict[str, Any] | None:
 
 
 def write_section(results: dict[str, Any]) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = (
-        f"<!-- {SECTION} -->\n"
-        "## Shopify sandbox: bulk export of a 50,000-variant shop\n\n"
-        "`tests/bench/bench_shopify_bulk_export.py` — aim: under 30 s end to end.\n\n"
-        f"```json\n{json.dumps(results, indent=2, ensure_ascii=False)}\n```\n"
-        f"<!-- /{SECTION} -->\n"
+    report.write_section(
+        SECTION,
+        "Shopify sandbox: bulk export of a 50,000-variant shop",
+        "`tests/bench/bench_shopify_bulk_export.py` — aim: under 30 s end to end.",
+        results,
     )
-    pattern = re.compile(rf"<!-- {SECTION} -->.*?<!-- /{SECTION} -->\n", re.DOTALL)
-    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -181,7 +173,7 @@ def main() -> None:
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args()
     results: dict[str, Any] = {
-        "machine": f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}",
+        "machine": report.machine(),
         "module": bench_module(args.variants),
     }
     if not args.skip_http:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import re
 import sys
 import time
 from pathlib import Path
@@ -27,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from smapify_pipeline.sandbox import credentials  # noqa: E402
 from smapify_pipeline.sandbox.server import SandboxServer  # noqa: E402
 from smapify_pipeline.sandbox.shopify.app import ShopifySandbox  # noqa: E402
+from tests.bench import report  # noqa: E402
 
 SECTION = "shopify-pagination"
 PAGE = """
@@ -66,7 +65,7 @@ def bench(variants: int) -> dict[str, Any]:
     finally:
         sandbox.close()
     return {
-        "machine": f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}",
+        "machine": report.machine(),
         "variants": seen,
         "pages": pages,
         "seed_seconds": round(seed_seconds, 2),
@@ -77,18 +76,12 @@ def bench(variants: int) -> dict[str, Any]:
 
 
 def write_section(results: dict[str, Any]) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = (
-        f"<!-- {SECTION} -->\n"
-        "## Shopify sandbox: paginated variant reads over HTTP\n\n"
-        "`tests/bench/bench_shopify_pagination.py` — aim: at least 2,000 variants/s at 250 a page.\n\n"
-        f"```json\n{json.dumps(results, indent=2, ensure_ascii=False)}\n```\n"
-        f"<!-- /{SECTION} -->\n"
+    report.write_section(
+        SECTION,
+        "Shopify sandbox: paginated variant reads over HTTP",
+        "`tests/bench/bench_shopify_pagination.py` — aim: at least 2,000 variants/s at 250 a page.",
+        results,
     )
-    pattern = re.compile(rf"<!-- {SECTION} -->.*?<!-- /{SECTION} -->\n", re.DOTALL)
-    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import platform
-import re
 import resource
 import sys
 import time
@@ -32,6 +30,7 @@ from smapify_pipeline.sandbox.seed import build_catalogue, generate_sales  # noq
 from smapify_pipeline.sandbox.server import SandboxServer  # noqa: E402
 from smapify_pipeline.sandbox.smaregi import SmaregiSandbox  # noqa: E402
 from smapify_pipeline.sandbox.smaregi.seeding import seed_catalogue, seed_sales  # noqa: E402
+from tests.bench import report  # noqa: E402
 
 SECTION = "smaregi-sandbox"
 
@@ -129,20 +128,12 @@ def bench(variants: int, sales: int) -> dict[str, Any]:
 
 
 def write_section(results: dict[str, Any]) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = (
-        f"<!-- {SECTION} -->\n"
-        "## Smaregi sandbox: paging products and transactions over HTTP\n\n"
-        "`tests/bench/bench_smaregi_sandbox.py` — uvicorn on loopback, one client, rate limits off; "
-        "aim ≥ 5,000 rows/s at 1,000 a page.\n\n"
-        f"```json\n{json.dumps(results, indent=2, ensure_ascii=False)}\n```\n"
-        f"<!-- /{SECTION} -->\n"
+    report.write_section(
+        SECTION,
+        "Smaregi sandbox: paging products and transactions over HTTP",
+        "`tests/bench/bench_smaregi_sandbox.py` — uvicorn on loopback, one client, rate limits off; aim ≥ 5,000 rows/s at 1,000 a page.",
+        results,
     )
-    pattern = re.compile(rf"<!-- {SECTION} -->.*?<!-- /{SECTION} -->\n", re.DOTALL)
-    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -152,7 +143,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
     results = {
-        "machine": f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}",
+        "machine": report.machine(),
         **bench(args.variants, args.sales),
     }
     print(json.dumps(results, indent=2, ensure_ascii=False))

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import re
 import sys
 import tempfile
 import time
@@ -29,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from smapify_pipeline.warehouse import connect, ledger, publish_snapshot, upsert_dataframe  # noqa: E402
+from tests.bench import report  # noqa: E402
 
 SECTION = "warehouse"
 
@@ -101,19 +100,12 @@ def bench(rows: int, ledger_keys: int) -> dict[str, Any]:
 
 
 def write_section(results: dict[str, Any]) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = (
-        f"<!-- {SECTION} -->\n"
-        "## Warehouse: upsert, ledger and snapshot at pipeline sizes\n\n"
-        "`tests/bench/bench_warehouse.py` — on-disk DuckDB file, one process.\n\n"
-        f"```json\n{json.dumps(results, indent=2, ensure_ascii=False)}\n```\n"
-        f"<!-- /{SECTION} -->\n"
+    report.write_section(
+        SECTION,
+        "Warehouse: upsert, ledger and snapshot at pipeline sizes",
+        "`tests/bench/bench_warehouse.py` — on-disk DuckDB file, one process.",
+        results,
     )
-    pattern = re.compile(rf"<!-- {SECTION} -->.*?<!-- /{SECTION} -->\n", re.DOTALL)
-    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -122,7 +114,7 @@ def main() -> None:
     parser.add_argument("--ledger-keys", type=int, default=10_000)
     args = parser.parse_args()
     results = {
-        "machine": f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}",
+        "machine": report.machine(),
         **bench(args.rows, args.ledger_keys),
     }
     print(json.dumps(results, indent=2, ensure_ascii=False))

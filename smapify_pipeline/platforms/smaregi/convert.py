@@ -1,4 +1,7 @@
-"""THE one place where Smaregi's string values become typed values, and back.
+"""Where the Smaregi client turns Smaregi's string values into typed values, and back.
+
+The extract is the exception: it asks the client for untyped records (``typed=False``) and parses them
+column-wise in ``schemas/parse.py``, where a bad value quarantines its record instead of raising.
 
 Smaregi sends and expects every scalar as a string (``"price": "1000"``, ``"displayFlag": "1"``). Reads go
 through :func:`from_smaregi` as they leave the client; writes go through :func:`to_smaregi` as they enter it.
