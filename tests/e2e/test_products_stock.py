@@ -390,3 +390,32 @@ def test_dry_run_shows_the_plan_and_writes_nothing(make_scenario: ScenarioFactor
     h.assert_stock(X_CODE, 0, 10)
     assert h.shopify.state.variant_by_sku(X_CODE).price == 1320
     _finish(h)
+
+
+# --- lost answers of stock pushes -----------------------------------------------------------------------------
+
+
+def test_lost_answer_of_a_compare_and_set_is_replayed_not_applied_twice(
+    make_scenario: ScenarioFactory,
+) -> None:
+    h = make_scenario("smaregi")
+    h.manual_edit("shopify", X_CODE, 15)
+    h.shopify.faults.script("inventorySetQuantities", "answer_lost", times=1)
+    h.run_full_sync()
+    h.assert_stock(X_CODE, 0, 10)
+    assert len(h.audit_rows("stock_overwrite")) == 1
+    assert h.ledger_counts().get("pending", 0) == 0
+    _finish(h)
+
+
+def test_lost_answer_of_a_relative_add_is_found_by_its_memo_not_added_twice(
+    make_scenario: ScenarioFactory,
+) -> None:
+    h = make_scenario("shopify")
+    h.manual_edit("smaregi", X_CODE, 15)
+    h.smaregi.faults.script("POST /stock/{productId}/add", "answer_lost", times=1)
+    h.run_full_sync()
+    h.assert_stock(X_CODE, 0, 10)
+    assert len(h.audit_rows("stock_overwrite")) == 1
+    assert h.ledger_counts().get("pending", 0) == 0
+    _finish(h)

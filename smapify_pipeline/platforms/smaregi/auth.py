@@ -24,6 +24,7 @@ DEFAULT_SCOPES = (
     "pos.stores:read",
     "pos.stock:read",
     "pos.stock:write",
+    "pos.stock-changes:read",
     "pos.transactions:read",
     "pos.transactions:write",
 )
