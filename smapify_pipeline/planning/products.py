@@ -12,6 +12,14 @@
   and is then retired (never linked or created again); ``ignore`` only retires it.
 
 Excluded products (P10) never reach here: they are not linked and not ``no_partner``.
+
+Choices where the references are silent (kept here):
+
+* a Smaregi product created from Shopify goes in the category named like the Shopify productType, else in the
+  category with the lowest id (Smaregi requires one);
+* an unlinked Smaregi product whose groupCode already has linked members still becomes a *new* Shopify product
+  (adding a variant to the existing product is not done yet);
+* a Shopify productType with no Smaregi category of that name is not copied to Smaregi (the other fields are).
 """
 
 from __future__ import annotations
