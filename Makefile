@@ -28,11 +28,15 @@ lint: install
 	$(BIN)/ruff format --check .
 
 sandbox: install
-	$(BIN)/smapify sandbox serve
+	$(BIN)/smapify sandbox serve --config-out data/sandbox.smapify.yaml
 
+# Both sandboxes, then the Dagster UI (with its daemon: schedules and sensors) on http://127.0.0.1:3000.
 ui: install
 	mkdir -p $(DAGSTER_STORAGE_DIR)
-	$(BIN)/smapify sandbox serve & trap "kill $$!" EXIT; $(BIN)/dg dev -w workspace.yaml
+	rm -f data/sandbox.smapify.yaml
+	$(BIN)/smapify sandbox serve --config-out data/sandbox.smapify.yaml & trap "kill $$!" EXIT; \
+	until [ -f data/sandbox.smapify.yaml ]; do sleep 0.2; done; \
+	SMAPIFY_CONFIG=data/sandbox.smapify.yaml $(BIN)/dg dev -w workspace.yaml
 
 bench: install
 	for script in tests/bench/bench_*.py; do $(BIN)/python "$$script" || exit 1; done

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import dagster as dg
@@ -54,8 +55,16 @@ def sandbox_serve(
         str, typer.Option(help="Fault plan, e.g. 'seed=7,throttle=0.1,server_error=0.05'.")
     ] = "",
     time_scale: Annotated[float, typer.Option(help="Simulated seconds per real second.")] = 1.0,
+    config_out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write a smapify.yaml pairing the seeded stores and locations (for SMAPIFY_CONFIG)."
+        ),
+    ] = None,
 ) -> None:
     """Serve both sandboxes on 127.0.0.1, seeded with the same catalogue, until Ctrl-C."""
+    import yaml
+
     from smapify_pipeline.sandbox.pair import SandboxPair
 
     size: str | int = int(seed_size) if seed_size.isdigit() else seed_size
@@ -63,6 +72,13 @@ def sandbox_serve(
         seed_size=size, seed=seed, locations=locations, faults=_fault_plan(faults), time_scale=time_scale
     )
     with pair.serve(shopify_port=shopify_port, smaregi_port=smaregi_port) as servers:
+        if config_out is not None:
+            pairs = [
+                {"smaregi_store_id": s, "shopify_location_id": loc} for s, loc in pair.paired_locations()
+            ]
+            config_out.parent.mkdir(parents=True, exist_ok=True)
+            config_out.write_text(yaml.safe_dump({"location_pairs": pairs}), encoding="utf-8")
+            console.print(f"Sync settings for these sandboxes: {config_out}")
         console.print(f"Shopify sandbox  {servers.shopify_url}  (token {credentials.SHOPIFY_ACCESS_TOKEN})")
         console.print(f"Smaregi sandbox  {servers.smaregi_url}  (contract {credentials.SMAREGI_CONTRACT_ID})")
         console.print("Ctrl-C stops both.")

@@ -38,15 +38,9 @@ class DemoReport:
 
 
 def location_pairs(pair: SandboxPair) -> tuple[LocationPair, ...]:
-    """Smaregi stores and Shopify locations of the seeded pair, matched by name."""
-    stores = {store["storeName"]: store["storeId"] for store in pair.smaregi.state.stores.values()}
     return tuple(
-        LocationPair(
-            smaregi_store_id=stores[location.name],
-            shopify_location_id=f"gid://shopify/Location/{location.id}",
-        )
-        for location in pair.shopify.state.locations.values()
-        if location.name in stores
+        LocationPair(smaregi_store_id=store, shopify_location_id=location)
+        for store, location in pair.paired_locations()
     )
 
 

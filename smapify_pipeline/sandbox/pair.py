@@ -55,6 +55,15 @@ class SandboxPair:
             ),
         )
 
+    def paired_locations(self) -> list[tuple[str, str]]:
+        """(Smaregi store id, Shopify location gid) of the stores and locations seeded under the same name."""
+        stores = {store["storeName"]: store["storeId"] for store in self.smaregi.state.stores.values()}
+        return [
+            (stores[location.name], f"gid://shopify/Location/{location.id}")
+            for location in self.shopify.state.locations.values()
+            if location.name in stores
+        ]
+
     @contextmanager
     def serve(self, shopify_port: int = 0, smaregi_port: int = 0) -> Iterator[ServingPair]:
         with (
