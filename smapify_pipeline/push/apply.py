@@ -198,19 +198,19 @@ def _send(
             return ChangeOutcome(
                 change.key, ChangeStatus.FAILED, error=_describe(error), attempts=failed.attempts
             )
+        described = _describe(error)
         if isinstance(error, platform_errors.OutcomeUnknown) and not writer.idempotent:
             try:
                 found = writer.find(change, variables)
-            except Exception:
+            except Exception as lookup_error:
                 found = None
+                described += f"; marker lookup failed: {_describe(lookup_error)}"
             if found is not None:
                 applied = ledger.mark_applied(conn, change.key, found)
                 return ChangeOutcome(
                     change.key, ChangeStatus.APPLIED, found, attempts=applied.attempts, found_by_marker=True
                 )
-        return ChangeOutcome(
-            change.key, ChangeStatus.UNKNOWN, error=_describe(error), attempts=entry.attempts
-        )
+        return ChangeOutcome(change.key, ChangeStatus.UNKNOWN, error=described, attempts=entry.attempts)
     applied = ledger.mark_applied(conn, change.key, remote)
     return ChangeOutcome(change.key, ChangeStatus.APPLIED, remote, attempts=applied.attempts)
 

@@ -335,3 +335,16 @@ def test_an_order_that_cannot_be_mirrored_is_quarantined_with_its_reason(
     )
     assert "without a linked product" in reason
     _finish(h)
+
+
+def test_lost_answer_of_a_compensating_stock_add_is_found_in_the_stock_history(
+    make_scenario: ScenarioFactory,
+) -> None:
+    h = make_scenario("shopify")
+    order = _d2(h)
+    h.shopify_refund(order, [(X_CODE, 1)], "NO_RESTOCK")
+    h.smaregi.faults.script("POST /stock/{productId}/add", "answer_lost", 1)
+    h.run_full_sync()
+    assert _injected(h.smaregi, "POST /stock/{productId}/add") == ["answer_lost"]
+    h.assert_stock(X_CODE, 0, 7)
+    _finish(h)
