@@ -174,10 +174,14 @@ def shopify_orders(conn: duckdb.DuckDBPyConnection) -> dict[str, ShopifyOrder]:
         )
     orders = {}
     for row in conn.execute(
-        "SELECT order_id, processed_at, created_at, total_shipping_price, taxes_included, source_name, "
-        "source_identifier, tags, cancelled_at FROM raw.shopify_orders ORDER BY created_at, order_id"
+        "SELECT o.order_id, o.processed_at, o.created_at, o.total_shipping_price, o.taxes_included, o.source_name, "
+        "o.source_identifier, o.tags, o.cancelled_at, o.total_price - coalesce(r.refunded, 0) AS refundable "
+        "FROM raw.shopify_orders AS o LEFT JOIN (SELECT order_id, sum(total_refunded) AS refunded "
+        "FROM raw.shopify_refunds GROUP BY order_id) AS r USING (order_id) ORDER BY o.created_at, o.order_id"
     ).fetchall():
-        order_id, processed, created, shipping, included, source, identifier, tags, cancelled = row
+        order_id, processed, created, shipping, included, source, identifier, tags, cancelled, refundable = (
+            row
+        )
         orders[str(order_id)] = ShopifyOrder(
             order_id=str(order_id),
             processed_at=_moment(processed if processed is not None else created),
@@ -188,6 +192,7 @@ def shopify_orders(conn: duckdb.DuckDBPyConnection) -> dict[str, ShopifyOrder]:
             source_identifier=_text(identifier),
             tags=tuple(str(t) for t in (tags or ())),
             cancelled=cancelled is not None,
+            refundable_amount=None if refundable is None else max(_int(refundable), 0),
         )
     return orders
 
