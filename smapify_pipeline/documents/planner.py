@@ -78,13 +78,9 @@ class DocumentState:
 
     @classmethod
     def read(cls, conn: duckdb.DuckDBPyConnection, ctx: SyncContext) -> DocumentState:
-        applied = {
-            key: remote
-            for key, remote, kind in conn.execute(
-                "SELECT key, remote_id, kind FROM sync.ledger WHERE status = 'applied'"
-            ).fetchall()
-            if kind
-        }
+        applied = dict(
+            conn.execute("SELECT key, remote_id FROM sync.ledger WHERE status = 'applied'").fetchall()
+        )
         prefix = f"smaregi:{ctx.contract_id}:txn:"
         mirrored = {
             key[len(prefix) : -len(":order")]: str(remote)
