@@ -30,7 +30,9 @@ LOCATION = "gid://shopify/Location/1"
 
 def fill(conn: duckdb.DuckDBPyConnection, n: int) -> None:
     """N linked, agreeing pairs with their stock, and the bases a previous run left."""
-    conn.execute("INSERT INTO raw.smaregi_stores (store_id, store_name, extracted_at) VALUES ('1', '本店', now())")
+    conn.execute(
+        "INSERT INTO raw.smaregi_stores (store_id, store_name, extracted_at) VALUES ('1', '本店', now())"
+    )
     conn.execute(
         "INSERT INTO raw.shopify_locations (location_id, name, is_active, extracted_at) VALUES (?, '本店', true, now())",
         [LOCATION],
