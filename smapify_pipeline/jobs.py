@@ -12,7 +12,7 @@ whichever sync engine assets exist. A new asset in the link, plan or push group 
 | ``full_sync`` | everything: extract, link, plan, push, snapshot |
 | ``orders_sync`` | order/refund and stock extracts, link, order/refund/inventory plans and pushes, snapshot |
 | ``inventory_sync`` | stock extracts, link, inventory plan and push, snapshot |
-| ``reconciliation`` | stock and product extracts, link, ``reconciliation_report`` (no plan, no push) |
+| ``reconciliation`` | stock and product extracts, link, ``reconciliation_report``, snapshot (no plan, no push) |
 
 All run their steps in one process, one after another: every step uses the single-slot ``duckdb`` pool
 anyway, and a process per step would add seconds of start-up to each sensor-triggered run.
@@ -102,11 +102,11 @@ class SyncJobs:
                     ("extract", "link", "snapshot"),
                     *DOCUMENT_EXTRACTS,
                     "smaregi_categories",
-                    "analytics_snapshot",
                 ),
                 tags=SYNC_TAGS,
                 executor_def=dg.in_process_executor,
-                description="Fresh stock from both sides and a drift report per product and location; writes nothing remote.",
+                description="Fresh stock from both sides, a drift report per product and location and the snapshot; "
+                "writes nothing remote.",
             ),
         ]
 

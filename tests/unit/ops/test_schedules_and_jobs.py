@@ -105,8 +105,8 @@ def test_job_selections_with_the_whole_engine() -> None:
         "analytics_snapshot",
     }
     reconciliation = _keys(definitions, "reconciliation")
-    assert "reconciliation_report" in reconciliation and {"product_links", "smaregi_stock"} <= reconciliation
-    assert not reconciliation & {"analytics_snapshot", *ENGINE["plan"], *ENGINE["push"]}
+    assert {"reconciliation_report", "analytics_snapshot", "product_links", "smaregi_stock"} <= reconciliation
+    assert not reconciliation & {"smaregi_transactions", *ENGINE["plan"], *ENGINE["push"]}
 
 
 def test_snapshot_runs_after_every_push_in_full_sync() -> None:
