@@ -20,8 +20,9 @@ install: $(BIN)/.installed
 demo: install
 	$(BIN)/smapify demo --size small
 
+# Three workers: the end-to-end tests mostly wait on loopback HTTP and DuckDB, so they overlap well on 2 cores.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 3
 
 lint: install
 	$(BIN)/ruff check .
