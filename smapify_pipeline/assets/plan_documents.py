@@ -7,6 +7,7 @@ documents with their reason and show counts per kind and the first changes.
 
 import json
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
@@ -20,6 +21,7 @@ from smapify_pipeline.documents.planner import (
     DocumentState,
     plan_orders,
     plan_refunds,
+    record_history,
 )
 from smapify_pipeline.resources import SmaregiResource, SyncRulesResource, WarehouseResource
 from smapify_pipeline.sync.records import SyncContext
@@ -110,6 +112,9 @@ def order_plan(
     Smaregi sales at the online store. Echoes of our own writes and documents already applied are not planned."""
     ctx = document_context(sync_rules, smaregi)
     with warehouse_db.connect() as conn:
+        history = record_history(conn, datetime.now(UTC))
+        if history:
+            context.log.info("first sync: %d existing documents recorded as history, never mirrored", history)
         plan = plan_orders(DocumentState.read(conn, ctx))
         write_plan(conn, "plan.order_plan", plan)
         _quarantine(conn, plan, context.run.run_id)

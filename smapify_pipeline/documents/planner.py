@@ -9,7 +9,9 @@ plan rows and decides only what the tables decide:
 * which Smaregi sales were mirrored, and as which Shopify order, comes from the ledger's applied
   ``shopify_order`` rows (so a crash between the write and any other bookkeeping cannot lose it);
 * a document the rules cannot map is quarantined with the reason (``UnmappableDocument``), never dropped;
-* a refund or return whose mirrored order is not extracted yet waits (listed with its reason in ``waiting``).
+* a refund or return whose mirrored order is not extracted yet waits (listed with its reason in ``waiting``);
+* documents that already existed when the sync first ran are history (``core.history_documents``, recorded
+  once by :func:`record_history`) and are never mirrored, nor are their refunds, returns or restocks.
 
 Plan rows: ``key, kind, target, source, depends_on, payload, reason``; ``depends_on`` is the ledger key that
 must be applied first (the stock adjustment after its order, stock adds after their transaction).
@@ -19,10 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import duckdb
 
+from smapify_pipeline import warehouse
 from smapify_pipeline.documents import tables
 from smapify_pipeline.sync import choices, classify, keys, markers, orders, refunds, stock
 from smapify_pipeline.sync.classify import Mirror
@@ -75,6 +79,8 @@ class DocumentState:
     applied: frozenset[str]
     mirrored_sales: Mapping[str, str]
     """Smaregi sale id → the Shopify order GID that mirrors it."""
+    history: frozenset[str] = frozenset()
+    """Sources (``smaregi:txn:…``, ``shopify:order:…``, ``shopify:refund:…``) that predate the first sync."""
 
     @classmethod
     def read(cls, conn: duckdb.DuckDBPyConnection, ctx: SyncContext) -> DocumentState:
@@ -95,7 +101,30 @@ class DocumentState:
             shopify_refunds=tables.shopify_refunds(conn),
             applied=frozenset(applied),
             mirrored_sales=mirrored,
+            history=frozenset(
+                row[0] for row in conn.execute("SELECT source FROM core.history_documents").fetchall()
+            ),
         )
+
+
+HISTORY_CURSOR = "documents_history_recorded"
+
+
+def record_history(conn: duckdb.DuckDBPyConnection, now: datetime) -> int:
+    """On the sync's first run, mark every document extracted so far as history; later runs do nothing."""
+    if warehouse.get_cursor(conn, HISTORY_CURSOR) is not None:
+        return 0
+    conn.execute(
+        "INSERT INTO core.history_documents "
+        "SELECT 'smaregi:txn:' || transaction_head_id, ? FROM raw.smaregi_transactions "
+        "UNION ALL SELECT 'shopify:order:' || order_id, ? FROM raw.shopify_orders "
+        "UNION ALL SELECT 'shopify:refund:' || refund_id, ? FROM raw.shopify_refunds "
+        "ON CONFLICT DO NOTHING",
+        [now, now, now],
+    )
+    warehouse.set_cursor(conn, HISTORY_CURSOR, now.isoformat(), now=now)
+    row = conn.execute("SELECT count(*) FROM core.history_documents").fetchall()
+    return int(row[0][0])
 
 
 def _adjust_row(adjustment: InventoryAdjustment, source: str, reason: str, depends_on: str | None) -> PlanRow:
@@ -167,6 +196,9 @@ def plan_orders(state: DocumentState) -> DocumentPlan:
     plan = DocumentPlan()
     ctx, links = state.ctx, state.links
     for txn in state.smaregi:
+        if f"smaregi:txn:{txn.transaction_head_id}" in state.history:
+            plan.ignored += 1
+            continue
         for decision in classify.classify_smaregi_transaction(txn, state.mirrored_sales):
             if decision.mirror is not Mirror.SALE:
                 plan.ignored += decision.mirror is Mirror.IGNORE
@@ -203,6 +235,9 @@ def plan_orders(state: DocumentState) -> DocumentPlan:
             if mirrored.stock is not None and mirrored.stock.key not in state.applied:
                 plan.rows.append(_adjust_row(mirrored.stock, source, "stock effect of the sale", order_key))
     for order in state.shopify_orders.values():
+        if f"shopify:order:{order.order_id}" in state.history:
+            plan.ignored += 1
+            continue
         key = keys.order_transaction_key(order.order_id)
         decision = classify.classify_shopify_order(order, already_mirrored=key in state.applied)
         if decision.mirror is not Mirror.ORDER:
@@ -244,6 +279,9 @@ def plan_refunds(state: DocumentState) -> DocumentPlan:
     ctx, links = state.ctx, state.links
     sales_by_id = {txn.transaction_head_id: txn for txn in state.smaregi}
     for refund in state.shopify_refunds:
+        if {f"shopify:refund:{refund.refund_id}", f"shopify:order:{refund.order_id}"} & state.history:
+            plan.ignored += 1
+            continue
         order = state.shopify_orders.get(refund.order_id)
         if order is None:
             plan.waiting.append((refund.refund_id, "its order is not extracted"))
@@ -279,6 +317,8 @@ def plan_refunds(state: DocumentState) -> DocumentPlan:
             if row.key not in state.applied
         )
     for txn in state.smaregi:
+        if f"smaregi:txn:{txn.transaction_head_id}" in state.history:
+            continue
         for decision in classify.classify_smaregi_transaction(txn, state.mirrored_sales):
             source = f"smaregi:txn:{txn.transaction_head_id}"
             if decision.mirror is Mirror.RETURN_STOCK_ONLY:
