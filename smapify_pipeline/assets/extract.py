@@ -6,7 +6,7 @@ reason, good rows go on) and detects deletions. ``full_refresh`` reads everythin
 """
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -275,32 +275,40 @@ def _smaregi_until() -> datetime:
     return datetime.now(UTC) + timedelta(hours=1)
 
 
-@dg.asset(group_name=GROUP, kinds={"smaregi", "duckdb"}, pool=POOL)
-def smaregi_stores(
-    context: dg.AssetExecutionContext, smaregi: SmaregiResource, warehouse_db: WarehouseResource
-) -> dg.MaterializeResult:
-    """Smaregi stores."""
-    client = smaregi.get_client()
-    usage = ApiUsage(client)
-    with usage.reading():
-        records = smaregi_streams.stores(client)
-    with warehouse_db.connect() as conn:
-        report = load_table(conn, nm.normalize_smaregi_stores(records), context.run.run_id)
-        return _result(conn, nm.STORES, [report], usage)
+def _smaregi_master(
+    name: str,
+    table: str,
+    read: Callable[[SmaregiClient], list[dict[str, Any]]],
+    normalize: Callable[[list[dict[str, Any]]], NormalizedTable],
+    description: str,
+) -> dg.AssetsDefinition:
+    """A small Smaregi master list read whole on every run (a handful of rows: no cursor needed)."""
+
+    @dg.asset(name=name, group_name=GROUP, kinds={"smaregi", "duckdb"}, pool=POOL, description=description)
+    def master(
+        context: dg.AssetExecutionContext, smaregi: SmaregiResource, warehouse_db: WarehouseResource
+    ) -> dg.MaterializeResult:
+        client = smaregi.get_client()
+        usage = ApiUsage(client)
+        with usage.reading():
+            records = read(client)
+        with warehouse_db.connect() as conn:
+            report = load_table(conn, normalize(records), context.run.run_id)
+            return _result(conn, table, [report], usage)
+
+    return master
 
 
-@dg.asset(group_name=GROUP, kinds={"smaregi", "duckdb"}, pool=POOL)
-def smaregi_categories(
-    context: dg.AssetExecutionContext, smaregi: SmaregiResource, warehouse_db: WarehouseResource
-) -> dg.MaterializeResult:
-    """Smaregi categories (部門), the counterpart of Shopify's product type."""
-    client = smaregi.get_client()
-    usage = ApiUsage(client)
-    with usage.reading():
-        records = smaregi_streams.categories(client)
-    with warehouse_db.connect() as conn:
-        report = load_table(conn, nm.normalize_smaregi_categories(records), context.run.run_id)
-        return _result(conn, nm.CATEGORIES, [report], usage)
+smaregi_stores = _smaregi_master(
+    "smaregi_stores", nm.STORES, smaregi_streams.stores, nm.normalize_smaregi_stores, "Smaregi stores."
+)
+smaregi_categories = _smaregi_master(
+    "smaregi_categories",
+    nm.CATEGORIES,
+    smaregi_streams.categories,
+    nm.normalize_smaregi_categories,
+    "Smaregi categories (部門), the counterpart of Shopify's product type.",
+)
 
 
 @dg.asset(group_name=GROUP, kinds={"smaregi", "duckdb"}, pool=POOL)
