@@ -198,11 +198,20 @@ def test_default_relations_are_the_core_and_analytics_schemas(paths: tuple[Path,
     working, target = paths
     with connect(working) as conn:
         fill(conn, version=1, orders=5)
-        conn.execute("CREATE TABLE raw.shopify_orders AS SELECT 1 AS id")
+        conn.execute("CREATE TABLE raw.never_published AS SELECT 1 AS id")
+        expected = {
+            f"{schema}.{name}"
+            for schema, name in conn.execute(
+                "SELECT table_schema, table_name FROM information_schema.tables "
+                "WHERE table_schema IN ('core', 'analytics')"
+            ).fetchall()
+        }
         publish_snapshot(conn, target)
     with open_snapshot(target) as snapshot:
-        relations = [row[0] for row in snapshot.execute("SELECT relation FROM main.snapshot_info").fetchall()]
-    assert sorted(relations) == sorted(RELATIONS)
+        relations = {row[0] for row in snapshot.execute("SELECT relation FROM main.snapshot_info").fetchall()}
+    assert set(RELATIONS) <= relations
+    assert relations == expected
+    assert "raw.never_published" not in relations
 
 
 def test_publishing_from_a_closed_working_file_by_path(paths: tuple[Path, Path]) -> None:
