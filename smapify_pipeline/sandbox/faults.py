@@ -62,7 +62,13 @@ class FaultPlan:
     """Only these operations get faults (``None``: every operation)."""
 
     def __post_init__(self) -> None:
-        probabilities = [self.throttle, self.server_error, self.slow, self.drop_before_write, self.answer_lost]
+        probabilities = [
+            self.throttle,
+            self.server_error,
+            self.slow,
+            self.drop_before_write,
+            self.answer_lost,
+        ]
         if any(p < 0 or p > 1 for p in probabilities) or sum(probabilities) > 1 + 1e-9:
             raise ValueError(f"fault probabilities must be in [0, 1] and sum to at most 1: {self}")
 
@@ -88,7 +94,9 @@ class FaultPlan:
 
     @property
     def is_quiet(self) -> bool:
-        return self == replace(FaultPlan(), seed=self.seed, slow_seconds=self.slow_seconds, operations=self.operations)
+        return self == replace(
+            FaultPlan(), seed=self.seed, slow_seconds=self.slow_seconds, operations=self.operations
+        )
 
 
 @dataclass(frozen=True)

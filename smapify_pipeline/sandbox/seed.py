@@ -103,7 +103,14 @@ _NOUNS: dict[str, tuple[str, ...]] = {
     "01": ("Tシャツ", "シャツ", "パーカー", "カーディガン", "ニット", "ブラウス"),
     "02": ("デニムパンツ", "チノパン", "スカート", "ワイドパンツ", "ショートパンツ"),
     "03": ("トートバッグ", "ハンカチ", "靴下", "キャップ", "ストール", "手ぬぐい"),
-    "04": ("ほうじ茶クッキー", "抹茶チョコレート", "柚子ジャム", "せんべい詰め合わせ", "羊羹", "ドライフルーツ"),
+    "04": (
+        "ほうじ茶クッキー",
+        "抹茶チョコレート",
+        "柚子ジャム",
+        "せんべい詰め合わせ",
+        "羊羹",
+        "ドライフルーツ",
+    ),
     "05": ("緑茶ティーバッグ", "ドリップコーヒー", "麦茶", "甘酒", "ゆずサイダー"),
     "06": ("マグカップ", "箸セット", "急須", "豆皿", "木製トレイ", "土鍋"),
 }
@@ -160,7 +167,9 @@ def build_catalogue(size: str | int = "small", seed: int = 0, locations: int = 2
         category = CATEGORIES[len(products) % len(CATEGORIES)]
         noun = rng.choice(_NOUNS[category.code])
         title = f"{rng.choice(_ORIGINS)}{rng.choice(_ADJECTIVES)}{noun}"
-        base_price = _round_price(rng.uniform(300, 12_000) if category.code in _APPAREL else rng.uniform(200, 4_000))
+        base_price = _round_price(
+            rng.uniform(300, 12_000) if category.code in _APPAREL else rng.uniform(200, 4_000)
+        )
         options = _variant_options(rng, category.code, remaining=target - next_item)
         variants = []
         for size_name, color in options:
@@ -189,7 +198,9 @@ def build_catalogue(size: str | int = "small", seed: int = 0, locations: int = 2
     return Catalogue(seed=seed, locations=seed_locations, categories=CATEGORIES, products=tuple(products))
 
 
-def _variant_options(rng: random.Random, category_code: str, remaining: int) -> list[tuple[str | None, str | None]]:
+def _variant_options(
+    rng: random.Random, category_code: str, remaining: int
+) -> list[tuple[str | None, str | None]]:
     if category_code in _APPAREL:
         sizes = rng.sample(_SIZES, rng.randint(1, 3))
         colors = rng.sample(_COLORS, rng.randint(1, 2))
@@ -214,7 +225,9 @@ def generate_sales(
     codes = [v.code for _, v in catalogue.variants()]
     step = timedelta(days=days) / max(count, 1)
     for i in range(count):
-        lines = tuple((code, rng.randint(1, 3)) for code in rng.sample(codes, min(len(codes), rng.randint(1, 4))))
+        lines = tuple(
+            (code, rng.randint(1, 3)) for code in rng.sample(codes, min(len(codes), rng.randint(1, 4)))
+        )
         yield SeedSale(
             at=start + step * i,
             location_index=rng.randrange(len(catalogue.locations)),

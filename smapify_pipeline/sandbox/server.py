@@ -19,7 +19,13 @@ class SandboxServer:
         if host not in {"127.0.0.1", "localhost", "::1"}:
             raise ValueError("sandboxes only listen on loopback")
         config = uvicorn.Config(
-            app, host=host, port=port, log_level=log_level, access_log=False, lifespan="on", timeout_keep_alive=30
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            access_log=False,
+            lifespan="on",
+            timeout_keep_alive=30,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name=f"sandbox-{port}", daemon=True)
