@@ -111,17 +111,23 @@ HISTORY_CURSOR = "documents_history_recorded"
 
 
 def record_history(conn: duckdb.DuckDBPyConnection, now: datetime) -> int:
-    """On the sync's first run, mark every document extracted so far as history; later runs do nothing."""
+    """On the sync's very first run, mark every document extracted so far as history; later runs do nothing.
+
+    A deployment that already mirrors documents (its ledger has rows) records no history when it first runs
+    this code: its extracted but unmirrored documents are pending work, not history.
+    """
     if warehouse.get_cursor(conn, HISTORY_CURSOR) is not None:
         return 0
-    conn.execute(
-        "INSERT INTO core.history_documents "
-        "SELECT 'smaregi:txn:' || transaction_head_id, ? FROM raw.smaregi_transactions "
-        "UNION ALL SELECT 'shopify:order:' || order_id, ? FROM raw.shopify_orders "
-        "UNION ALL SELECT 'shopify:refund:' || refund_id, ? FROM raw.shopify_refunds "
-        "ON CONFLICT DO NOTHING",
-        [now, now, now],
-    )
+    already_syncing = conn.execute("SELECT count(*) FROM sync.ledger").fetchall()[0][0] > 0
+    if not already_syncing:
+        conn.execute(
+            "INSERT INTO core.history_documents "
+            "SELECT 'smaregi:txn:' || transaction_head_id, ? FROM raw.smaregi_transactions "
+            "UNION ALL SELECT 'shopify:order:' || order_id, ? FROM raw.shopify_orders "
+            "UNION ALL SELECT 'shopify:refund:' || refund_id, ? FROM raw.shopify_refunds "
+            "ON CONFLICT DO NOTHING",
+            [now, now, now],
+        )
     warehouse.set_cursor(conn, HISTORY_CURSOR, now.isoformat(), now=now)
     row = conn.execute("SELECT count(*) FROM core.history_documents").fetchall()
     return int(row[0][0])

@@ -35,3 +35,21 @@ def test_the_first_sync_mirrors_no_past_sale_and_the_next_sale_is_mirrored(tmp_p
         assert second.success
         ours = [o for o in pair.shopify.state.orders.values() if o.source_name == "smapify"]
         assert len(ours) == 1
+
+
+def test_a_deployment_already_mirroring_records_no_history(tmp_path: Path) -> None:
+    """Upgrading onto this code must not turn extracted-but-unmirrored sales into history."""
+    from datetime import UTC, datetime
+
+    from smapify_pipeline.documents.planner import record_history
+
+    with warehouse.connect(tmp_path / "smapify.duckdb") as conn:
+        conn.execute(
+            "INSERT INTO raw.smaregi_transactions (transaction_head_id, extracted_at) VALUES ('41', now())"
+        )
+        warehouse.ledger.begin(conn, "smaregi:c:txn:40:order", "shopify_order", "shopify")
+        warehouse.ledger.mark_applied(conn, "smaregi:c:txn:40:order", "gid://shopify/Order/1")
+
+        assert record_history(conn, datetime.now(UTC)) == 0
+        assert conn.execute("SELECT count(*) FROM core.history_documents").fetchall() == [(0,)]
+        assert record_history(conn, datetime.now(UTC)) == 0
