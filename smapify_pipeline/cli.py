@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -135,11 +136,16 @@ def demo(
     shopify_port: Annotated[int, typer.Option(help="Port of the Shopify sandbox (0: any free port).")] = 0,
     smaregi_port: Annotated[int, typer.Option(help="Port of the Smaregi sandbox (0: any free port).")] = 0,
 ) -> None:
-    """Seed a linked pair of sandbox shops, run full_sync, ring up sales, let the sensors carry them across."""
+    """Seed a linked pair of sandbox shops, run full_sync, ring up sales, let the sensors carry them across.
+
+    The demo's warehouse and snapshot live in data/demo/, made afresh each time (new sandboxes, new shops).
+    """
     from smapify_pipeline.demo import run_demo
     from smapify_pipeline.settings import load_settings
 
-    data_dir = load_settings().data_dir
+    data_dir = load_settings().data_dir / "demo"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
     with _progress() as progress:
         task = progress.add_task("starting", total=None)
         report = run_demo(
@@ -166,7 +172,7 @@ def demo(
 
 def _execute(job: str, dry_run: bool) -> bool:
     from smapify_pipeline.definitions import ASSETS, CHECKS, build_resources
-    from smapify_pipeline.demo import dagster_instance
+    from smapify_pipeline.demo import QUIET, dagster_instance
     from smapify_pipeline.jobs import build_jobs
     from smapify_pipeline.settings import load_settings
 
@@ -182,7 +188,9 @@ def _execute(job: str, dry_run: bool) -> bool:
             f"and {settings.platforms.smaregi_api_base_url}",
             total=None,
         )
-        result = defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def(job).execute_in_process(
+            instance=instance, raise_on_error=False, run_config=QUIET
+        )
     return result.success
 
 

@@ -88,8 +88,14 @@ def dagster_instance() -> Iterator[dg.DagsterInstance]:
         instance.dispose()
 
 
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+"""Run config that keeps Dagster's step-by-step debug log off the terminal (the UI still has every event)."""
+
+
 def run_job(defs: dg.Definitions, instance: dg.DagsterInstance, job: str, tags: dict[str, str]) -> bool:
-    result = defs.resolve_job_def(job).execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+    result = defs.resolve_job_def(job).execute_in_process(
+        instance=instance, tags=tags, raise_on_error=False, run_config=QUIET
+    )
     return result.success
 
 
