@@ -14,16 +14,19 @@ from __future__ import annotations
 import resource
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from smapify_pipeline import warehouse
-from smapify_pipeline.link.location_links import build_location_links
-from smapify_pipeline.link.product_links import build_product_links
-from smapify_pipeline.planning.inventory import plan_inventory
-from smapify_pipeline.planning.products import SHOPIFY_HASH, SMAREGI_HASH, plan_products
-from tests.bench.report import machine, write_section
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from smapify_pipeline import warehouse  # noqa: E402
+from smapify_pipeline.link.location_links import build_location_links  # noqa: E402
+from smapify_pipeline.link.product_links import build_product_links  # noqa: E402
+from smapify_pipeline.planning.inventory import plan_inventory  # noqa: E402
+from smapify_pipeline.planning.products import SHOPIFY_HASH, SMAREGI_HASH, plan_products  # noqa: E402
+from tests.bench.report import machine, write_section  # noqa: E402
 
 LOCATION = "gid://shopify/Location/1"
 
