@@ -8,20 +8,14 @@ asks for a new one. Tokens and secrets never appear in errors or logs.
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Protocol
 
 import httpx
 
-from smapify_pipeline.platforms.http import (
-    USER_AGENT,
-    Clock,
-    RetryPolicy,
-    body_excerpt,
-    send_safely_repeatable,
-)
+from smapify_pipeline.platforms.http import Clock, RetryPolicy, body_excerpt, send_safely_repeatable
 from smapify_pipeline.platforms.shopify.errors import AuthError
+from smapify_pipeline.platforms.tokens import RenewedToken
 
 
 class TokenProvider(Protocol):
@@ -52,7 +46,7 @@ class StaticToken:
         return "StaticToken([redacted])"
 
 
-class ClientCredentialsToken:
+class ClientCredentialsToken(RenewedToken):
     """Tokens from the client-credentials grant, renewed before they expire and after a 401."""
 
     def __init__(
@@ -70,36 +64,19 @@ class ClientCredentialsToken:
     ) -> None:
         if not client_id or not client_secret:
             raise ValueError("client_id and client_secret are required for the client-credentials grant")
+        super().__init__(
+            http=http,
+            transport=transport,
+            clock=clock,
+            refresh_margin=refresh_margin,
+            timeout=timeout,
+            retry=retry,
+        )
         self._url = f"{shop_url.rstrip('/')}/admin/oauth/access_token"
         self._client_id = client_id
         self._client_secret = client_secret
-        self._http = http or httpx.Client(
-            transport=transport, timeout=timeout, headers={"User-Agent": USER_AGENT}
-        )
-        self._clock = clock
-        self._margin = refresh_margin
-        self._retry = retry or RetryPolicy()
-        self._lock = threading.Lock()
-        self._token: str | None = None
-        self._expires_at = 0.0
-        self.grants = 0
-        """How many tokens were obtained (tests and benchmarks read it)."""
 
-    def token(self) -> str:
-        with self._lock:
-            if self._token is None or self._clock() >= self._expires_at - self._margin:
-                self._grant()
-            assert self._token is not None
-            return self._token
-
-    def invalidate(self, token: str) -> bool:
-        with self._lock:
-            if self._token == token:
-                self._token = None
-        return True
-
-    def _grant(self) -> None:
-        started = self._clock()
+    def _request(self) -> tuple[str, float | None]:
         try:
             response = send_safely_repeatable(
                 lambda: self._http.post(
@@ -123,10 +100,8 @@ class ClientCredentialsToken:
         token = payload.get("access_token")
         if not token:
             raise AuthError("token answer carries no access_token")
-        self._token = str(token)
         expires_in = payload.get("expires_in")
-        self._expires_at = started + float(expires_in) if expires_in is not None else float("inf")
-        self.grants += 1
+        return str(token), float(expires_in) if expires_in is not None else None
 
     def __repr__(self) -> str:
         return f"ClientCredentialsToken({self._url!r}, client_id={self._client_id!r}, secret=[redacted])"

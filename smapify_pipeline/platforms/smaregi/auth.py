@@ -9,14 +9,14 @@ provider keeps a token until ``refresh_margin`` seconds before it expires, and f
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterable
 
 import httpx
 
-from smapify_pipeline.platforms.http import USER_AGENT, Clock, RetryPolicy, send_safely_repeatable
+from smapify_pipeline.platforms.http import Clock, RetryPolicy, send_safely_repeatable
 from smapify_pipeline.platforms.smaregi.errors import SmaregiAuthError
+from smapify_pipeline.platforms.tokens import RenewedToken
 
 DEFAULT_SCOPES = (
     "pos.products:read",
@@ -30,7 +30,7 @@ DEFAULT_SCOPES = (
 )
 
 
-class SmaregiToken:
+class SmaregiToken(RenewedToken):
     def __init__(
         self,
         id_base_url: str,
@@ -48,35 +48,19 @@ class SmaregiToken:
     ) -> None:
         if not (contract_id and client_id and client_secret):
             raise ValueError("contract_id, client_id and client_secret are required")
+        super().__init__(
+            http=http,
+            transport=transport,
+            clock=clock,
+            refresh_margin=refresh_margin,
+            timeout=timeout,
+            retry=retry,
+        )
         self._url = f"{id_base_url.rstrip('/')}/app/{contract_id}/token"
         self._auth = httpx.BasicAuth(client_id, client_secret)
         self._scope = " ".join(scopes)
-        self._http = http or httpx.Client(
-            transport=transport, timeout=timeout, headers={"User-Agent": USER_AGENT}
-        )
-        self._clock = clock
-        self._margin = refresh_margin
-        self._retry = retry or RetryPolicy()
-        self._lock = threading.Lock()
-        self._token: str | None = None
-        self._expires_at = 0.0
-        self.grants = 0
-        """How many tokens were obtained (tests read it)."""
 
-    def token(self) -> str:
-        with self._lock:
-            if self._token is None or self._clock() >= self._expires_at - self._margin:
-                self._grant()
-            assert self._token is not None
-            return self._token
-
-    def invalidate(self, token: str) -> None:
-        with self._lock:
-            if self._token == token:
-                self._token = None
-
-    def _grant(self) -> None:
-        started = self._clock()
+    def _request(self) -> tuple[str, float | None]:
         try:
             response = send_safely_repeatable(
                 lambda: self._http.post(
@@ -99,9 +83,7 @@ class SmaregiToken:
             raise SmaregiAuthError(
                 response.status_code, "POST", self._url, payload if isinstance(payload, dict) else None
             )
-        self._token = str(payload["access_token"])
-        self._expires_at = started + float(payload.get("expires_in") or 3600)
-        self.grants += 1
+        return str(payload["access_token"]), float(payload.get("expires_in") or 3600)
 
     def __repr__(self) -> str:
         return f"SmaregiToken({self._url!r}, secret=[redacted])"
