@@ -7,7 +7,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import dagster as dg
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -171,17 +170,14 @@ def demo(
 
 
 def _execute(job: str, dry_run: bool) -> bool:
-    from smapify_pipeline.definitions import ASSETS, CHECKS, build_resources
+    from smapify_pipeline.definitions import build_definitions
     from smapify_pipeline.demo import QUIET, dagster_instance
-    from smapify_pipeline.jobs import build_jobs
     from smapify_pipeline.settings import load_settings
 
     settings = load_settings()
     if dry_run:
         settings = settings.model_copy(update={"sync": settings.sync.model_copy(update={"dry_run": True})})
-    defs = dg.Definitions(
-        assets=ASSETS, asset_checks=CHECKS, jobs=build_jobs(ASSETS), resources=build_resources(settings)
-    )
+    defs = build_definitions(settings)
     with _progress() as progress, dagster_instance() as instance:
         progress.add_task(
             f"{job}{' (dry run)' if dry_run else ''} on {settings.platforms.shopify_base_url} "

@@ -79,8 +79,6 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     }
 
 
-settings = load_settings()
-
 PIPELINE = [
     *EXTRACT_ASSETS,
     *LINK_ASSETS,
@@ -95,11 +93,18 @@ PIPELINE = [
 ASSETS = [a for a in PIPELINE if not isinstance(a, dg.AssetChecksDefinition)]
 CHECKS = [*EXTRACT_CHECKS, *SYNC_CHECKS, *(a for a in PIPELINE if isinstance(a, dg.AssetChecksDefinition))]
 
-defs = dg.Definitions(
-    assets=ASSETS,
-    asset_checks=CHECKS,
-    jobs=build_jobs(ASSETS),
-    schedules=SCHEDULES,
-    sensors=SENSORS,
-    resources=build_resources(settings),
-)
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """The code location for ``settings``; the demo and the CLI build one for their own settings."""
+    return dg.Definitions(
+        assets=ASSETS,
+        asset_checks=CHECKS,
+        jobs=build_jobs(ASSETS),
+        schedules=SCHEDULES,
+        sensors=SENSORS,
+        resources=build_resources(settings),
+    )
+
+
+settings = load_settings()
+defs = build_definitions(settings)

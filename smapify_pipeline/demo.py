@@ -56,20 +56,6 @@ def demo_settings(servers: ServingPair, pair: SandboxPair, primary: str, data_di
     )
 
 
-def demo_definitions(settings: Settings) -> dg.Definitions:
-    from smapify_pipeline.definitions import ASSETS, CHECKS, build_resources
-    from smapify_pipeline.jobs import build_jobs
-    from smapify_pipeline.sensors import SENSORS
-
-    return dg.Definitions(
-        assets=ASSETS,
-        asset_checks=CHECKS,
-        jobs=build_jobs(ASSETS),
-        sensors=SENSORS,
-        resources=build_resources(settings),
-    )
-
-
 @contextmanager
 def dagster_instance() -> Iterator[dg.DagsterInstance]:
     """The instance of ``DAGSTER_HOME`` when set (runs show in the UI), else a throw-away one."""
@@ -196,7 +182,9 @@ def run_demo(
         dagster_instance() as instance,
     ):
         settings = demo_settings(servers, pair, primary, data_dir)
-        defs = demo_definitions(settings)
+        from smapify_pipeline.definitions import build_definitions
+
+        defs = build_definitions(settings)
         step("full_sync: extract, link, plan, push, snapshot")
         report.runs.append(
             ("full_sync", "demo", run_job(defs, instance, "full_sync", {"smapify/demo": "true"}))

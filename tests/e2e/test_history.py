@@ -5,7 +5,8 @@ from pathlib import Path
 import dagster as dg
 
 from smapify_pipeline import warehouse
-from smapify_pipeline.demo import demo_definitions, demo_settings
+from smapify_pipeline.definitions import build_definitions
+from smapify_pipeline.demo import demo_settings
 from smapify_pipeline.sandbox.pair import SandboxPair
 
 
@@ -13,7 +14,7 @@ def test_the_first_sync_mirrors_no_past_sale_and_the_next_sale_is_mirrored(tmp_p
     pair = SandboxPair.create(seed_size="small", seed=2, locations=2, sales=40, time_scale=20)
     with pair.serve() as servers, dg.instance_for_test() as instance:
         settings = demo_settings(servers, pair, "smaregi", tmp_path)
-        defs = demo_definitions(settings)
+        defs = build_definitions(settings)
 
         first = defs.resolve_job_def("full_sync").execute_in_process(instance=instance)
 
