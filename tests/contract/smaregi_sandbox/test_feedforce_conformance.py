@@ -1,33 +1,28 @@
 """Our transaction and store answers against the response schemas of an independent OpenAPI description.
 
-The file (feedforce's hand-written ``smaregi-api.yaml``) lives outside the repository, in
-``../shared/reference/openapi``; it is read at test time and never copied. As its PROVENANCE.md says, its
-response properties are not marked nullable although the real API sends ``null`` for unset fields, and its
-strings carry ``minLength: 1``: both are relaxed here. What is checked: every property the schema lists is
-present in our answer, every required one is non-null, and every non-null scalar is a string.
+The description is feedforce's hand-written ``smaregi-api.yaml``; the repository keeps only the facts this test
+needs (``tests/contract/facts/smaregi-pos-openapi.json``: paths, parameters, property names and types, regenerated
+by ``extract_facts.py`` there). Its response properties are not marked nullable although the real API sends
+``null`` for unset fields, and its strings carry ``minLength: 1``: both are relaxed here. What is checked: every
+property the schema lists is present in our answer, every required one is non-null, and every non-null scalar is
+a string.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from smapify_pipeline.sandbox.smaregi.listing import format_time
 
 from .conftest import Served
 
-REFERENCE = (
-    Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "openapi" / "smaregi-feedforce.yaml"
-)
-
-pytestmark = pytest.mark.skipif(
-    not REFERENCE.exists(), reason=f"reference OpenAPI file not found at {REFERENCE}"
-)
+REFERENCE = Path(__file__).resolve().parents[1] / "facts" / "smaregi-pos-openapi.json"
 
 OPTIONAL_BLOCKS = {
     # nested blocks the API sends only when asked with a with_* parameter we do not emulate
@@ -38,7 +33,7 @@ OPTIONAL_BLOCKS = {
 
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
-    return yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))
 
 
 def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
