@@ -8,12 +8,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from smapify_pipeline.sandbox.shopify.common import (
-    iso,
-    legacy_id,
-    money,
-    search,
-)
+from smapify_pipeline.sandbox.shopify.common import iso, money
 from smapify_pipeline.sandbox.shopify.search import SearchField
 from smapify_pipeline.sandbox.shopify.state import (
     ALL_QUANTITY_NAMES,
@@ -30,9 +25,41 @@ from smapify_pipeline.sandbox.shopify.state import (
     gid,
     parse_gid,
 )
-from smapify_pipeline.sandbox.shopify.views import View, connection_page, wrap_nodes
+from smapify_pipeline.sandbox.shopify.views import (
+    View,
+    connection,
+    connection_page,
+    count_field,
+    field,
+    gid_field,
+    iso_field,
+    legacy_id_field,
+    link,
+    listing,
+    wrap_nodes,
+)
 
 _TAGS = re.compile(r"<[^>]+>")
+
+LEVEL_SEARCH: dict[str, SearchField] = {
+    "inventory_item_id": SearchField("number", lambda level: level.item_id),
+    "location_id": SearchField("number", lambda level: level.location_id),
+    "created_at": SearchField("date", lambda level: level.created_at),
+    "updated_at": SearchField("date", lambda level: level.updated_at),
+}
+
+
+def available(state: ShopState, variant: Variant) -> int:
+    return sum(level.quantities["available"] for level in state.item_levels(variant.inventory_item_id))
+
+
+def price_text(amount: Decimal | None) -> str | None:
+    """The Money scalar of a variant price: two decimals, as Shopify prints ``"1100.00"``."""
+    return None if amount is None else f"{amount:.2f}"
+
+
+def level_gid(level: InventoryLevel) -> str:
+    return f"gid://shopify/InventoryLevel/{level.location_id}?inventory_item_id={level.item_id}"
 
 
 # ---------------------------------------------------------------------------------------------- locations
@@ -42,17 +69,20 @@ class LocationView(View):
     typename = "Location"
     obj: Location
 
-    @property
-    def id(self) -> str:
-        return gid("Location", self.obj.id)
-
-    @property
-    def legacyResourceId(self) -> str:
-        return legacy_id(self.obj.id)
-
-    @property
-    def name(self) -> str:
-        return self.obj.name
+    id = gid_field()
+    legacyResourceId = legacy_id_field()
+    name = field("name")
+    isActive = field("active")
+    fulfillsOnlineOrders = field("fulfills_online_orders")
+    hasActiveInventory = field(lambda location: bool(location.state.location_levels(location.obj.id)))
+    createdAt = iso_field("created_at")
+    updatedAt = iso_field("updated_at")
+    inventoryLevels = connection(
+        lambda location: location.state.location_levels(location.obj.id),
+        "InventoryLevel",
+        id_of=lambda level: level.item_id,
+        searched_by=LEVEL_SEARCH,
+    )
 
     @property
     def address(self) -> dict[str, Any]:
@@ -69,37 +99,10 @@ class LocationView(View):
             "zip": loc.zip or None,
         }
 
-    @property
-    def isActive(self) -> bool:
-        return self.obj.active
-
-    @property
-    def fulfillsOnlineOrders(self) -> bool:
-        return self.obj.fulfills_online_orders
-
-    @property
-    def hasActiveInventory(self) -> bool:
-        return bool(self.state.location_levels(self.obj.id))
-
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
-
-    @property
-    def updatedAt(self) -> str | None:
-        return iso(self.obj.updated_at)
-
     def inventoryLevel(self, info: GraphQLResolveInfo, inventoryItemId: str) -> LevelView | None:
         item_id = parse_gid(inventoryItemId, "InventoryItem")
         level = self.state.level(item_id, self.obj.id) if item_id is not None else None
         return LevelView(self.state, level) if level else None
-
-    def inventoryLevels(
-        self, info: GraphQLResolveInfo, query: str | None = None, **args: Any
-    ) -> dict[str, Any]:
-        levels = search(info, self.state.location_levels(self.obj.id), query, LEVEL_SEARCH, lambda _: ())
-        page = connection_page(info, levels, lambda lv: lv.item_id, args)
-        return wrap_nodes(page, lambda lv: LevelView(self.state, lv))
 
 
 # ---------------------------------------------------------------------------------------------- products
@@ -109,75 +112,38 @@ class ProductView(View):
     typename = "Product"
     obj: Product
 
-    @property
-    def id(self) -> str:
-        return gid("Product", self.obj.id)
-
-    @property
-    def legacyResourceId(self) -> str:
-        return legacy_id(self.obj.id)
-
-    @property
-    def title(self) -> str:
-        return self.obj.title
-
-    @property
-    def handle(self) -> str:
-        return self.obj.handle
-
-    @property
-    def status(self) -> str:
-        return self.obj.status
-
-    @property
-    def tags(self) -> list[str]:
-        return sorted(self.obj.tags)
-
-    @property
-    def productType(self) -> str:
-        return self.obj.product_type
-
-    @property
-    def vendor(self) -> str:
-        return self.obj.vendor
+    id = gid_field()
+    legacyResourceId = legacy_id_field()
+    title = field("title")
+    handle = field("handle")
+    status = field("status")
+    tags = field("tags", sorted)
+    productType = field("product_type")
+    vendor = field("vendor")
+    descriptionHtml = field("description_html")
+    createdAt = iso_field("created_at")
+    updatedAt = iso_field("updated_at")
+    publishedAt = iso_field("published_at")
+    totalInventory = field(
+        lambda product: sum(available(product.state, v) for v in product.state.product_variants(product.obj))
+    )
+    hasOnlyDefaultVariant = field("options", lambda options: not options)
+    options = listing(
+        lambda product: (
+            [OptionView(product.state, o) for o in product.obj.options] or [_default_option_view(product)]
+        )
+    )
+    variantsCount = count_field(lambda product: len(product.obj.variant_ids))
 
     def description(self, info: GraphQLResolveInfo, truncateAt: int | None = None) -> str:
         text = _TAGS.sub("", self.obj.description_html).strip()
         return text[:truncateAt] if truncateAt else text
 
     @property
-    def descriptionHtml(self) -> str:
-        return self.obj.description_html
-
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
-
-    @property
-    def updatedAt(self) -> str | None:
-        return iso(self.obj.updated_at)
-
-    @property
-    def publishedAt(self) -> str | None:
-        return iso(self.obj.published_at)
-
-    @property
-    def totalInventory(self) -> int:
-        return sum(available(self.state, v) for v in self.state.product_variants(self.obj))
-
-    @property
     def tracksInventory(self) -> bool:
         return any(
             self.state.items[v.inventory_item_id].tracked for v in self.state.product_variants(self.obj)
         )
-
-    @property
-    def hasOnlyDefaultVariant(self) -> bool:
-        return not self.obj.options
-
-    def options(self, info: GraphQLResolveInfo, first: int | None = None) -> list[OptionView]:
-        options = [OptionView(self.state, o) for o in self.obj.options] or [_default_option_view(self)]
-        return options[:first] if first is not None else options
 
     def variants(self, info: GraphQLResolveInfo, sortKey: str = "POSITION", **args: Any) -> dict[str, Any]:
         variants = self.state.product_variants(self.obj)
@@ -187,30 +153,15 @@ class ProductView(View):
         )
         return wrap_nodes(page, lambda v: VariantView(self.state, v))
 
-    @property
-    def variantsCount(self) -> dict[str, Any]:
-        return {"count": len(self.obj.variant_ids), "precision": "EXACT"}
-
 
 class OptionView(View):
     typename = "ProductOption"
     obj: ProductOption
 
-    @property
-    def id(self) -> str:
-        return gid("ProductOption", self.obj.id)
-
-    @property
-    def name(self) -> str:
-        return self.obj.name
-
-    @property
-    def position(self) -> int:
-        return self.obj.position
-
-    @property
-    def values(self) -> list[str]:
-        return [v.name for v in self.obj.values]
+    id = gid_field()
+    name = field("name")
+    position = field("position")
+    values = field("values", lambda values: [v.name for v in values])
 
     @property
     def optionValues(self) -> list[dict[str, Any]]:
@@ -234,53 +185,28 @@ def _default_option_view(product: ProductView) -> OptionView:
     )
 
 
-def available(state: ShopState, variant: Variant) -> int:
-    return sum(level.quantities["available"] for level in state.item_levels(variant.inventory_item_id))
-
-
 class VariantView(View):
     typename = "ProductVariant"
     obj: Variant
 
-    @property
-    def id(self) -> str:
-        return gid("ProductVariant", self.obj.id)
-
-    @property
-    def legacyResourceId(self) -> str:
-        return legacy_id(self.obj.id)
-
-    @property
-    def title(self) -> str:
-        return self.obj.title
-
-    @property
-    def displayName(self) -> str:
-        return f"{self.state.products[self.obj.product_id].title} - {self.obj.title}"
-
-    @property
-    def sku(self) -> str | None:
-        return self.state.items[self.obj.inventory_item_id].sku
-
-    @property
-    def barcode(self) -> str | None:
-        return self.obj.barcode
-
-    @property
-    def price(self) -> str | None:
-        return price_text(self.obj.price)
-
-    @property
-    def compareAtPrice(self) -> str | None:
-        return price_text(self.obj.compare_at_price)
-
-    @property
-    def position(self) -> int:
-        return self.obj.position
-
-    @property
-    def taxable(self) -> bool:
-        return self.obj.taxable
+    id = gid_field()
+    legacyResourceId = legacy_id_field()
+    title = field("title")
+    displayName = field(
+        lambda variant: f"{variant.state.products[variant.obj.product_id].title} - {variant.obj.title}"
+    )
+    sku = field(lambda variant: variant.state.items[variant.obj.inventory_item_id].sku)
+    barcode = field("barcode")
+    price = field("price", price_text)
+    compareAtPrice = field("compare_at_price", price_text)
+    position = field("position")
+    taxable = field("taxable")
+    inventoryPolicy = field("inventory_policy")
+    inventoryQuantity = field(lambda variant: available(variant.state, variant.obj))
+    inventoryItem = link("InventoryItem", "items", "inventory_item_id")
+    product = link("Product", "products", "product_id")
+    createdAt = iso_field("created_at")
+    updatedAt = iso_field("updated_at")
 
     @property
     def availableForSale(self) -> bool:
@@ -290,14 +216,6 @@ class VariantView(View):
             not item.tracked or self.obj.inventory_policy == "CONTINUE" or available(self.state, self.obj) > 0
         )
         return product.status == "ACTIVE" and in_stock
-
-    @property
-    def inventoryPolicy(self) -> str:
-        return self.obj.inventory_policy
-
-    @property
-    def inventoryQuantity(self) -> int:
-        return available(self.state, self.obj)
 
     @property
     def selectedOptions(self) -> list[dict[str, Any]]:
@@ -317,27 +235,6 @@ class VariantView(View):
             for n, v in pairs
         ]
 
-    @property
-    def inventoryItem(self) -> ItemView:
-        return ItemView(self.state, self.state.items[self.obj.inventory_item_id])
-
-    @property
-    def product(self) -> ProductView:
-        return ProductView(self.state, self.state.products[self.obj.product_id])
-
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
-
-    @property
-    def updatedAt(self) -> str | None:
-        return iso(self.obj.updated_at)
-
-
-def price_text(amount: Decimal | None) -> str | None:
-    """The Money scalar of a variant price: two decimals, as Shopify prints ``"1100.00"``."""
-    return None if amount is None else f"{amount:.2f}"
-
 
 # ---------------------------------------------------------------------------------------------- inventory
 
@@ -346,75 +243,42 @@ class ItemView(View):
     typename = "InventoryItem"
     obj: InventoryItem
 
-    @property
-    def id(self) -> str:
-        return gid("InventoryItem", self.obj.id)
-
-    @property
-    def legacyResourceId(self) -> str:
-        return legacy_id(self.obj.id)
-
-    @property
-    def sku(self) -> str | None:
-        return self.obj.sku
-
-    @property
-    def tracked(self) -> bool:
-        return self.obj.tracked
-
-    @property
-    def requiresShipping(self) -> bool:
-        return self.obj.requires_shipping
+    id = gid_field()
+    legacyResourceId = legacy_id_field()
+    sku = field("sku")
+    tracked = field("tracked")
+    requiresShipping = field("requires_shipping")
+    createdAt = iso_field("created_at")
+    updatedAt = iso_field("updated_at")
+    variant = link("ProductVariant", "variants", "variant_id")
+    inventoryLevels = connection(
+        lambda item: item.state.item_levels(item.obj.id),
+        "InventoryLevel",
+        id_of=lambda level: level.location_id,
+        searched_by=LEVEL_SEARCH,
+    )
+    locationsCount = count_field(lambda item: len(item.state.item_levels(item.obj.id)))
 
     @property
     def unitCost(self) -> dict[str, Any] | None:
         cost = self.obj.unit_cost
         return money(cost, self.state.shop.currency) if cost is not None else None
 
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
-
-    @property
-    def updatedAt(self) -> str | None:
-        return iso(self.obj.updated_at)
-
-    @property
-    def variant(self) -> VariantView:
-        return VariantView(self.state, self.state.variants[self.obj.variant_id])
-
     def inventoryLevel(self, info: GraphQLResolveInfo, locationId: str) -> LevelView | None:
         location_id = parse_gid(locationId, "Location")
         level = self.state.level(self.obj.id, location_id) if location_id is not None else None
         return LevelView(self.state, level) if level else None
-
-    def inventoryLevels(
-        self, info: GraphQLResolveInfo, query: str | None = None, **args: Any
-    ) -> dict[str, Any]:
-        levels = search(info, self.state.item_levels(self.obj.id), query, LEVEL_SEARCH, lambda _: ())
-        page = connection_page(info, levels, lambda lv: lv.location_id, args)
-        return wrap_nodes(page, lambda lv: LevelView(self.state, lv))
-
-    @property
-    def locationsCount(self) -> dict[str, Any]:
-        return {"count": len(self.state.item_levels(self.obj.id)), "precision": "EXACT"}
 
 
 class LevelView(View):
     typename = "InventoryLevel"
     obj: InventoryLevel
 
-    @property
-    def id(self) -> str:
-        return level_gid(self.obj)
-
-    @property
-    def item(self) -> ItemView:
-        return ItemView(self.state, self.state.items[self.obj.item_id])
-
-    @property
-    def location(self) -> LocationView:
-        return LocationView(self.state, self.state.locations[self.obj.location_id])
+    id = field(lambda level: level_gid(level.obj))
+    item = link("InventoryItem", "items", "item_id")
+    location = link("Location", "locations", "location_id")
+    createdAt = iso_field("created_at")
+    updatedAt = iso_field("updated_at")
 
     def quantities(self, info: GraphQLResolveInfo, names: list[str]) -> list[dict[str, Any]]:
         unknown = [n for n in names if n not in ALL_QUANTITY_NAMES]
@@ -432,38 +296,15 @@ class LevelView(View):
             for n in names
         ]
 
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
-
-    @property
-    def updatedAt(self) -> str | None:
-        return iso(self.obj.updated_at)
-
-
-def level_gid(level: InventoryLevel) -> str:
-    return f"gid://shopify/InventoryLevel/{level.location_id}?inventory_item_id={level.item_id}"
-
 
 class AdjustmentGroupView(View):
     typename = "InventoryAdjustmentGroup"
     obj: AdjustmentGroup
 
-    @property
-    def id(self) -> str:
-        return gid("InventoryAdjustmentGroup", self.obj.id)
-
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
-
-    @property
-    def reason(self) -> str:
-        return self.obj.reason
-
-    @property
-    def referenceDocumentUri(self) -> str | None:
-        return self.obj.reference_document_uri
+    id = gid_field()
+    createdAt = iso_field("created_at")
+    reason = field("reason")
+    referenceDocumentUri = field("reference_document_uri")
 
     def changes(
         self,
@@ -494,14 +335,6 @@ class AdjustmentGroupView(View):
             "name": change.name,
             "quantityAfterChange": change.quantity_after,
         }
-
-
-LEVEL_SEARCH: dict[str, SearchField] = {
-    "inventory_item_id": SearchField("number", lambda level: level.item_id),
-    "location_id": SearchField("number", lambda level: level.location_id),
-    "created_at": SearchField("date", lambda level: level.created_at),
-    "updated_at": SearchField("date", lambda level: level.updated_at),
-}
 
 
 PRODUCT_SORT: dict[str, Any] = {
