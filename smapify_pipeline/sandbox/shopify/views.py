@@ -11,8 +11,9 @@ page of 250 variants costs 250 small objects. :mod:`.views_catalogue` has the ca
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Any, ClassVar, overload
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 from graphql import GraphQLResolveInfo
 
@@ -21,8 +22,13 @@ from smapify_pipeline.sandbox.shopify.connections import paginate
 from smapify_pipeline.sandbox.shopify.search import SearchField
 from smapify_pipeline.sandbox.shopify.state import ShopState, gid
 
+T = TypeVar("T")
+
 Source = str | Callable[[Any], Any]
 """Where a field's value comes from: the name of an attribute of the state object, or a function of the view."""
+
+
+_CAPITAL = re.compile(r"([A-Z])")
 
 
 def connection_page(
@@ -51,26 +57,6 @@ def wrap_nodes(page: dict[str, Any], view: Any) -> dict[str, Any]:
     return page
 
 
-class View:
-    """One GraphQL object over one state object; every subclass is found again by its ``typename``."""
-
-    typename: ClassVar[str] = ""
-    _by_typename: ClassVar[dict[str, type[View]]] = {}
-
-    def __init__(self, state: ShopState, obj: Any) -> None:
-        self.state = state
-        self.obj = obj
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        View._by_typename[cls.typename] = cls
-
-    @staticmethod
-    def of(typename: str) -> type[View]:
-        """The view class of a GraphQL type (for links declared before the class they point to)."""
-        return View._by_typename[typename]
-
-
 class Field:
     """A GraphQL field of a view: ``read(view)`` is its value whenever the resolver reads the attribute."""
 
@@ -81,9 +67,9 @@ class Field:
     def __get__(self, view: None, owner: type | None = None) -> Field: ...
 
     @overload
-    def __get__(self, view: View, owner: type | None = None) -> Any: ...
+    def __get__(self, view: View[Any], owner: type | None = None) -> Any: ...
 
-    def __get__(self, view: View | None, owner: type | None = None) -> Any:
+    def __get__(self, view: View[Any] | None, owner: type | None = None) -> Any:
         return self if view is None else self.read(view)
 
 
@@ -133,7 +119,7 @@ def link(typename: str, table: str, key: str, *, optional: bool = False) -> Fiel
     An ``optional`` link is null where the key is unset or names nothing; a required one expects its object.
     """
 
-    def read(view: View) -> View | None:
+    def read(view: View[Any]) -> View[Any] | None:
         rows = getattr(view.state, table)
         ref = getattr(view.obj, key)
         if not optional:
@@ -144,7 +130,7 @@ def link(typename: str, table: str, key: str, *, optional: bool = False) -> Fiel
     return Field(read)
 
 
-def _viewed(typename: str) -> Callable[[View, Any], View]:
+def _viewed(typename: str) -> Callable[[View[Any], Any], View[Any]]:
     return lambda view, child: View.of(typename)(view.state, child)
 
 
@@ -152,7 +138,7 @@ def listing(source: Source) -> Field:
     """A list field cut to its ``first`` argument."""
     items = _reader(source)
 
-    def bind(view: View) -> Callable[..., list[Any]]:
+    def bind(view: View[Any]) -> Callable[..., list[Any]]:
         def resolve(info: GraphQLResolveInfo, first: int | None = None, **_: Any) -> list[Any]:
             found: list[Any] = items(view)
             return found[:first] if first is not None else found
@@ -178,7 +164,7 @@ def connection(
     items = _reader(source)
     show = _viewed(node) if isinstance(node, str) else node
 
-    def bind(view: View) -> Callable[..., dict[str, Any]]:
+    def bind(view: View[Any]) -> Callable[..., dict[str, Any]]:
         def resolve(info: GraphQLResolveInfo, query: str | None = None, **args: Any) -> dict[str, Any]:
             children = items(view)
             if searched_by is not None:
@@ -189,6 +175,50 @@ def connection(
         return resolve
 
     return Field(bind)
+
+
+class View(Generic[T]):
+    """One GraphQL object over one state object: a class per GraphQL type, ``typename`` given in its header.
+
+    ``stored_fields`` names the fields that are the state object's attribute of the same name (in
+    snake_case) as they are; every other field is declared on its own. Each subclass is found again by its
+    ``typename`` (:meth:`of`).
+    """
+
+    typename: ClassVar[str] = ""
+    stored_fields: ClassVar[tuple[str, ...]] = ()
+    _by_typename: ClassVar[dict[str, type[View[Any]]]] = {}
+
+    id = gid_field()
+
+    def __init__(self, state: ShopState, obj: T) -> None:
+        self.state = state
+        self.obj = obj
+
+    def __init_subclass__(cls, typename: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in cls.__dict__.get("stored_fields", ()):
+            setattr(cls, name, field(_snake_case(name)))
+        if typename:
+            cls.typename = typename
+            View._by_typename[typename] = cls
+
+    @staticmethod
+    def of(typename: str) -> type[View[Any]]:
+        """The view class of a GraphQL type (for links declared before the class they point to)."""
+        return View._by_typename[typename]
+
+
+class ResourceView(View[T]):
+    """A record Shopify numbers and stamps: the LegacyInteroperability id and the two timestamps."""
+
+    legacyResourceId = legacy_id_field()
+    createdAt = iso_field("created_at")
+    updatedAt = iso_field("updated_at")
+
+
+def _snake_case(name: str) -> str:
+    return _CAPITAL.sub(r"_\1", name).lower()
 
 
 class ShopView:

@@ -26,14 +26,13 @@ from smapify_pipeline.sandbox.shopify.state import (
     parse_gid,
 )
 from smapify_pipeline.sandbox.shopify.views import (
+    ResourceView,
     View,
     connection,
     connection_page,
     count_field,
     field,
-    gid_field,
     iso_field,
-    legacy_id_field,
     link,
     listing,
     wrap_nodes,
@@ -65,18 +64,10 @@ def level_gid(level: InventoryLevel) -> str:
 # ---------------------------------------------------------------------------------------------- locations
 
 
-class LocationView(View):
-    typename = "Location"
-    obj: Location
-
-    id = gid_field()
-    legacyResourceId = legacy_id_field()
-    name = field("name")
+class LocationView(ResourceView[Location], typename="Location"):
+    stored_fields = ("name", "fulfillsOnlineOrders")
     isActive = field("active")
-    fulfillsOnlineOrders = field("fulfills_online_orders")
     hasActiveInventory = field(lambda location: bool(location.state.location_levels(location.obj.id)))
-    createdAt = iso_field("created_at")
-    updatedAt = iso_field("updated_at")
     inventoryLevels = connection(
         lambda location: location.state.location_levels(location.obj.id),
         "InventoryLevel",
@@ -108,21 +99,9 @@ class LocationView(View):
 # ---------------------------------------------------------------------------------------------- products
 
 
-class ProductView(View):
-    typename = "Product"
-    obj: Product
-
-    id = gid_field()
-    legacyResourceId = legacy_id_field()
-    title = field("title")
-    handle = field("handle")
-    status = field("status")
+class ProductView(ResourceView[Product], typename="Product"):
+    stored_fields = ("title", "handle", "status", "productType", "vendor", "descriptionHtml")
     tags = field("tags", sorted)
-    productType = field("product_type")
-    vendor = field("vendor")
-    descriptionHtml = field("description_html")
-    createdAt = iso_field("created_at")
-    updatedAt = iso_field("updated_at")
     publishedAt = iso_field("published_at")
     totalInventory = field(
         lambda product: sum(available(product.state, v) for v in product.state.product_variants(product.obj))
@@ -154,13 +133,8 @@ class ProductView(View):
         return wrap_nodes(page, lambda v: VariantView(self.state, v))
 
 
-class OptionView(View):
-    typename = "ProductOption"
-    obj: ProductOption
-
-    id = gid_field()
-    name = field("name")
-    position = field("position")
+class OptionView(View[ProductOption], typename="ProductOption"):
+    stored_fields = ("name", "position")
     values = field("values", lambda values: [v.name for v in values])
 
     @property
@@ -185,28 +159,17 @@ def _default_option_view(product: ProductView) -> OptionView:
     )
 
 
-class VariantView(View):
-    typename = "ProductVariant"
-    obj: Variant
-
-    id = gid_field()
-    legacyResourceId = legacy_id_field()
-    title = field("title")
+class VariantView(ResourceView[Variant], typename="ProductVariant"):
+    stored_fields = ("title", "barcode", "position", "taxable", "inventoryPolicy")
     displayName = field(
         lambda variant: f"{variant.state.products[variant.obj.product_id].title} - {variant.obj.title}"
     )
     sku = field(lambda variant: variant.state.items[variant.obj.inventory_item_id].sku)
-    barcode = field("barcode")
     price = field("price", price_text)
     compareAtPrice = field("compare_at_price", price_text)
-    position = field("position")
-    taxable = field("taxable")
-    inventoryPolicy = field("inventory_policy")
     inventoryQuantity = field(lambda variant: available(variant.state, variant.obj))
     inventoryItem = link("InventoryItem", "items", "inventory_item_id")
     product = link("Product", "products", "product_id")
-    createdAt = iso_field("created_at")
-    updatedAt = iso_field("updated_at")
 
     @property
     def availableForSale(self) -> bool:
@@ -239,17 +202,8 @@ class VariantView(View):
 # ---------------------------------------------------------------------------------------------- inventory
 
 
-class ItemView(View):
-    typename = "InventoryItem"
-    obj: InventoryItem
-
-    id = gid_field()
-    legacyResourceId = legacy_id_field()
-    sku = field("sku")
-    tracked = field("tracked")
-    requiresShipping = field("requires_shipping")
-    createdAt = iso_field("created_at")
-    updatedAt = iso_field("updated_at")
+class ItemView(ResourceView[InventoryItem], typename="InventoryItem"):
+    stored_fields = ("sku", "tracked", "requiresShipping")
     variant = link("ProductVariant", "variants", "variant_id")
     inventoryLevels = connection(
         lambda item: item.state.item_levels(item.obj.id),
@@ -270,10 +224,7 @@ class ItemView(View):
         return LevelView(self.state, level) if level else None
 
 
-class LevelView(View):
-    typename = "InventoryLevel"
-    obj: InventoryLevel
-
+class LevelView(View[InventoryLevel], typename="InventoryLevel"):
     id = field(lambda level: level_gid(level.obj))
     item = link("InventoryItem", "items", "item_id")
     location = link("Location", "locations", "location_id")
@@ -297,14 +248,9 @@ class LevelView(View):
         ]
 
 
-class AdjustmentGroupView(View):
-    typename = "InventoryAdjustmentGroup"
-    obj: AdjustmentGroup
-
-    id = gid_field()
+class AdjustmentGroupView(View[AdjustmentGroup], typename="InventoryAdjustmentGroup"):
+    stored_fields = ("reason", "referenceDocumentUri")
     createdAt = iso_field("created_at")
-    reason = field("reason")
-    referenceDocumentUri = field("reference_document_uri")
 
     def changes(
         self,

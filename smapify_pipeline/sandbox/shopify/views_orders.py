@@ -24,12 +24,11 @@ from smapify_pipeline.sandbox.shopify.state import (
 from smapify_pipeline.sandbox.shopify.totals import fulfillment_status, order_totals
 from smapify_pipeline.sandbox.shopify.views import (
     Field,
+    ResourceView,
     View,
     connection,
     field,
-    gid_field,
     iso_field,
-    legacy_id_field,
     link,
     listing,
     money_bag_field,
@@ -81,29 +80,24 @@ def _total(part: str, *, current: bool = False) -> Field:
     return money_bag_field(lambda order: getattr(order_totals(order.obj, current=current), part))
 
 
-class OrderView(View):
-    typename = "Order"
-    obj: Order
-
-    id = gid_field()
-    legacyResourceId = legacy_id_field()
-    name = field("name")
-    email = field("email")
-    note = field("note")
-    sourceName = field("source_name")
-    sourceIdentifier = field("source_identifier")
+class OrderView(ResourceView[Order], typename="Order"):
+    stored_fields = (
+        "name",
+        "email",
+        "note",
+        "sourceName",
+        "sourceIdentifier",
+        "test",
+        "cancelReason",
+        "taxesIncluded",
+    )
     tags = field("tags", sorted)
-    test = field("test")
-    createdAt = iso_field("created_at")
-    updatedAt = iso_field("updated_at")
     processedAt = iso_field("processed_at")
     cancelledAt = iso_field("cancelled_at")
-    cancelReason = field("cancel_reason")
     closed = field("closed_at", lambda moment: moment is not None)
     closedAt = iso_field("closed_at")
     currencyCode = field("currency")
-    presentmentCurrencyCode = field("currency")
-    taxesIncluded = field("taxes_included")
+    presentmentCurrencyCode = currencyCode
     displayFinancialStatus = field("financial_status")
     displayFulfillmentStatus = field(lambda order: fulfillment_status(order.obj))
     subtotalLineItemsQuantity = field("line_items", lambda lines: sum(li.quantity for li in lines))
@@ -151,36 +145,27 @@ class OrderView(View):
         return shipping_line(lines[0], self.currency) if lines else None
 
 
-class LineItemView(View):
-    typename = "LineItem"
-    obj: LineItem
+class LineItemView(View[LineItem], typename="LineItem"):
+    stored_fields = ("title", "sku", "variantTitle", "vendor", "quantity", "taxable", "requiresShipping")
 
-    def __init__(self, state: ShopState, obj: LineItem, order: Order) -> None:
-        super().__init__(state, obj)
-        self.currency = order.currency
-
-    id = gid_field()
-    title = field("title")
-    sku = field("sku")
-    variantTitle = field("variant_title")
-    vendor = field("vendor")
-    quantity = field("quantity")
     currentQuantity = field(lambda line: line.obj.quantity - line.obj.refunded_quantity)
-    refundableQuantity = field(lambda line: line.obj.quantity - line.obj.refunded_quantity)
+    refundableQuantity = currentQuantity
     unfulfilledQuantity = field(
         lambda line: max(0, line.obj.quantity - line.obj.refunded_quantity - line.obj.fulfilled_quantity)
     )
-    taxable = field("taxable")
-    requiresShipping = field("requires_shipping")
     restockable = field(
         lambda line: line.obj.variant_id is not None and line.obj.variant_id in line.state.variants
     )
     variant = link("ProductVariant", "variants", "variant_id", optional=True)
     product = link("Product", "products", "product_id", optional=True)
     originalUnitPriceSet = money_bag_field("unit_price")
-    discountedUnitPriceSet = money_bag_field("unit_price")
+    discountedUnitPriceSet = originalUnitPriceSet
     originalTotalSet = money_bag_field(lambda line: line.obj.unit_price * line.obj.quantity)
     taxLines = listing(lambda line: [tax_line(t, line.currency) for t in line.obj.tax_lines])
+
+    def __init__(self, state: ShopState, obj: LineItem, order: Order) -> None:
+        super().__init__(state, obj)
+        self.currency = order.currency
 
     @property
     def name(self) -> str:
@@ -188,19 +173,12 @@ class LineItemView(View):
         return f"{li.title} - {li.variant_title}" if li.variant_title else li.title
 
 
-class TransactionView(View):
-    typename = "OrderTransaction"
-    obj: Transaction
-
-    id = gid_field()
-    kind = field("kind")
-    status = field("status")
-    gateway = field("gateway")
+class TransactionView(View[Transaction], typename="OrderTransaction"):
+    stored_fields = ("kind", "status", "gateway", "test")
     amountSet = money_bag_field("amount")
     createdAt = iso_field("created_at")
     processedAt = iso_field("processed_at")
     parentTransaction = link("OrderTransaction", "transactions", "parent_id", optional=True)
-    test = field("test")
     order = link("Order", "orders", "order_id", optional=True)
 
     @property
@@ -208,15 +186,8 @@ class TransactionView(View):
         return self.state.orders[self.obj.order_id].currency
 
 
-class RefundView(View):
-    typename = "Refund"
-    obj: Refund
-
-    id = gid_field()
-    legacyResourceId = legacy_id_field()
-    createdAt = iso_field("created_at")
-    updatedAt = iso_field("updated_at")
-    note = field("note")
+class RefundView(ResourceView[Refund], typename="Refund"):
+    stored_fields = ("note",)
     order = link("Order", "orders", "order_id")
     totalRefundedSet = money_bag_field("total")
     refundLineItems = connection(
@@ -233,25 +204,20 @@ class RefundView(View):
         return self.state.orders[self.obj.order_id].currency
 
 
-class RefundLineView(View):
-    typename = "RefundLineItem"
-    obj: RefundLine
+class RefundLineView(View[RefundLine], typename="RefundLineItem"):
+    stored_fields = ("quantity", "restockType", "restocked")
 
-    def __init__(self, state: ShopState, obj: RefundLine, refund: Refund) -> None:
-        super().__init__(state, obj)
-        self.order = state.orders[refund.order_id]
-        self.currency = self.order.currency
-
-    id = gid_field()
     location = link("Location", "locations", "location_id", optional=True)
-    quantity = field("quantity")
-    restockType = field("restock_type")
-    restocked = field("restocked")
     priceSet = money_bag_field(
         lambda line: line.obj.subtotal / line.obj.quantity if line.obj.quantity else Decimal(0)
     )
     subtotalSet = money_bag_field("subtotal")
     totalTaxSet = money_bag_field("total_tax")
+
+    def __init__(self, state: ShopState, obj: RefundLine, refund: Refund) -> None:
+        super().__init__(state, obj)
+        self.order = state.orders[refund.order_id]
+        self.currency = self.order.currency
 
     @property
     def lineItem(self) -> LineItemView:
