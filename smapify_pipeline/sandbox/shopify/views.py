@@ -1,11 +1,13 @@
 """How state objects read through GraphQL: the view base class and the field descriptors views are declared with.
 
 graphql-core's default resolver reads an attribute named like the field and calls it with the field's
-arguments when it is callable, so a view is the field list of its type: each GraphQL field is a class
-attribute made by one of the descriptors below (``title = field("title")``,
-``createdAt = iso_field("created_at")``, ``lineItems = connection(...)``), or a property or method where the
-value takes more than a line to compute. Views are built per request and hold references, never copies, so a
-page of 250 variants costs 250 small objects. :mod:`.views_catalogue` has the catalogue and inventory types,
+arguments when it is callable, so a view is the field list of its type. A view class names its GraphQL type
+in its header (``class ProductView(ResourceView[Product], typename="Product")``), lists in ``stored_fields``
+the fields that are the state object's same-named attribute as it is, and declares every other field with one
+of the descriptors below (``tags = field("tags", sorted)``, ``publishedAt = iso_field("published_at")``,
+``product = link("Product", "products", "product_id")``, ``lineItems = connection(...)``), or as a property
+or method where the value takes more than a line to compute. Views are built per request and hold
+references, never copies, so a page of 250 variants costs 250 small objects. :mod:`.views_catalogue` has the catalogue and inventory types,
 :mod:`.views_orders` orders and refunds.
 """
 
@@ -26,9 +28,6 @@ T = TypeVar("T")
 
 Source = str | Callable[[Any], Any]
 """Where a field's value comes from: the name of an attribute of the state object, or a function of the view."""
-
-
-_CAPITAL = re.compile(r"([A-Z])")
 
 
 def connection_page(
@@ -155,21 +154,27 @@ def connection(
     id_of: Callable[[Any], int] = lambda child: child.id,
     presorted: bool = False,
     searched_by: dict[str, SearchField] | None = None,
+    sorted_by: dict[str, Callable[[ShopState, Any], Any]] | None = None,
 ) -> Field:
     """A connection field over the view's children, each shown in the view of ``node`` (a GraphQL type name)
     or as ``node(view, child)`` makes it.
 
-    The field takes the page arguments, and the ``query:`` argument where ``searched_by`` names its terms.
+    The field takes the page arguments; the ``query:`` argument where ``searched_by`` names its terms, and
+    the ``sortKey:`` argument where ``sorted_by`` gives each key's sort value (children sort by id otherwise).
     """
     items = _reader(source)
     show = _viewed(node) if isinstance(node, str) else node
 
     def bind(view: View[Any]) -> Callable[..., dict[str, Any]]:
-        def resolve(info: GraphQLResolveInfo, query: str | None = None, **args: Any) -> dict[str, Any]:
+        def resolve(
+            info: GraphQLResolveInfo, query: str | None = None, sortKey: str | None = None, **args: Any
+        ) -> dict[str, Any]:
             children = items(view)
             if searched_by is not None:
                 children = search(info, children, query, searched_by, lambda _: ())
-            page = connection_page(info, children, id_of, args, presorted=presorted)
+            sort = sorted_by.get(sortKey) if sorted_by is not None and sortKey is not None else None
+            sort_value = (lambda child: sort(view.state, child)) if sort else None
+            page = connection_page(info, children, id_of, args, presorted=presorted, sort_value=sort_value)
             return wrap_nodes(page, lambda child: show(view, child))
 
         return resolve
@@ -215,6 +220,9 @@ class ResourceView(View[T]):
     legacyResourceId = legacy_id_field()
     createdAt = iso_field("created_at")
     updatedAt = iso_field("updated_at")
+
+
+_CAPITAL = re.compile(r"([A-Z])")
 
 
 def _snake_case(name: str) -> str:

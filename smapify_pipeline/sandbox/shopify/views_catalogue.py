@@ -29,13 +29,11 @@ from smapify_pipeline.sandbox.shopify.views import (
     ResourceView,
     View,
     connection,
-    connection_page,
     count_field,
     field,
     iso_field,
     link,
     listing,
-    wrap_nodes,
 )
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -52,9 +50,35 @@ def available(state: ShopState, variant: Variant) -> int:
     return sum(level.quantities["available"] for level in state.item_levels(variant.inventory_item_id))
 
 
+def display_name(state: ShopState, variant: Variant) -> str:
+    return f"{state.products[variant.product_id].title} - {variant.title}"
+
+
 def price_text(amount: Decimal | None) -> str | None:
     """The Money scalar of a variant price: two decimals, as Shopify prints ``"1100.00"``."""
     return None if amount is None else f"{amount:.2f}"
+
+
+# The sort value of each sortKey, given the state and the product or variant.
+PRODUCT_SORT: dict[str, Any] = {
+    "TITLE": lambda s, p: p.title.lower(),
+    "PRODUCT_TYPE": lambda s, p: p.product_type,
+    "VENDOR": lambda s, p: p.vendor,
+    "INVENTORY_TOTAL": lambda s, p: sum(available(s, s.variants[v]) for v in p.variant_ids),
+    "UPDATED_AT": lambda s, p: p.updated_at,
+    "CREATED_AT": lambda s, p: p.created_at,
+    "PUBLISHED_AT": lambda s, p: p.published_at,
+}
+VARIANT_SORT: dict[str, Any] = {
+    "TITLE": lambda s, v: v.title.lower(),
+    "NAME": lambda s, v: display_name(s, v).lower(),
+    "FULL_TITLE": lambda s, v: display_name(s, v).lower(),
+    "SKU": lambda s, v: s.items[v.inventory_item_id].sku or "",
+    "INVENTORY_QUANTITY": available,
+    "INVENTORY_LEVELS_AVAILABLE": available,
+    "INVENTORY_POLICY": lambda s, v: v.inventory_policy,
+    "POSITION": lambda s, v: v.position,
+}
 
 
 def level_gid(level: InventoryLevel) -> str:
@@ -112,6 +136,9 @@ class ProductView(ResourceView[Product], typename="Product"):
             [OptionView(product.state, o) for o in product.obj.options] or [_default_option_view(product)]
         )
     )
+    variants = connection(
+        lambda product: product.state.product_variants(product.obj), "ProductVariant", sorted_by=VARIANT_SORT
+    )
     variantsCount = count_field(lambda product: len(product.obj.variant_ids))
 
     def description(self, info: GraphQLResolveInfo, truncateAt: int | None = None) -> str:
@@ -123,14 +150,6 @@ class ProductView(ResourceView[Product], typename="Product"):
         return any(
             self.state.items[v.inventory_item_id].tracked for v in self.state.product_variants(self.obj)
         )
-
-    def variants(self, info: GraphQLResolveInfo, sortKey: str = "POSITION", **args: Any) -> dict[str, Any]:
-        variants = self.state.product_variants(self.obj)
-        sort = VARIANT_SORT.get(sortKey)
-        page = connection_page(
-            info, variants, lambda v: v.id, args, sort_value=(lambda v: sort(self.state, v)) if sort else None
-        )
-        return wrap_nodes(page, lambda v: VariantView(self.state, v))
 
 
 class OptionView(View[ProductOption], typename="ProductOption"):
@@ -161,9 +180,7 @@ def _default_option_view(product: ProductView) -> OptionView:
 
 class VariantView(ResourceView[Variant], typename="ProductVariant"):
     stored_fields = ("title", "barcode", "position", "taxable", "inventoryPolicy")
-    displayName = field(
-        lambda variant: f"{variant.state.products[variant.obj.product_id].title} - {variant.obj.title}"
-    )
+    displayName = field(lambda variant: display_name(variant.state, variant.obj))
     sku = field(lambda variant: variant.state.items[variant.obj.inventory_item_id].sku)
     price = field("price", price_text)
     compareAtPrice = field("compare_at_price", price_text)
@@ -281,26 +298,3 @@ class AdjustmentGroupView(View[AdjustmentGroup], typename="InventoryAdjustmentGr
             "name": change.name,
             "quantityAfterChange": change.quantity_after,
         }
-
-
-PRODUCT_SORT: dict[str, Any] = {
-    "TITLE": lambda s, p: p.title.lower(),
-    "PRODUCT_TYPE": lambda s, p: p.product_type,
-    "VENDOR": lambda s, p: p.vendor,
-    "INVENTORY_TOTAL": lambda s, p: sum(available(s, s.variants[v]) for v in p.variant_ids),
-    "UPDATED_AT": lambda s, p: p.updated_at,
-    "CREATED_AT": lambda s, p: p.created_at,
-    "PUBLISHED_AT": lambda s, p: p.published_at,
-}
-
-
-VARIANT_SORT: dict[str, Any] = {
-    "TITLE": lambda s, v: v.title.lower(),
-    "NAME": lambda s, v: f"{s.products[v.product_id].title} - {v.title}".lower(),
-    "FULL_TITLE": lambda s, v: f"{s.products[v.product_id].title} - {v.title}".lower(),
-    "SKU": lambda s, v: s.items[v.inventory_item_id].sku or "",
-    "INVENTORY_QUANTITY": available,
-    "INVENTORY_LEVELS_AVAILABLE": available,
-    "INVENTORY_POLICY": lambda s, v: v.inventory_policy,
-    "POSITION": lambda s, v: v.position,
-}
