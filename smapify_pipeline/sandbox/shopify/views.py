@@ -203,6 +203,8 @@ class View(Generic[T]):
     def __init_subclass__(cls, typename: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         for name in cls.__dict__.get("stored_fields", ()):
+            if name in cls.__dict__:
+                raise TypeError(f"{cls.__name__}.{name} is both a stored field and declared")
             setattr(cls, name, field(_snake_case(name)))
         if typename:
             cls.typename = typename
