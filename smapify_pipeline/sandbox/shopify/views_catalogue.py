@@ -8,12 +8,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from smapify_pipeline.sandbox.shopify.common import (
-    iso,
-    legacy_id,
-    money,
-    search,
-)
+from smapify_pipeline.sandbox.shopify.common import iso, money
 from smapify_pipeline.sandbox.shopify.search import SearchField
 from smapify_pipeline.sandbox.shopify.state import (
     ALL_QUANTITY_NAMES,
@@ -30,29 +25,79 @@ from smapify_pipeline.sandbox.shopify.state import (
     gid,
     parse_gid,
 )
-from smapify_pipeline.sandbox.shopify.views import View, connection_page, wrap_nodes
+from smapify_pipeline.sandbox.shopify.views import (
+    ResourceView,
+    View,
+    connection,
+    count_field,
+    field,
+    iso_field,
+    link,
+    listing,
+)
 
 _TAGS = re.compile(r"<[^>]+>")
+
+LEVEL_SEARCH: dict[str, SearchField] = {
+    "inventory_item_id": SearchField("number", lambda level: level.item_id),
+    "location_id": SearchField("number", lambda level: level.location_id),
+    "created_at": SearchField("date", lambda level: level.created_at),
+    "updated_at": SearchField("date", lambda level: level.updated_at),
+}
+
+
+def available(state: ShopState, variant: Variant) -> int:
+    return sum(level.quantities["available"] for level in state.item_levels(variant.inventory_item_id))
+
+
+def display_name(state: ShopState, variant: Variant) -> str:
+    return f"{state.products[variant.product_id].title} - {variant.title}"
+
+
+def price_text(amount: Decimal | None) -> str | None:
+    """The Money scalar of a variant price: two decimals, as Shopify prints ``"1100.00"``."""
+    return None if amount is None else f"{amount:.2f}"
+
+
+# The sort value of each sortKey, given the state and the product or variant.
+PRODUCT_SORT: dict[str, Any] = {
+    "TITLE": lambda s, p: p.title.lower(),
+    "PRODUCT_TYPE": lambda s, p: p.product_type,
+    "VENDOR": lambda s, p: p.vendor,
+    "INVENTORY_TOTAL": lambda s, p: sum(available(s, s.variants[v]) for v in p.variant_ids),
+    "UPDATED_AT": lambda s, p: p.updated_at,
+    "CREATED_AT": lambda s, p: p.created_at,
+    "PUBLISHED_AT": lambda s, p: p.published_at,
+}
+VARIANT_SORT: dict[str, Any] = {
+    "TITLE": lambda s, v: v.title.lower(),
+    "NAME": lambda s, v: display_name(s, v).lower(),
+    "FULL_TITLE": lambda s, v: display_name(s, v).lower(),
+    "SKU": lambda s, v: s.items[v.inventory_item_id].sku or "",
+    "INVENTORY_QUANTITY": available,
+    "INVENTORY_LEVELS_AVAILABLE": available,
+    "INVENTORY_POLICY": lambda s, v: v.inventory_policy,
+    "POSITION": lambda s, v: v.position,
+}
+
+
+def level_gid(level: InventoryLevel) -> str:
+    return f"gid://shopify/InventoryLevel/{level.location_id}?inventory_item_id={level.item_id}"
 
 
 # ---------------------------------------------------------------------------------------------- locations
 
 
-class LocationView(View):
-    typename = "Location"
-    obj: Location
-
-    @property
-    def id(self) -> str:
-        return gid("Location", self.obj.id)
-
-    @property
-    def legacyResourceId(self) -> str:
-        return legacy_id(self.obj.id)
-
-    @property
-    def name(self) -> str:
-        return self.obj.name
+class LocationView(ResourceView[Location], typename="Location"):
+    stored_fields = ("name", "fulfillsOnlineOrders")
+    isActive = field("active")
+    hasActiveInventory = field(lambda location: bool(location.state.location_levels(location.obj.id)))
+    inventoryLevels = connection(
+        lambda location: location.state.location_levels(location.obj.id),
+        "InventoryLevel",
+        id_of=lambda level: level.item_id,
+        searched_by=LEVEL_SEARCH,
+    )
 
     @property
     def address(self) -> dict[str, Any]:
@@ -69,101 +114,36 @@ class LocationView(View):
             "zip": loc.zip or None,
         }
 
-    @property
-    def isActive(self) -> bool:
-        return self.obj.active
-
-    @property
-    def fulfillsOnlineOrders(self) -> bool:
-        return self.obj.fulfills_online_orders
-
-    @property
-    def hasActiveInventory(self) -> bool:
-        return bool(self.state.location_levels(self.obj.id))
-
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
-
-    @property
-    def updatedAt(self) -> str | None:
-        return iso(self.obj.updated_at)
-
     def inventoryLevel(self, info: GraphQLResolveInfo, inventoryItemId: str) -> LevelView | None:
         item_id = parse_gid(inventoryItemId, "InventoryItem")
         level = self.state.level(item_id, self.obj.id) if item_id is not None else None
         return LevelView(self.state, level) if level else None
 
-    def inventoryLevels(
-        self, info: GraphQLResolveInfo, query: str | None = None, **args: Any
-    ) -> dict[str, Any]:
-        levels = search(info, self.state.location_levels(self.obj.id), query, LEVEL_SEARCH, lambda _: ())
-        page = connection_page(info, levels, lambda lv: lv.item_id, args)
-        return wrap_nodes(page, lambda lv: LevelView(self.state, lv))
-
 
 # ---------------------------------------------------------------------------------------------- products
 
 
-class ProductView(View):
-    typename = "Product"
-    obj: Product
-
-    @property
-    def id(self) -> str:
-        return gid("Product", self.obj.id)
-
-    @property
-    def legacyResourceId(self) -> str:
-        return legacy_id(self.obj.id)
-
-    @property
-    def title(self) -> str:
-        return self.obj.title
-
-    @property
-    def handle(self) -> str:
-        return self.obj.handle
-
-    @property
-    def status(self) -> str:
-        return self.obj.status
-
-    @property
-    def tags(self) -> list[str]:
-        return sorted(self.obj.tags)
-
-    @property
-    def productType(self) -> str:
-        return self.obj.product_type
-
-    @property
-    def vendor(self) -> str:
-        return self.obj.vendor
+class ProductView(ResourceView[Product], typename="Product"):
+    stored_fields = ("title", "handle", "status", "productType", "vendor", "descriptionHtml")
+    tags = field("tags", sorted)
+    publishedAt = iso_field("published_at")
+    totalInventory = field(
+        lambda product: sum(available(product.state, v) for v in product.state.product_variants(product.obj))
+    )
+    hasOnlyDefaultVariant = field("options", lambda options: not options)
+    options = listing(
+        lambda product: (
+            [OptionView(product.state, o) for o in product.obj.options] or [_default_option_view(product)]
+        )
+    )
+    variants = connection(
+        lambda product: product.state.product_variants(product.obj), "ProductVariant", sorted_by=VARIANT_SORT
+    )
+    variantsCount = count_field(lambda product: len(product.obj.variant_ids))
 
     def description(self, info: GraphQLResolveInfo, truncateAt: int | None = None) -> str:
         text = _TAGS.sub("", self.obj.description_html).strip()
         return text[:truncateAt] if truncateAt else text
-
-    @property
-    def descriptionHtml(self) -> str:
-        return self.obj.description_html
-
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
-
-    @property
-    def updatedAt(self) -> str | None:
-        return iso(self.obj.updated_at)
-
-    @property
-    def publishedAt(self) -> str | None:
-        return iso(self.obj.published_at)
-
-    @property
-    def totalInventory(self) -> int:
-        return sum(available(self.state, v) for v in self.state.product_variants(self.obj))
 
     @property
     def tracksInventory(self) -> bool:
@@ -171,46 +151,10 @@ class ProductView(View):
             self.state.items[v.inventory_item_id].tracked for v in self.state.product_variants(self.obj)
         )
 
-    @property
-    def hasOnlyDefaultVariant(self) -> bool:
-        return not self.obj.options
 
-    def options(self, info: GraphQLResolveInfo, first: int | None = None) -> list[OptionView]:
-        options = [OptionView(self.state, o) for o in self.obj.options] or [_default_option_view(self)]
-        return options[:first] if first is not None else options
-
-    def variants(self, info: GraphQLResolveInfo, sortKey: str = "POSITION", **args: Any) -> dict[str, Any]:
-        variants = self.state.product_variants(self.obj)
-        sort = VARIANT_SORT.get(sortKey)
-        page = connection_page(
-            info, variants, lambda v: v.id, args, sort_value=(lambda v: sort(self.state, v)) if sort else None
-        )
-        return wrap_nodes(page, lambda v: VariantView(self.state, v))
-
-    @property
-    def variantsCount(self) -> dict[str, Any]:
-        return {"count": len(self.obj.variant_ids), "precision": "EXACT"}
-
-
-class OptionView(View):
-    typename = "ProductOption"
-    obj: ProductOption
-
-    @property
-    def id(self) -> str:
-        return gid("ProductOption", self.obj.id)
-
-    @property
-    def name(self) -> str:
-        return self.obj.name
-
-    @property
-    def position(self) -> int:
-        return self.obj.position
-
-    @property
-    def values(self) -> list[str]:
-        return [v.name for v in self.obj.values]
+class OptionView(View[ProductOption], typename="ProductOption"):
+    stored_fields = ("name", "position")
+    values = field("values", lambda values: [v.name for v in values])
 
     @property
     def optionValues(self) -> list[dict[str, Any]]:
@@ -234,53 +178,15 @@ def _default_option_view(product: ProductView) -> OptionView:
     )
 
 
-def available(state: ShopState, variant: Variant) -> int:
-    return sum(level.quantities["available"] for level in state.item_levels(variant.inventory_item_id))
-
-
-class VariantView(View):
-    typename = "ProductVariant"
-    obj: Variant
-
-    @property
-    def id(self) -> str:
-        return gid("ProductVariant", self.obj.id)
-
-    @property
-    def legacyResourceId(self) -> str:
-        return legacy_id(self.obj.id)
-
-    @property
-    def title(self) -> str:
-        return self.obj.title
-
-    @property
-    def displayName(self) -> str:
-        return f"{self.state.products[self.obj.product_id].title} - {self.obj.title}"
-
-    @property
-    def sku(self) -> str | None:
-        return self.state.items[self.obj.inventory_item_id].sku
-
-    @property
-    def barcode(self) -> str | None:
-        return self.obj.barcode
-
-    @property
-    def price(self) -> str | None:
-        return price_text(self.obj.price)
-
-    @property
-    def compareAtPrice(self) -> str | None:
-        return price_text(self.obj.compare_at_price)
-
-    @property
-    def position(self) -> int:
-        return self.obj.position
-
-    @property
-    def taxable(self) -> bool:
-        return self.obj.taxable
+class VariantView(ResourceView[Variant], typename="ProductVariant"):
+    stored_fields = ("title", "barcode", "position", "taxable", "inventoryPolicy")
+    displayName = field(lambda variant: display_name(variant.state, variant.obj))
+    sku = field(lambda variant: variant.state.items[variant.obj.inventory_item_id].sku)
+    price = field("price", price_text)
+    compareAtPrice = field("compare_at_price", price_text)
+    inventoryQuantity = field(lambda variant: available(variant.state, variant.obj))
+    inventoryItem = link("InventoryItem", "items", "inventory_item_id")
+    product = link("Product", "products", "product_id")
 
     @property
     def availableForSale(self) -> bool:
@@ -290,14 +196,6 @@ class VariantView(View):
             not item.tracked or self.obj.inventory_policy == "CONTINUE" or available(self.state, self.obj) > 0
         )
         return product.status == "ACTIVE" and in_stock
-
-    @property
-    def inventoryPolicy(self) -> str:
-        return self.obj.inventory_policy
-
-    @property
-    def inventoryQuantity(self) -> int:
-        return available(self.state, self.obj)
 
     @property
     def selectedOptions(self) -> list[dict[str, Any]]:
@@ -317,104 +215,38 @@ class VariantView(View):
             for n, v in pairs
         ]
 
-    @property
-    def inventoryItem(self) -> ItemView:
-        return ItemView(self.state, self.state.items[self.obj.inventory_item_id])
-
-    @property
-    def product(self) -> ProductView:
-        return ProductView(self.state, self.state.products[self.obj.product_id])
-
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
-
-    @property
-    def updatedAt(self) -> str | None:
-        return iso(self.obj.updated_at)
-
-
-def price_text(amount: Decimal | None) -> str | None:
-    """The Money scalar of a variant price: two decimals, as Shopify prints ``"1100.00"``."""
-    return None if amount is None else f"{amount:.2f}"
-
 
 # ---------------------------------------------------------------------------------------------- inventory
 
 
-class ItemView(View):
-    typename = "InventoryItem"
-    obj: InventoryItem
-
-    @property
-    def id(self) -> str:
-        return gid("InventoryItem", self.obj.id)
-
-    @property
-    def legacyResourceId(self) -> str:
-        return legacy_id(self.obj.id)
-
-    @property
-    def sku(self) -> str | None:
-        return self.obj.sku
-
-    @property
-    def tracked(self) -> bool:
-        return self.obj.tracked
-
-    @property
-    def requiresShipping(self) -> bool:
-        return self.obj.requires_shipping
+class ItemView(ResourceView[InventoryItem], typename="InventoryItem"):
+    stored_fields = ("sku", "tracked", "requiresShipping")
+    variant = link("ProductVariant", "variants", "variant_id")
+    inventoryLevels = connection(
+        lambda item: item.state.item_levels(item.obj.id),
+        "InventoryLevel",
+        id_of=lambda level: level.location_id,
+        searched_by=LEVEL_SEARCH,
+    )
+    locationsCount = count_field(lambda item: len(item.state.item_levels(item.obj.id)))
 
     @property
     def unitCost(self) -> dict[str, Any] | None:
         cost = self.obj.unit_cost
         return money(cost, self.state.shop.currency) if cost is not None else None
 
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
-
-    @property
-    def updatedAt(self) -> str | None:
-        return iso(self.obj.updated_at)
-
-    @property
-    def variant(self) -> VariantView:
-        return VariantView(self.state, self.state.variants[self.obj.variant_id])
-
     def inventoryLevel(self, info: GraphQLResolveInfo, locationId: str) -> LevelView | None:
         location_id = parse_gid(locationId, "Location")
         level = self.state.level(self.obj.id, location_id) if location_id is not None else None
         return LevelView(self.state, level) if level else None
 
-    def inventoryLevels(
-        self, info: GraphQLResolveInfo, query: str | None = None, **args: Any
-    ) -> dict[str, Any]:
-        levels = search(info, self.state.item_levels(self.obj.id), query, LEVEL_SEARCH, lambda _: ())
-        page = connection_page(info, levels, lambda lv: lv.location_id, args)
-        return wrap_nodes(page, lambda lv: LevelView(self.state, lv))
 
-    @property
-    def locationsCount(self) -> dict[str, Any]:
-        return {"count": len(self.state.item_levels(self.obj.id)), "precision": "EXACT"}
-
-
-class LevelView(View):
-    typename = "InventoryLevel"
-    obj: InventoryLevel
-
-    @property
-    def id(self) -> str:
-        return level_gid(self.obj)
-
-    @property
-    def item(self) -> ItemView:
-        return ItemView(self.state, self.state.items[self.obj.item_id])
-
-    @property
-    def location(self) -> LocationView:
-        return LocationView(self.state, self.state.locations[self.obj.location_id])
+class LevelView(View[InventoryLevel], typename="InventoryLevel"):
+    id = field(lambda level: level_gid(level.obj))
+    item = link("InventoryItem", "items", "item_id")
+    location = link("Location", "locations", "location_id")
+    createdAt = iso_field("created_at")
+    updatedAt = iso_field("updated_at")
 
     def quantities(self, info: GraphQLResolveInfo, names: list[str]) -> list[dict[str, Any]]:
         unknown = [n for n in names if n not in ALL_QUANTITY_NAMES]
@@ -432,38 +264,10 @@ class LevelView(View):
             for n in names
         ]
 
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
 
-    @property
-    def updatedAt(self) -> str | None:
-        return iso(self.obj.updated_at)
-
-
-def level_gid(level: InventoryLevel) -> str:
-    return f"gid://shopify/InventoryLevel/{level.location_id}?inventory_item_id={level.item_id}"
-
-
-class AdjustmentGroupView(View):
-    typename = "InventoryAdjustmentGroup"
-    obj: AdjustmentGroup
-
-    @property
-    def id(self) -> str:
-        return gid("InventoryAdjustmentGroup", self.obj.id)
-
-    @property
-    def createdAt(self) -> str | None:
-        return iso(self.obj.created_at)
-
-    @property
-    def reason(self) -> str:
-        return self.obj.reason
-
-    @property
-    def referenceDocumentUri(self) -> str | None:
-        return self.obj.reference_document_uri
+class AdjustmentGroupView(View[AdjustmentGroup], typename="InventoryAdjustmentGroup"):
+    stored_fields = ("reason", "referenceDocumentUri")
+    createdAt = iso_field("created_at")
 
     def changes(
         self,
@@ -494,34 +298,3 @@ class AdjustmentGroupView(View):
             "name": change.name,
             "quantityAfterChange": change.quantity_after,
         }
-
-
-LEVEL_SEARCH: dict[str, SearchField] = {
-    "inventory_item_id": SearchField("number", lambda level: level.item_id),
-    "location_id": SearchField("number", lambda level: level.location_id),
-    "created_at": SearchField("date", lambda level: level.created_at),
-    "updated_at": SearchField("date", lambda level: level.updated_at),
-}
-
-
-PRODUCT_SORT: dict[str, Any] = {
-    "TITLE": lambda s, p: p.title.lower(),
-    "PRODUCT_TYPE": lambda s, p: p.product_type,
-    "VENDOR": lambda s, p: p.vendor,
-    "INVENTORY_TOTAL": lambda s, p: sum(available(s, s.variants[v]) for v in p.variant_ids),
-    "UPDATED_AT": lambda s, p: p.updated_at,
-    "CREATED_AT": lambda s, p: p.created_at,
-    "PUBLISHED_AT": lambda s, p: p.published_at,
-}
-
-
-VARIANT_SORT: dict[str, Any] = {
-    "TITLE": lambda s, v: v.title.lower(),
-    "NAME": lambda s, v: f"{s.products[v.product_id].title} - {v.title}".lower(),
-    "FULL_TITLE": lambda s, v: f"{s.products[v.product_id].title} - {v.title}".lower(),
-    "SKU": lambda s, v: s.items[v.inventory_item_id].sku or "",
-    "INVENTORY_QUANTITY": available,
-    "INVENTORY_LEVELS_AVAILABLE": available,
-    "INVENTORY_POLICY": lambda s, v: v.inventory_policy,
-    "POSITION": lambda s, v: v.position,
-}
