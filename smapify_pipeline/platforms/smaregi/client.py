@@ -43,14 +43,11 @@ from smapify_pipeline.platforms.http import (
     parse_retry_after,
     reached_server,
 )
+from smapify_pipeline.platforms.rate_limits import RATE_LIMITS
 from smapify_pipeline.platforms.smaregi.auth import DEFAULT_SCOPES, SmaregiToken
 from smapify_pipeline.platforms.smaregi.convert import from_smaregi, to_smaregi
 from smapify_pipeline.platforms.smaregi.errors import OutcomeUnknown, SmaregiError, error_for_status
-from smapify_pipeline.platforms.smaregi.ratelimit import (
-    SANDBOX_READS_PER_SECOND,
-    SANDBOX_WRITES_PER_SECOND,
-    ContractBudgets,
-)
+from smapify_pipeline.platforms.smaregi.ratelimit import ContractBudgets
 from smapify_pipeline.platforms.smaregi.windows import MAX_WINDOW_DAYS, windows
 
 logger = logging.getLogger(__name__)
@@ -75,9 +72,8 @@ class SmaregiClient:
         scopes: Iterable[str] = DEFAULT_SCOPES,
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy | None = None,
-        budgets: ContractBudgets | None = None,
-        reads_per_second: float = SANDBOX_READS_PER_SECOND,
-        writes_per_second: float = SANDBOX_WRITES_PER_SECOND,
+        reads_per_second: float = RATE_LIMITS["production"].smaregi_reads_per_second,
+        writes_per_second: float = RATE_LIMITS["production"].smaregi_writes_per_second,
         max_concurrency: int = 8,
         clock: Clock = time.monotonic,
         timeout: float = 60.0,
@@ -85,7 +81,7 @@ class SmaregiClient:
         self.contract_id = contract_id
         self.base_url = f"{api_base_url.rstrip('/')}/{contract_id}/pos"
         self.retry = retry or RetryPolicy()
-        self.budgets = budgets or ContractBudgets.create(
+        self.budgets = ContractBudgets.create(
             reads_per_second, writes_per_second, clock=clock, sleep=self.retry.sleep
         )
         self._http = httpx.Client(
