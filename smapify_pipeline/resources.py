@@ -7,9 +7,9 @@ the settings model itself (``settings.SyncSettings``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import dagster as dg
 import duckdb
@@ -20,6 +20,8 @@ from smapify_pipeline.platforms.rate_limits import RATE_LIMITS
 from smapify_pipeline.platforms.shopify.client import DEFAULT_API_VERSION, ShopifyClient
 from smapify_pipeline.platforms.smaregi.client import SmaregiClient
 
+Client = TypeVar("Client", ShopifyClient, SmaregiClient)
+
 
 class _ClientResource(dg.ConfigurableResource):
     """Opens its platform client on first use in a step and closes it when the step ends."""
@@ -28,13 +30,10 @@ class _ClientResource(dg.ConfigurableResource):
 
     _client: Any = PrivateAttr(default=None)
 
-    def _open(self) -> Any:
-        raise NotImplementedError
-
-    def _opened(self) -> Any:
+    def _kept(self, open_client: Callable[[], Client]) -> Client:
         if self._client is None:
-            self._client = self._open()
-        return self._client
+            self._client = open_client()
+        return self._client  # type: ignore[no-any-return]
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._client is not None:
@@ -54,16 +53,15 @@ class ShopifyResource(_ClientResource):
     """First wait before polling a bulk operation (then growing); bulk reads take seconds on Shopify."""
 
     def get_client(self) -> ShopifyClient:
-        return self._opened()  # type: ignore[no-any-return]
-
-    def _open(self) -> ShopifyClient:
-        return ShopifyClient(
-            self.base_url,
-            api_version=self.api_version,
-            access_token=self.access_token or None,
-            client_id=self.client_id or None,
-            client_secret=self.client_secret or None,
-            timeout=self.timeout_seconds,
+        return self._kept(
+            lambda: ShopifyClient(
+                self.base_url,
+                api_version=self.api_version,
+                access_token=self.access_token or None,
+                client_id=self.client_id or None,
+                client_secret=self.client_secret or None,
+                timeout=self.timeout_seconds,
+            )
         )
 
 
@@ -80,19 +78,18 @@ class SmaregiResource(_ClientResource):
     max_concurrency: int = 8
 
     def get_client(self) -> SmaregiClient:
-        return self._opened()  # type: ignore[no-any-return]
-
-    def _open(self) -> SmaregiClient:
-        return SmaregiClient(
-            self.api_base_url,
-            self.id_base_url,
-            self.contract_id,
-            self.client_id,
-            self.client_secret,
-            reads_per_second=self.reads_per_second,
-            writes_per_second=self.writes_per_second,
-            max_concurrency=self.max_concurrency,
-            timeout=self.timeout_seconds,
+        return self._kept(
+            lambda: SmaregiClient(
+                self.api_base_url,
+                self.id_base_url,
+                self.contract_id,
+                self.client_id,
+                self.client_secret,
+                reads_per_second=self.reads_per_second,
+                writes_per_second=self.writes_per_second,
+                max_concurrency=self.max_concurrency,
+                timeout=self.timeout_seconds,
+            )
         )
 
 

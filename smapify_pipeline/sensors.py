@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 import dagster as dg
@@ -101,33 +102,44 @@ class Polled:
     """What was polled, for the skip reason."""
 
 
-Poll = Callable[[ChangeWatch, datetime], Polled]
+@dataclass(frozen=True)
+class Watched:
+    """One platform as a sync sensor watches it."""
+
+    platform: str
+    """The inbox's platform and the resource key of its client."""
+    sensor: str
+    description: str
+    relevant: Callable[[InboxEvent], bool]
+    """Whether an inbox delivery asks for a run."""
+    poll: Callable[[Any, ChangeWatch, datetime], Polled]
+    """One poll through the platform's resource."""
 
 
-def _tick(
-    platform: str,
-    sensor: str,
+def tick(
+    watched: Watched,
     cursor: str | None,
+    resource: Any,
     inbox: WebhookInboxResource,
-    relevant: Callable[[InboxEvent], bool],
-    poll: Poll,
-    now: datetime,
-    poll_interval: timedelta,
+    now: datetime | None = None,
+    poll_interval: timedelta = DEFAULT_POLL_INTERVAL,
 ) -> dg.SensorResult:
-    """Deliveries in the inbox ask for a run without an API call; otherwise one poll once it is due."""
+    """One evaluation of a sync sensor (separate so tests and the benchmark can call it): deliveries in the inbox
+    ask for a run without an API call; otherwise one poll once it is due."""
+    now = now or _now()
     watch = ChangeWatch.parse(cursor)
-    events = inbox.get_inbox().read_after(platform, watch.inbox_seq)
-    deliveries = watch.take_inbox(events, [event for event in events if relevant(event)])
+    events = inbox.get_inbox().read_after(watched.platform, watch.inbox_seq)
+    deliveries = watch.take_inbox(events, [event for event in events if watched.relevant(event)])
     if deliveries:
-        return _result(watch, _request(f"{platform}-webhook", sensor, deliveries, "webhook"))
+        return _result(watch, _request(f"{watched.platform}-webhook", watched.sensor, deliveries, "webhook"))
     if not watch.poll_due(now, poll_interval):
         return _result(watch, skip="no webhook events; next poll not due")
-    polled = poll(watch, now)
+    polled = watched.poll(resource, watch, now)
     fresh = watch.take_polled(polled.changes, now, page_full=polled.page_full)
     fresh = [change for change in fresh if change[0] in polled.counted]
     if not fresh:
         return _result(watch, skip=f"no new {polled.what} ({len(polled.changes)} polled)")
-    return _result(watch, _request(f"{platform}-poll", sensor, change_parts(fresh), "poll"))
+    return _result(watch, _request(f"{watched.platform}-poll", watched.sensor, change_parts(fresh), "poll"))
 
 
 def _request(kind: str, sensor: str, parts: list[str], source: str) -> dg.RunRequest:
@@ -171,24 +183,14 @@ def _poll_smaregi(smaregi: SmaregiResource, watch: ChangeWatch, now: datetime) -
     )
 
 
-def smaregi_tick(
-    cursor: str | None,
-    smaregi: SmaregiResource,
-    inbox: WebhookInboxResource,
-    now: datetime | None = None,
-    poll_interval: timedelta = DEFAULT_POLL_INTERVAL,
-) -> dg.SensorResult:
-    """One evaluation of the ``smaregi_sales_sensor`` (separate so tests and the benchmark can call it)."""
-    return _tick(
-        "smaregi",
-        "smaregi_sales_sensor",
-        cursor,
-        inbox,
-        lambda event: event.topic == "pos:transactions",
-        lambda watch, at: _poll_smaregi(smaregi, watch, at),
-        now or _now(),
-        poll_interval,
-    )
+SMAREGI_SALES = Watched(
+    platform="smaregi",
+    sensor="smaregi_sales_sensor",
+    description="Smaregi sales, returns and voids → orders_sync (webhook inbox first, else one poll).",
+    relevant=lambda event: event.topic == "pos:transactions",
+    poll=_poll_smaregi,
+)
+smaregi_tick = partial(tick, SMAREGI_SALES)
 
 
 # -- Shopify ---------------------------------------------------------------------------------------------
@@ -220,56 +222,38 @@ def _poll_shopify(shopify: ShopifyResource, watch: ChangeWatch, now: datetime) -
     )
 
 
-def shopify_tick(
-    cursor: str | None,
-    shopify: ShopifyResource,
-    inbox: WebhookInboxResource,
-    now: datetime | None = None,
-    poll_interval: timedelta = DEFAULT_POLL_INTERVAL,
-) -> dg.SensorResult:
-    """One evaluation of the ``shopify_orders_sensor``."""
-    return _tick(
-        "shopify",
-        "shopify_orders_sensor",
-        cursor,
-        inbox,
-        lambda event: not shopify_event_is_echo(event),
-        lambda watch, at: _poll_shopify(shopify, watch, at),
-        now or _now(),
-        poll_interval,
-    )
+SHOPIFY_ORDERS = Watched(
+    platform="shopify",
+    sensor="shopify_orders_sensor",
+    description="Shopify orders, cancellations and refunds → orders_sync (webhook inbox first, else one poll).",
+    relevant=lambda event: not shopify_event_is_echo(event),
+    poll=_poll_shopify,
+)
+shopify_tick = partial(tick, SHOPIFY_ORDERS)
 
 
 # -- the sensors -----------------------------------------------------------------------------------------
 
 
+def watching_sensor(watched: Watched, poll_interval: timedelta) -> dg.SensorDefinition:
+    """The sensor that starts ``orders_sync`` for ``watched``, with its platform client kept between ticks."""
+
+    @dg.sensor(
+        name=watched.sensor,
+        job_name=ORDERS_JOB,
+        minimum_interval_seconds=TICK_SECONDS,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=watched.description,
+        required_resource_keys={watched.platform, "webhook_inbox"},
+    )
+    def evaluate(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+        resources = context.resources
+        platform = kept_resource(getattr(resources, watched.platform))
+        return tick(watched, context.cursor, platform, resources.webhook_inbox, poll_interval=poll_interval)
+
+    return evaluate
+
+
 def build_sensors(poll_interval: timedelta = DEFAULT_POLL_INTERVAL) -> list[dg.SensorDefinition]:
     """Both sync sensors, polling every ``poll_interval`` when the inbox is quiet."""
-
-    @dg.sensor(
-        job_name=ORDERS_JOB,
-        minimum_interval_seconds=TICK_SECONDS,
-        default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Smaregi sales, returns and voids → orders_sync (webhook inbox first, else one poll).",
-    )
-    def smaregi_sales_sensor(
-        context: dg.SensorEvaluationContext, smaregi: SmaregiResource, webhook_inbox: WebhookInboxResource
-    ) -> dg.SensorResult:
-        return smaregi_tick(
-            context.cursor, kept_resource(smaregi), webhook_inbox, poll_interval=poll_interval
-        )
-
-    @dg.sensor(
-        job_name=ORDERS_JOB,
-        minimum_interval_seconds=TICK_SECONDS,
-        default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Shopify orders, cancellations and refunds → orders_sync (webhook inbox first, else one poll).",
-    )
-    def shopify_orders_sensor(
-        context: dg.SensorEvaluationContext, shopify: ShopifyResource, webhook_inbox: WebhookInboxResource
-    ) -> dg.SensorResult:
-        return shopify_tick(
-            context.cursor, kept_resource(shopify), webhook_inbox, poll_interval=poll_interval
-        )
-
-    return [smaregi_sales_sensor, shopify_orders_sensor]
+    return [watching_sensor(watched, poll_interval) for watched in (SMAREGI_SALES, SHOPIFY_ORDERS)]
