@@ -30,7 +30,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import date, datetime
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -38,6 +37,7 @@ import httpx
 from smapify_pipeline.platforms.http import (
     USER_AGENT,
     Clock,
+    Closing,
     RetryPolicy,
     body_excerpt,
     parse_retry_after,
@@ -58,7 +58,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
 
 
-class SmaregiClient:
+class SmaregiClient(Closing):
     """One contract. Thread-safe: share one instance between threads."""
 
     def __init__(
@@ -395,14 +395,6 @@ class SmaregiClient:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._http.close()
-
-    def __enter__(self) -> SmaregiClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def page_limit(params: Mapping[str, Any] | None, limit: int) -> int:
