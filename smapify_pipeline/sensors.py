@@ -2,7 +2,8 @@
 
 Each tick first reads the webhook inbox (``data/inbox.sqlite``, written by ``smapify webhooks serve``) for
 deliveries after its cursor: if there are any, it asks for a run from them and makes no API call. Otherwise,
-once every ``SMAPIFY_SENSOR_POLL_SECONDS`` (``settings.Settings.sensor_poll_seconds``, default 30), it polls the platform with one small list call:
+once every ``SMAPIFY_SENSOR_POLL_SECONDS`` (``Settings.sensor_poll_seconds``, default 30), it polls the platform
+with one small list call:
 
 * Smaregi: ``GET /transactions?upd_date_time-from=…&upd_date_time-to=…&fields=transactionHeadId,updDateTime,memo
   &sort=updDateTime&limit=1000`` (both range ends are required, at most 31 days apart);

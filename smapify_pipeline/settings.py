@@ -245,7 +245,7 @@ def _read_file(environ: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _validated(model: type[Any], values: dict[str, Any], origins: Mapping[str, str]) -> Any:
-    """``model(**values)``, or a :class:`SettingsError` naming each bad setting, where it came from and its value."""
+    """``model(**values)``, or a :class:`SettingsError` naming each bad setting, its origin and its value."""
     try:
         return model(**values)
     except TypeError as error:
