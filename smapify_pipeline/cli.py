@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes
 from smapify_pipeline.sandbox.faults import FaultPlan
 
 app = typer.Typer(help="Keep a Shopify store and a Smaregi POS in step.", no_args_is_help=True)
@@ -42,12 +42,8 @@ def _fault_plan(spec: str) -> FaultPlan:
 
 @sandbox_app.command("serve")
 def sandbox_serve(
-    shopify_port: Annotated[
-        int, typer.Option(help="Port of the Shopify sandbox.")
-    ] = credentials.SHOPIFY_PORT,
-    smaregi_port: Annotated[
-        int, typer.Option(help="Port of the Smaregi sandbox.")
-    ] = credentials.SMAREGI_PORT,
+    shopify_port: Annotated[int, typer.Option(help="Port of the Shopify sandbox.")] = sandboxes.SHOPIFY_PORT,
+    smaregi_port: Annotated[int, typer.Option(help="Port of the Smaregi sandbox.")] = sandboxes.SMAREGI_PORT,
     seed_size: SeedSize = "small",
     seed: Annotated[int, typer.Option(help="Seed of the catalogue generator.")] = 0,
     locations: Annotated[int, typer.Option(help="Locations (Smaregi stores) to seed, 1-3.")] = 2,
@@ -79,8 +75,8 @@ def sandbox_serve(
             config_out.parent.mkdir(parents=True, exist_ok=True)
             config_out.write_text(yaml.safe_dump({"location_pairs": pairs}), encoding="utf-8")
             console.print(f"Sync settings for these sandboxes: {config_out}")
-        console.print(f"Shopify sandbox  {servers.shopify_url}  (token {credentials.SHOPIFY_ACCESS_TOKEN})")
-        console.print(f"Smaregi sandbox  {servers.smaregi_url}  (contract {credentials.SMAREGI_CONTRACT_ID})")
+        console.print(f"Shopify sandbox  {servers.shopify_url}  (token {sandboxes.SHOPIFY_ACCESS_TOKEN})")
+        console.print(f"Smaregi sandbox  {servers.smaregi_url}  (contract {sandboxes.SMAREGI_CONTRACT_ID})")
         console.print("Ctrl-C stops both.")
         try:
             servers.wait()
@@ -91,7 +87,7 @@ def sandbox_serve(
 @webhooks_app.command("serve")
 def webhooks_serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8703,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = sandboxes.WEBHOOK_RECEIVER_PORT,
     public_url: Annotated[
         str, typer.Option(help="URL the platforms reach this receiver at (default http://HOST:PORT).")
     ] = "",
@@ -102,7 +98,8 @@ def webhooks_serve(
     """Receive Shopify and Smaregi webhooks into data/inbox.sqlite until Ctrl-C."""
     import uvicorn
 
-    from smapify_pipeline.webhooks import ReceiverSettings, build_receiver
+    from smapify_pipeline.settings import ReceiverSettings
+    from smapify_pipeline.webhooks import build_receiver
     from smapify_pipeline.webhooks.register import register_sandboxes as register
 
     try:

@@ -19,51 +19,42 @@ from smapify_pipeline.assets.push_products import PRODUCT_PUSH_ASSETS
 from smapify_pipeline.assets.snapshot import SNAPSHOT_ASSETS
 from smapify_pipeline.checks import EXTRACT_CHECKS
 from smapify_pipeline.jobs import build_jobs
-from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
-from smapify_pipeline.sandbox import credentials as sandbox
+from smapify_pipeline.platforms import sandboxes
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource
 from smapify_pipeline.schedules import SCHEDULES
-from smapify_pipeline.sensors import SENSORS
+from smapify_pipeline.sensors import build_sensors
 from smapify_pipeline.settings import PlatformSettings, Settings, load_settings
 from smapify_pipeline.webhooks.resource import WebhookInboxResource
-from smapify_pipeline.webhooks.settings import inbox_path
 
 
 def shopify_resource(platforms: PlatformSettings) -> ShopifyResource:
+    where = {"base_url": platforms.shopify_base_url, "api_version": platforms.shopify_api_version}
     if platforms.shopify_auth == "token":
-        return ShopifyResource(
-            base_url=platforms.shopify_base_url,
-            api_version=platforms.shopify_api_version,
-            access_token=dg.EnvVar("SHOPIFY_ACCESS_TOKEN"),
-        )
+        return ShopifyResource(**where, access_token=dg.EnvVar("SHOPIFY_ACCESS_TOKEN"))
     if platforms.shopify_auth == "client_credentials":
         return ShopifyResource(
-            base_url=platforms.shopify_base_url,
-            api_version=platforms.shopify_api_version,
+            **where,
             client_id=dg.EnvVar("SHOPIFY_CLIENT_ID"),
             client_secret=dg.EnvVar("SHOPIFY_CLIENT_SECRET"),
         )
-    return ShopifyResource(
-        base_url=platforms.shopify_base_url,
-        api_version=platforms.shopify_api_version,
-        access_token=sandbox.SHOPIFY_ACCESS_TOKEN,
-    )
+    return ShopifyResource(**where, access_token=sandboxes.SHOPIFY_ACCESS_TOKEN)
 
 
 def smaregi_resource(platforms: PlatformSettings) -> SmaregiResource:
+    limits = platforms.rate_limits
+    where = {
+        "api_base_url": platforms.smaregi_api_base_url,
+        "id_base_url": platforms.smaregi_id_base_url,
+        "contract_id": platforms.smaregi_contract_id,
+        "reads_per_second": limits.smaregi_reads_per_second,
+        "writes_per_second": limits.smaregi_writes_per_second,
+    }
     if platforms.smaregi_uses_sandbox:
         return SmaregiResource(
-            api_base_url=platforms.smaregi_api_base_url,
-            id_base_url=platforms.smaregi_id_base_url,
-            contract_id=platforms.smaregi_contract_id,
-            client_id=sandbox.SMAREGI_CLIENT_ID,
-            client_secret=sandbox.SMAREGI_CLIENT_SECRET,
+            **where, client_id=sandboxes.SMAREGI_CLIENT_ID, client_secret=sandboxes.SMAREGI_CLIENT_SECRET
         )
     return SmaregiResource(
-        api_base_url=platforms.smaregi_api_base_url,
-        id_base_url=platforms.smaregi_id_base_url,
-        contract_id=platforms.smaregi_contract_id,
-        client_id=dg.EnvVar("SMAREGI_CLIENT_ID"),
-        client_secret=dg.EnvVar("SMAREGI_CLIENT_SECRET"),
+        **where, client_id=dg.EnvVar("SMAREGI_CLIENT_ID"), client_secret=dg.EnvVar("SMAREGI_CLIENT_SECRET")
     )
 
 
@@ -74,8 +65,8 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "warehouse_db": WarehouseResource(
             path=str(settings.warehouse_path), snapshot_path=str(settings.snapshot_path)
         ),
-        "sync_rules": SyncRulesResource.from_settings(settings.sync),
-        "webhook_inbox": WebhookInboxResource(path=str(inbox_path(settings.data_dir))),
+        "sync_rules": settings.sync,
+        "webhook_inbox": WebhookInboxResource(path=str(settings.inbox_path)),
     }
 
 
@@ -101,7 +92,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         asset_checks=CHECKS,
         jobs=build_jobs(ASSETS),
         schedules=SCHEDULES,
-        sensors=SENSORS,
+        sensors=build_sensors(settings.sensor_poll_interval),
         resources=build_resources(settings),
     )
 

@@ -37,11 +37,11 @@ class DemoReport:
         return all(ok for _, _, ok in self.runs)
 
 
-def location_pairs(pair: SandboxPair) -> tuple[LocationPair, ...]:
-    return tuple(
+def location_pairs(pair: SandboxPair) -> list[LocationPair]:
+    return [
         LocationPair(smaregi_store_id=store, shopify_location_id=location)
         for store, location in pair.paired_locations()
-    )
+    ]
 
 
 def demo_settings(servers: ServingPair, pair: SandboxPair, primary: str, data_dir: Path) -> Settings:
@@ -128,7 +128,7 @@ def sensor_runs(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[dg.R
     return requests
 
 
-def live_drift(pair: SandboxPair, pairs: tuple[LocationPair, ...]) -> int:
+def live_drift(pair: SandboxPair, pairs: list[LocationPair]) -> int:
     """Product × paired location where the two sandboxes' counts differ right now (read from their state)."""
     shopify = pair.shopify.state
     differing = 0

@@ -41,12 +41,19 @@ CATALOGUE_EXTRACTS = (
     "smaregi_products",
 )
 DOCUMENT_EXTRACTS = ("shopify_orders", "shopify_refunds", "smaregi_transactions")
-STOCK_EXTRACTS = ("shopify_inventory", "smaregi_stock")
 PRODUCT_STEPS = ("product_plan", "push_products")
 DOCUMENT_STEPS = ("order_plan", "refund_plan", "push_orders", "push_refunds")
-INVENTORY_STEPS = ("inventory_plan", "push_inventory")
 REPORT = "reconciliation_report"
-JOB_NAMES = ("full_sync", "orders_sync", "inventory_sync", "reconciliation")
+
+
+def _job(name: str, selection: dg.AssetSelection, description: str) -> UnresolvedAssetJobDefinition:
+    return dg.define_asset_job(
+        name,
+        selection=selection,
+        tags=SYNC_TAGS,
+        executor_def=dg.in_process_executor,
+        description=description,
+    )
 
 
 class SyncJobs:
@@ -61,51 +68,30 @@ class SyncJobs:
         present = [key for key in keys if key in self.available]
         return selection - dg.AssetSelection.assets(*present) if present else selection
 
-    def _snapshot(self) -> dg.AssetSelection:
-        return dg.AssetSelection.assets(*[k for k in ("analytics_snapshot",) if k in self.available])
-
     def build(self) -> list[UnresolvedAssetJobDefinition]:
+        synced = (*SYNC_GROUPS, "snapshot")
         return [
-            dg.define_asset_job(
+            _job(
                 "full_sync",
-                selection=dg.AssetSelection.groups(*SYNC_GROUPS, "snapshot"),
-                tags=SYNC_TAGS,
-                executor_def=dg.in_process_executor,
-                description="Everything: both catalogues, documents and stock; link, plan, push; publish the snapshot.",
+                dg.AssetSelection.groups(*synced),
+                "Everything: both catalogues, documents and stock; link, plan, push; publish the snapshot.",
             ),
-            dg.define_asset_job(
+            _job(
                 "orders_sync",
-                selection=self._without(
-                    (*SYNC_GROUPS, "snapshot"), *CATALOGUE_EXTRACTS, *PRODUCT_STEPS, REPORT
-                ),
-                tags=SYNC_TAGS,
-                executor_def=dg.in_process_executor,
-                description="New sales, orders and refunds mirrored with their stock effect (what the sensors start).",
+                self._without(synced, *CATALOGUE_EXTRACTS, *PRODUCT_STEPS, REPORT),
+                "New sales, orders and refunds mirrored with their stock effect (what the sensors start).",
             ),
-            dg.define_asset_job(
+            _job(
                 "inventory_sync",
-                selection=self._without(
-                    (*SYNC_GROUPS, "snapshot"),
-                    *CATALOGUE_EXTRACTS,
-                    *DOCUMENT_EXTRACTS,
-                    *PRODUCT_STEPS,
-                    *DOCUMENT_STEPS,
-                    REPORT,
+                self._without(
+                    synced, *CATALOGUE_EXTRACTS, *DOCUMENT_EXTRACTS, *PRODUCT_STEPS, *DOCUMENT_STEPS, REPORT
                 ),
-                tags=SYNC_TAGS,
-                executor_def=dg.in_process_executor,
-                description="Stock only: secondary brought to the primary's count.",
+                "Stock only: secondary brought to the primary's count.",
             ),
-            dg.define_asset_job(
+            _job(
                 "reconciliation",
-                selection=self._without(
-                    ("extract", "link", "snapshot"),
-                    *DOCUMENT_EXTRACTS,
-                    "smaregi_categories",
-                ),
-                tags=SYNC_TAGS,
-                executor_def=dg.in_process_executor,
-                description="Fresh stock from both sides, a drift report per product and location and the snapshot; "
+                self._without(("extract", "link", "snapshot"), *DOCUMENT_EXTRACTS, "smaregi_categories"),
+                "Fresh stock from both sides, a drift report per product and location and the snapshot; "
                 "writes nothing remote.",
             ),
         ]

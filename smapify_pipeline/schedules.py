@@ -11,22 +11,24 @@ import dagster as dg
 
 TIMEZONE = "Asia/Tokyo"
 
-full_sync_schedule = dg.ScheduleDefinition(
-    name="full_sync_every_15_minutes",
-    job_name="full_sync",
-    cron_schedule="*/15 * * * *",
-    execution_timezone=TIMEZONE,
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Everything, every 15 minutes.",
-)
 
-nightly_reconciliation_schedule = dg.ScheduleDefinition(
-    name="nightly_reconciliation",
-    job_name="reconciliation",
-    cron_schedule="0 3 * * *",
-    execution_timezone=TIMEZONE,
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Stock drift per product and location, every night at 03:00 JST.",
-)
+def _schedule(name: str, job: str, cron: str, description: str) -> dg.ScheduleDefinition:
+    return dg.ScheduleDefinition(
+        name=name,
+        job_name=job,
+        cron_schedule=cron,
+        execution_timezone=TIMEZONE,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description=description,
+    )
 
-SCHEDULES = [full_sync_schedule, nightly_reconciliation_schedule]
+
+SCHEDULES = [
+    _schedule("full_sync_every_15_minutes", "full_sync", "*/15 * * * *", "Everything, every 15 minutes."),
+    _schedule(
+        "nightly_reconciliation",
+        "reconciliation",
+        "0 3 * * *",
+        "Stock drift per product and location, every night at 03:00 JST.",
+    ),
+]

@@ -2,7 +2,8 @@
 
 Each tick first reads the webhook inbox (``data/inbox.sqlite``, written by ``smapify webhooks serve``) for
 deliveries after its cursor: if there are any, it asks for a run from them and makes no API call. Otherwise,
-once every ``SMAPIFY_SENSOR_POLL_SECONDS`` (default 30), it polls the platform with one small list call:
+once every ``SMAPIFY_SENSOR_POLL_SECONDS`` (``Settings.sensor_poll_seconds``, default 30), it polls the platform
+with one small list call:
 
 * Smaregi: ``GET /transactions?upd_date_time-from=…&upd_date_time-to=…&fields=transactionHeadId,updDateTime,memo
   &sort=updDateTime&limit=1000`` (both range ends are required, at most 31 days apart);
@@ -22,17 +23,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 import dagster as dg
 
-from smapify_pipeline.change_watch import ChangeWatch, change_parts, run_key
+from smapify_pipeline.change_watch import Change, ChangeWatch, change_parts, run_key
 from smapify_pipeline.platforms.smaregi.windows import MAX_WINDOW_DAYS
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource
-from smapify_pipeline.settings import SettingsError
+from smapify_pipeline.settings import DEFAULT_SENSOR_POLL_SECONDS
 from smapify_pipeline.sync import markers
 from smapify_pipeline.webhooks.events import shopify_event_is_echo
 from smapify_pipeline.webhooks.inbox import InboxEvent
@@ -40,7 +43,7 @@ from smapify_pipeline.webhooks.resource import WebhookInboxResource
 
 TICK_SECONDS = 5
 """The daemon evaluates sensors at most every 5 s anyway (dagster's sensor loop), so inbox reads are that fast."""
-DEFAULT_POLL_SECONDS = 30
+DEFAULT_POLL_INTERVAL = timedelta(seconds=DEFAULT_SENSOR_POLL_SECONDS)
 SMAREGI_PAGE = 1000
 SHOPIFY_PAGE = 50
 FUTURE_MARGIN = timedelta(hours=1)
@@ -55,24 +58,6 @@ query SensorOrders($first: Int!, $query: String!) {
   }
 }
 """
-
-
-def poll_interval(environ: dict[str, str] | None = None) -> timedelta:
-    raw = (os.environ if environ is None else environ).get("SMAPIFY_SENSOR_POLL_SECONDS", "")
-    if not raw:
-        return timedelta(seconds=DEFAULT_POLL_SECONDS)
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = -1
-    if seconds < 0:
-        raise SettingsError(
-            f"setting SMAPIFY_SENSOR_POLL_SECONDS has bad value {raw!r}: a number of seconds >= 0"
-        )
-    return timedelta(seconds=seconds)
-
-
-POLL_INTERVAL = poll_interval()
 
 
 def _now() -> datetime:
@@ -105,6 +90,59 @@ def kept_resource(resource: Platform) -> Platform:
     return kept  # type: ignore[no-any-return]
 
 
+@dataclass(frozen=True)
+class Polled:
+    """What one poll of a platform saw."""
+
+    changes: list[Change]
+    """Every row polled, as (id, change time)."""
+    counted: set[str]
+    """The ids that ask for a run (not our own writes)."""
+    page_full: bool
+    what: str
+    """What was polled, for the skip reason."""
+
+
+@dataclass(frozen=True)
+class Watched:
+    """One platform as a sync sensor watches it."""
+
+    platform: str
+    """The inbox's platform and the resource key of its client."""
+    sensor: str
+    description: str
+    relevant: Callable[[InboxEvent], bool]
+    """Whether an inbox delivery asks for a run."""
+    poll: Callable[[Any, ChangeWatch, datetime], Polled]
+    """One poll through the platform's resource."""
+
+
+def tick(
+    watched: Watched,
+    cursor: str | None,
+    resource: Any,
+    inbox: WebhookInboxResource,
+    now: datetime | None = None,
+    poll_interval: timedelta = DEFAULT_POLL_INTERVAL,
+) -> dg.SensorResult:
+    """One evaluation of a sync sensor (separate so tests and the benchmark can call it): deliveries in the inbox
+    ask for a run without an API call; otherwise one poll once it is due."""
+    now = now or _now()
+    watch = ChangeWatch.parse(cursor)
+    events = inbox.get_inbox().read_after(watched.platform, watch.inbox_seq)
+    deliveries = watch.take_inbox(events, [event for event in events if watched.relevant(event)])
+    if deliveries:
+        return _result(watch, _request(f"{watched.platform}-webhook", watched.sensor, deliveries, "webhook"))
+    if not watch.poll_due(now, poll_interval):
+        return _result(watch, skip="no webhook events; next poll not due")
+    polled = watched.poll(resource, watch, now)
+    fresh = watch.take_polled(polled.changes, now, page_full=polled.page_full)
+    fresh = [change for change in fresh if change[0] in polled.counted]
+    if not fresh:
+        return _result(watch, skip=f"no new {polled.what} ({len(polled.changes)} polled)")
+    return _result(watch, _request(f"{watched.platform}-poll", watched.sensor, change_parts(fresh), "poll"))
+
+
 def _request(kind: str, sensor: str, parts: list[str], source: str) -> dg.RunRequest:
     return dg.RunRequest(
         run_key=run_key(kind, parts),
@@ -117,7 +155,7 @@ def _request(kind: str, sensor: str, parts: list[str], source: str) -> dg.RunReq
     )
 
 
-def _result(watch: ChangeWatch, request: dg.RunRequest | None, skip: str) -> dg.SensorResult:
+def _result(watch: ChangeWatch, request: dg.RunRequest | None = None, skip: str = "") -> dg.SensorResult:
     if request is None:
         return dg.SensorResult(skip_reason=skip, cursor=watch.dump())
     return dg.SensorResult(run_requests=[request], cursor=watch.dump())
@@ -126,22 +164,9 @@ def _result(watch: ChangeWatch, request: dg.RunRequest | None, skip: str) -> dg.
 # -- Smaregi ---------------------------------------------------------------------------------------------
 
 
-def smaregi_tick(
-    cursor: str | None, smaregi: SmaregiResource, inbox: WebhookInboxResource, now: datetime | None = None
-) -> dg.SensorResult:
-    """One evaluation of :func:`smaregi_sales_sensor` (separate so tests and the benchmark can call it)."""
-    now = now or _now()
-    watch = ChangeWatch.parse(cursor)
-    events = inbox.get_inbox().read_after("smaregi", watch.inbox_seq)
-    relevant = [e for e in events if e.topic == "pos:transactions"]
-    deliveries = watch.take_inbox(events, relevant)
-    if deliveries:
-        return _result(watch, _request("smaregi-webhook", "smaregi_sales_sensor", deliveries, "webhook"), "")
-    if not watch.poll_due(now, POLL_INTERVAL):
-        return _result(watch, None, "no webhook events; next poll not due")
-    start = watch.poll_from(now)
+def _poll_smaregi(smaregi: SmaregiResource, watch: ChangeWatch, now: datetime) -> Polled:
     end = now + FUTURE_MARGIN
-    start = max(start, end - timedelta(days=MAX_WINDOW_DAYS) + timedelta(seconds=1))
+    start = max(watch.poll_from(now), end - timedelta(days=MAX_WINDOW_DAYS) + timedelta(seconds=1))
     params: dict[str, Any] = {
         "upd_date_time-from": start,
         "upd_date_time-to": end,
@@ -149,30 +174,24 @@ def smaregi_tick(
         "sort": "updDateTime",
     }
     rows = smaregi.get_client().get_page("/transactions", params, limit=SMAREGI_PAGE)
-    theirs = [row for row in rows if not markers.transaction_is_ours(row.get("memo"))]
-    ours = {str(row["transactionHeadId"]) for row in rows} - {str(row["transactionHeadId"]) for row in theirs}
-    fresh = watch.take_polled(
-        [(str(row["transactionHeadId"]), row["updDateTime"]) for row in rows],
-        now,
+    return Polled(
+        changes=[(str(row["transactionHeadId"]), row["updDateTime"]) for row in rows],
+        counted={
+            str(row["transactionHeadId"]) for row in rows if not markers.transaction_is_ours(row.get("memo"))
+        },
         page_full=len(rows) >= SMAREGI_PAGE,
+        what="Smaregi transactions",
     )
-    fresh = [change for change in fresh if change[0] not in ours]
-    if not fresh:
-        return _result(watch, None, f"no new Smaregi transactions ({len(rows)} polled)")
-    parts = change_parts(fresh)
-    return _result(watch, _request("smaregi-poll", "smaregi_sales_sensor", parts, "poll"), "")
 
 
-@dg.sensor(
-    job_name=ORDERS_JOB,
-    minimum_interval_seconds=TICK_SECONDS,
-    default_status=dg.DefaultSensorStatus.RUNNING,
+SMAREGI_SALES = Watched(
+    platform="smaregi",
+    sensor="smaregi_sales_sensor",
     description="Smaregi sales, returns and voids → orders_sync (webhook inbox first, else one poll).",
+    relevant=lambda event: event.topic == "pos:transactions",
+    poll=_poll_smaregi,
 )
-def smaregi_sales_sensor(
-    context: dg.SensorEvaluationContext, smaregi: SmaregiResource, webhook_inbox: WebhookInboxResource
-) -> dg.SensorResult:
-    return smaregi_tick(context.cursor, kept_resource(smaregi), webhook_inbox)
+smaregi_tick = partial(tick, SMAREGI_SALES)
 
 
 # -- Shopify ---------------------------------------------------------------------------------------------
@@ -191,49 +210,51 @@ def _order_counts(node: dict[str, Any]) -> bool:
     return any(not markers.refund_is_ours(refund.get("note")) for refund in node.get("refunds") or [])
 
 
-def _relevant_shopify(events: list[InboxEvent]) -> list[InboxEvent]:
-    return [e for e in events if not shopify_event_is_echo(e)]
-
-
-def shopify_tick(
-    cursor: str | None, shopify: ShopifyResource, inbox: WebhookInboxResource, now: datetime | None = None
-) -> dg.SensorResult:
-    """One evaluation of :func:`shopify_orders_sensor`."""
-    now = now or _now()
-    watch = ChangeWatch.parse(cursor)
-    events = inbox.get_inbox().read_after("shopify", watch.inbox_seq)
-    deliveries = watch.take_inbox(events, _relevant_shopify(events))
-    if deliveries:
-        return _result(watch, _request("shopify-webhook", "shopify_orders_sensor", deliveries, "webhook"), "")
-    if not watch.poll_due(now, POLL_INTERVAL):
-        return _result(watch, None, "no webhook events; next poll not due")
+def _poll_shopify(shopify: ShopifyResource, watch: ChangeWatch, now: datetime) -> Polled:
     search = f"updated_at:>='{_shopify_search_time(watch.poll_from(now))}'"
     data = shopify.get_client().execute(SHOPIFY_ORDERS_QUERY, {"first": SHOPIFY_PAGE, "query": search})
     connection = data["orders"]
     nodes = connection["nodes"]
-    counted = {node["id"] for node in nodes if _order_counts(node)}
-    fresh = watch.take_polled(
-        [(node["id"], datetime.fromisoformat(node["updatedAt"])) for node in nodes],
-        now,
+    return Polled(
+        changes=[(node["id"], datetime.fromisoformat(node["updatedAt"])) for node in nodes],
+        counted={node["id"] for node in nodes if _order_counts(node)},
         page_full=bool(connection["pageInfo"]["hasNextPage"]),
+        what="Shopify orders or refunds",
     )
-    fresh = [change for change in fresh if change[0] in counted]
-    if not fresh:
-        return _result(watch, None, f"no new Shopify orders or refunds ({len(nodes)} polled)")
-    parts = change_parts(fresh)
-    return _result(watch, _request("shopify-poll", "shopify_orders_sensor", parts, "poll"), "")
 
 
-@dg.sensor(
-    job_name=ORDERS_JOB,
-    minimum_interval_seconds=TICK_SECONDS,
-    default_status=dg.DefaultSensorStatus.RUNNING,
+SHOPIFY_ORDERS = Watched(
+    platform="shopify",
+    sensor="shopify_orders_sensor",
     description="Shopify orders, cancellations and refunds → orders_sync (webhook inbox first, else one poll).",
+    relevant=lambda event: not shopify_event_is_echo(event),
+    poll=_poll_shopify,
 )
-def shopify_orders_sensor(
-    context: dg.SensorEvaluationContext, shopify: ShopifyResource, webhook_inbox: WebhookInboxResource
-) -> dg.SensorResult:
-    return shopify_tick(context.cursor, kept_resource(shopify), webhook_inbox)
+shopify_tick = partial(tick, SHOPIFY_ORDERS)
 
 
-SENSORS = [smaregi_sales_sensor, shopify_orders_sensor]
+# -- the sensors -----------------------------------------------------------------------------------------
+
+
+def watching_sensor(watched: Watched, poll_interval: timedelta) -> dg.SensorDefinition:
+    """The sensor that starts ``orders_sync`` for ``watched``, with its platform client kept between ticks."""
+
+    @dg.sensor(
+        name=watched.sensor,
+        job_name=ORDERS_JOB,
+        minimum_interval_seconds=TICK_SECONDS,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=watched.description,
+        required_resource_keys={watched.platform, "webhook_inbox"},
+    )
+    def evaluate(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+        resources = context.resources
+        platform = kept_resource(getattr(resources, watched.platform))
+        return tick(watched, context.cursor, platform, resources.webhook_inbox, poll_interval=poll_interval)
+
+    return evaluate
+
+
+def build_sensors(poll_interval: timedelta = DEFAULT_POLL_INTERVAL) -> list[dg.SensorDefinition]:
+    """Both sync sensors, polling every ``poll_interval`` when the inbox is quiet."""
+    return [watching_sensor(watched, poll_interval) for watched in (SMAREGI_SALES, SHOPIFY_ORDERS)]

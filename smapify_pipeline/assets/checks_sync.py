@@ -11,7 +11,8 @@ from smapify_pipeline.planning.inventory import differing_sql
 from smapify_pipeline.planning.touched import touched_products
 from smapify_pipeline.push.stock_push import STOCK_KINDS, SUPERSEDED
 from smapify_pipeline.push.stock_writers import STALE
-from smapify_pipeline.resources import SyncRulesResource, WarehouseResource
+from smapify_pipeline.resources import WarehouseResource
+from smapify_pipeline.settings import SyncSettings
 
 _SUPERSEDED_STOCK = (
     f"kind IN ({', '.join(repr(k) for k in STOCK_KINDS)}) "
@@ -41,8 +42,8 @@ def unlinked_products(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
     description="Linked pairs whose counts differed at extract time and got no applied stock write this run "
     "(products touched by documents of this run are left to the next run by design).",
 )
-def stock_drift(warehouse_db: WarehouseResource, sync_rules: SyncRulesResource) -> dg.AssetCheckResult:
-    settings = sync_rules.settings()
+def stock_drift(warehouse_db: WarehouseResource, sync_rules: SyncSettings) -> dg.AssetCheckResult:
+    settings = sync_rules
     with warehouse_db.connect() as conn:
         touched = touched_products(conn)
         rows = conn.execute(

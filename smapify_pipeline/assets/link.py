@@ -7,7 +7,8 @@ import dagster as dg
 
 from smapify_pipeline.link.location_links import build_location_links
 from smapify_pipeline.link.product_links import build_product_links
-from smapify_pipeline.resources import SyncRulesResource, WarehouseResource
+from smapify_pipeline.resources import WarehouseResource
+from smapify_pipeline.settings import SyncSettings
 
 GROUP = "link"
 POOL = "duckdb"
@@ -20,11 +21,11 @@ POOL = "duckdb"
     deps=["shopify_products", "smaregi_products"],
 )
 def product_links(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, sync_rules: SyncRulesResource
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, sync_rules: SyncSettings
 ) -> dg.MaterializeResult:
     """Smaregi product ↔ Shopify variant by the match key; duplicates, blanks and excluded products quarantined
     with a reason; links stable across runs."""
-    settings = sync_rules.settings()
+    settings = sync_rules
     with warehouse_db.connect() as conn:
         report = build_product_links(
             conn, match_key=settings.match_key, exclude_tag=settings.exclude_tag, run_id=context.run.run_id
@@ -47,10 +48,10 @@ def product_links(
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, pool=POOL, deps=["smaregi_stores", "shopify_locations"])
 def location_links(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, sync_rules: SyncRulesResource
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, sync_rules: SyncSettings
 ) -> dg.MaterializeResult:
     """The configured location pairs whose store and location both exist; others quarantined."""
-    settings = sync_rules.settings()
+    settings = sync_rules
     pairs = [(p.smaregi_store_id, p.shopify_location_id) for p in settings.location_pairs]
     with warehouse_db.connect() as conn:
         report = build_location_links(conn, pairs, run_id=context.run.run_id)

@@ -23,7 +23,8 @@ from smapify_pipeline.documents.planner import (
     plan_refunds,
     record_history,
 )
-from smapify_pipeline.resources import SmaregiResource, SyncRulesResource, WarehouseResource
+from smapify_pipeline.resources import SmaregiResource, WarehouseResource
+from smapify_pipeline.settings import SyncSettings
 from smapify_pipeline.sync.records import SyncContext
 
 GROUP = "plan"
@@ -38,8 +39,8 @@ DOCUMENT_INPUTS = [
 ]
 
 
-def document_context(settings_resource: SyncRulesResource, smaregi: SmaregiResource) -> SyncContext:
-    return SyncContext.from_settings(settings_resource.settings(), smaregi.contract_id)
+def document_context(settings_resource: SyncSettings, smaregi: SmaregiResource) -> SyncContext:
+    return SyncContext.from_settings(settings_resource, smaregi.contract_id)
 
 
 def write_plan(conn: duckdb.DuckDBPyConnection, table: str, plan: DocumentPlan) -> None:
@@ -105,7 +106,7 @@ def plan_metadata(plan: DocumentPlan, table: str) -> dict[str, Any]:
 def order_plan(
     context: dg.AssetExecutionContext,
     smaregi: SmaregiResource,
-    sync_rules: SyncRulesResource,
+    sync_rules: SyncSettings,
     warehouse_db: WarehouseResource,
 ) -> dg.MaterializeResult:
     """POS sales → Shopify orders (+ the −quantity stock adjustment at the paired location); online orders →
@@ -125,7 +126,7 @@ def order_plan(
 def refund_plan(
     context: dg.AssetExecutionContext,
     smaregi: SmaregiResource,
-    sync_rules: SyncRulesResource,
+    sync_rules: SyncSettings,
     warehouse_db: WarehouseResource,
 ) -> dg.MaterializeResult:
     """Shopify refunds → Smaregi returns (+ compensating stock adds); Smaregi line returns, voids and reversals

@@ -8,7 +8,8 @@ import dagster as dg
 
 from smapify_pipeline.assets.plan_preview import plan_metadata
 from smapify_pipeline.planning.inventory import PLAN_TABLE, plan_inventory
-from smapify_pipeline.resources import SyncRulesResource, WarehouseResource
+from smapify_pipeline.resources import WarehouseResource
+from smapify_pipeline.settings import SyncSettings
 
 GROUP = "plan"
 POOL = "duckdb"
@@ -27,10 +28,10 @@ POOL = "duckdb"
         "refund_plan",
     ],
 )
-def inventory_plan(warehouse_db: WarehouseResource, sync_rules: SyncRulesResource) -> dg.MaterializeResult:
+def inventory_plan(warehouse_db: WarehouseResource, sync_rules: SyncSettings) -> dg.MaterializeResult:
     """One row per stock write: the secondary brought to the primary (compare-and-set on Shopify, a relative
     add on Smaregi), or the primary seeded once from the secondary on first link; overwrites carry their audit."""
-    settings = sync_rules.settings()
+    settings = sync_rules
     with warehouse_db.connect() as conn:
         report = plan_inventory(conn, settings.primary)
         metadata = plan_metadata(

@@ -4,7 +4,8 @@ import dagster as dg
 
 from smapify_pipeline.assets.plan_preview import plan_metadata
 from smapify_pipeline.planning.products import PLAN_TABLE, plan_products
-from smapify_pipeline.resources import SyncRulesResource, WarehouseResource
+from smapify_pipeline.resources import WarehouseResource
+from smapify_pipeline.settings import SyncSettings
 
 GROUP = "plan"
 POOL = "duckdb"
@@ -17,12 +18,12 @@ POOL = "duckdb"
     deps=["product_links", "location_links", "smaregi_categories", "shopify_inventory", "smaregi_stock"],
 )
 def product_plan(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, sync_rules: SyncRulesResource
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, sync_rules: SyncSettings
 ) -> dg.MaterializeResult:
     """One row per product write: mapped fields copied to the side that did not change them (the primary wins a
     two-sided conflict, recorded), products created on the other side with their stock, deletions handled by
     ``delete_policy``."""
-    settings = sync_rules.settings()
+    settings = sync_rules
     with warehouse_db.connect() as conn:
         report = plan_products(
             conn,

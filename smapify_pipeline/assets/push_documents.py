@@ -26,7 +26,8 @@ from smapify_pipeline.push import (
 )
 from smapify_pipeline.push.shopify_writers import InventoryAdjustWriter, OrderCreateWriter, RefundCreateWriter
 from smapify_pipeline.push.smaregi_writers import StockAddWriter, TransactionPostWriter
-from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource
+from smapify_pipeline.settings import SyncSettings
 
 GROUP = "push"
 POOL = "duckdb"
@@ -106,12 +107,12 @@ def _push(
     table: str,
     shopify: ShopifyResource,
     smaregi: SmaregiResource,
-    sync_rules: SyncRulesResource,
+    sync_rules: SyncSettings,
     warehouse_db: WarehouseResource,
 ) -> dg.MaterializeResult:
     with warehouse_db.connect() as conn:
         planned = changes_from_plan(_planned(conn, table))
-        if sync_rules.settings().dry_run:
+        if sync_rules.dry_run:
             kinds = Counter(change.kind for change, _ in planned)
             preview = pd.DataFrame(
                 [
@@ -152,7 +153,7 @@ def push_orders(
     context: dg.AssetExecutionContext,
     shopify: ShopifyResource,
     smaregi: SmaregiResource,
-    sync_rules: SyncRulesResource,
+    sync_rules: SyncSettings,
     warehouse_db: WarehouseResource,
 ) -> dg.MaterializeResult:
     """Shopify orderCreate + the idempotent −quantity adjustment for POS sales; Smaregi POST /transactions for
@@ -165,7 +166,7 @@ def push_refunds(
     context: dg.AssetExecutionContext,
     shopify: ShopifyResource,
     smaregi: SmaregiResource,
-    sync_rules: SyncRulesResource,
+    sync_rules: SyncSettings,
     warehouse_db: WarehouseResource,
 ) -> dg.MaterializeResult:
     """Shopify refundCreate @idempotent for Smaregi returns, voids and reversals; Smaregi return transactions

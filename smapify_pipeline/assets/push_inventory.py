@@ -5,7 +5,8 @@ import dagster as dg
 from smapify_pipeline.assets.plan_preview import plan_metadata
 from smapify_pipeline.planning.inventory import PLAN_TABLE
 from smapify_pipeline.push.stock_push import push_stock
-from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource
+from smapify_pipeline.settings import SyncSettings
 
 GROUP = "push"
 POOL = "duckdb"
@@ -22,12 +23,12 @@ def push_inventory(
     shopify: ShopifyResource,
     smaregi: SmaregiResource,
     warehouse_db: WarehouseResource,
-    sync_rules: SyncRulesResource,
+    sync_rules: SyncSettings,
 ) -> dg.MaterializeResult:
     """Stock writes through the ledger: Shopify ``inventorySetQuantities`` compare-and-set, Smaregi relative
     adds; overwritten manual edits and first-link seeds recorded in ``sync.audit``. With ``dry_run`` nothing
     is written and the plan is shown."""
-    settings = sync_rules.settings()
+    settings = sync_rules
     with warehouse_db.connect() as conn:
         preview = plan_metadata(
             conn,

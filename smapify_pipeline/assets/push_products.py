@@ -5,7 +5,8 @@ import dagster as dg
 from smapify_pipeline.assets.plan_preview import plan_metadata
 from smapify_pipeline.planning.products import PLAN_TABLE
 from smapify_pipeline.push.product_push import push_products as apply_product_plan
-from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource
+from smapify_pipeline.settings import SyncSettings
 
 GROUP = "push"
 POOL = "duckdb"
@@ -17,10 +18,10 @@ def push_products(
     shopify: ShopifyResource,
     smaregi: SmaregiResource,
     warehouse_db: WarehouseResource,
-    sync_rules: SyncRulesResource,
+    sync_rules: SyncSettings,
 ) -> dg.MaterializeResult:
     """Product writes through the ledger; with ``dry_run`` nothing is written and the plan is shown."""
-    settings = sync_rules.settings()
+    settings = sync_rules
     with warehouse_db.connect() as conn:
         preview = plan_metadata(conn, PLAN_TABLE, "kind, target, smaregi_product_id AS product, reason")
         if settings.dry_run:

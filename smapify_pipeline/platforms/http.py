@@ -1,4 +1,4 @@
-"""What both platform clients share: the retry policy, the user agent, header redaction, Retry-After.
+"""What both platform clients share: the retry policy, the user agent, closing, header redaction, Retry-After.
 
 The retry policy is exponential backoff with jitter: attempt n waits ``min(cap, base × 2^(n-1))`` scaled by
 a random factor in ``[1 - jitter, 1]`` (``jitter=1`` is "full jitter"). ``sleep`` and ``random`` are
@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Self
 
 import httpx
 
@@ -19,6 +21,22 @@ USER_AGENT = "smapify-pipeline"
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
+
+
+class Closing:
+    """A client that holds connections: ``with Client(...) as client:`` closes them at the end."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
 
 SECRET_HEADERS = frozenset({"authorization", "x-shopify-access-token", "cookie", "set-cookie"})
 

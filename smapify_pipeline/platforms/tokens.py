@@ -1,16 +1,21 @@
 """Bearer tokens from a client-credentials grant, shared by both platforms' clients.
 
-A token is kept until ``refresh_margin`` seconds before it expires and dropped when the API answers 401, so
-the next call asks for a new one. Each platform supplies only how a grant is requested (:meth:`_request`).
+A grant is one form POST to the platform's token URL, sent through the client's own HTTP connection pool and
+retried like any safely repeatable request. A token is kept until ``refresh_margin`` seconds before it expires
+and dropped when the API answers 401, so the next call asks for a new one. Each platform supplies only how an
+answer is read (:meth:`_granted`) and which error a failed grant raises. Tokens and secrets never appear in
+errors or logs.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Mapping
 
 import httpx
 
-from smapify_pipeline.platforms.http import USER_AGENT, Clock, RetryPolicy
+from smapify_pipeline.platforms.http import Clock, RetryPolicy, send_safely_repeatable
 
 
 class RenewedToken:
@@ -18,17 +23,19 @@ class RenewedToken:
 
     def __init__(
         self,
+        url: str,
+        form: Mapping[str, str],
         *,
-        http: httpx.Client | None,
-        transport: httpx.BaseTransport | None,
-        clock: Clock,
+        http: httpx.Client,
         refresh_margin: float,
-        timeout: float,
-        retry: RetryPolicy | None,
+        auth: httpx.Auth | None = None,
+        clock: Clock = time.monotonic,
+        retry: RetryPolicy | None = None,
     ) -> None:
-        self._http = http or httpx.Client(
-            transport=transport, timeout=timeout, headers={"User-Agent": USER_AGENT}
-        )
+        self._url = url
+        self._form = dict(form)
+        self._auth = auth
+        self._http = http
         self._clock = clock
         self._margin = refresh_margin
         self._retry = retry or RetryPolicy()
@@ -57,4 +64,21 @@ class RenewedToken:
 
     def _request(self) -> tuple[str, float | None]:
         """Ask the platform for a token: (token, seconds it lasts, or None when it does not expire)."""
+        try:
+            response = send_safely_repeatable(
+                lambda: self._http.post(
+                    self._url, data=self._form, auth=self._auth, headers={"Accept": "application/json"}
+                ),
+                self._retry,
+            )
+        except httpx.TransportError as error:
+            raise self._unreachable(type(error).__name__) from None
+        return self._granted(response)
+
+    def _unreachable(self, cause: str) -> Exception:
+        """The platform's error for a grant request that never got an answer."""
+        raise NotImplementedError
+
+    def _granted(self, response: httpx.Response) -> tuple[str, float | None]:
+        """The token and its lifetime from the grant's answer, or the platform's error."""
         raise NotImplementedError

@@ -1,5 +1,5 @@
 """Webhook receiver (``smapify webhooks serve``): verifies Shopify and Smaregi deliveries and records them in
-a SQLite inbox that the sensors read. Modules: ``settings`` (secrets and choices), ``verify`` (HMAC and shared
+a SQLite inbox that the sensors read. Modules: ``choices`` (limits, topics, paths), ``verify`` (HMAC and shared
 secret), ``events`` (delivery → inbox event, echo filter), ``inbox`` (the SQLite file), ``app`` (Starlette),
 ``register`` (subscribe the receiver on the platforms), ``resource`` (the inbox for Dagster).
 """
@@ -9,17 +9,14 @@ from smapify_pipeline.webhooks.events import shopify_event_is_echo
 from smapify_pipeline.webhooks.inbox import InboxEvent, WebhookInbox
 from smapify_pipeline.webhooks.register import configure_smaregi_sandbox, receiver_urls, subscribe_shopify
 from smapify_pipeline.webhooks.resource import WebhookInboxResource
-from smapify_pipeline.webhooks.settings import ReceiverSettings, inbox_path
 
 __all__ = [
     "InboxEvent",
-    "ReceiverSettings",
     "WebhookInbox",
     "WebhookInboxResource",
     "WebhookReceiver",
     "build_receiver",
     "configure_smaregi_sandbox",
-    "inbox_path",
     "receiver_urls",
     "shopify_event_is_echo",
     "subscribe_shopify",

@@ -27,10 +27,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from smapify_pipeline.webhooks import settings as choices
+from smapify_pipeline.platforms.smaregi import webhooks as smaregi_headers
+from smapify_pipeline.settings import ReceiverSettings
+from smapify_pipeline.webhooks import choices
 from smapify_pipeline.webhooks.events import MalformedDelivery, shopify_event, smaregi_event
 from smapify_pipeline.webhooks.inbox import InboxEvent, WebhookInbox
-from smapify_pipeline.webhooks.settings import ReceiverSettings
 from smapify_pipeline.webhooks.verify import shopify_signature_valid, smaregi_delivery_valid
 
 logger = logging.getLogger(__name__)
@@ -122,18 +123,18 @@ class WebhookReceiver:
             settings.smaregi_secret,
             headers.get(settings.smaregi_secret_header),
             settings.smaregi_contract_id,
-            headers.get("smaregi-contract-id"),
+            headers.get(smaregi_headers.CONTRACT_ID_HEADER),
         ):
             logger.warning("Smaregi webhook refused: wrong shared secret or contract id")
             return _refuse(401, "invalid secret or contract")
-        delivery_id = headers.get("smaregi-event-id")
+        delivery_id = headers.get(smaregi_headers.EVENT_ID_HEADER)
         if not delivery_id:
             return _refuse(400, "Smaregi-Event-Id is required")
         try:
             payload = json.loads(body)
         except ValueError:
             return _refuse(400, "body is not JSON")
-        event_name = headers.get("smaregi-event") or (
+        event_name = headers.get(smaregi_headers.EVENT_HEADER) or (
             payload.get("event") if isinstance(payload, dict) else None
         )
         if isinstance(payload, dict) and payload.get("contractId") not in (
@@ -166,5 +167,5 @@ class WebhookReceiver:
 
 
 def build_receiver(settings: ReceiverSettings | None = None) -> WebhookReceiver:
-    """The receiver for ``settings`` (default: from the environment, see :mod:`.settings`)."""
+    """The receiver for ``settings`` (default: from the environment, see ``settings.ReceiverSettings``)."""
     return WebhookReceiver(settings or ReceiverSettings.from_env())

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 import httpx
 
+from smapify_pipeline.platforms import sandboxes
 from smapify_pipeline.platforms.shopify.client import ShopifyClient
-from smapify_pipeline.sandbox import credentials as sandbox
-from smapify_pipeline.settings import load_settings
-from smapify_pipeline.webhooks import settings as choices
-from smapify_pipeline.webhooks.settings import ReceiverSettings
+from smapify_pipeline.settings import ReceiverSettings, load_settings
+from smapify_pipeline.webhooks import choices
 
 SUBSCRIBE = """
 mutation SubscribeWebhook($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
@@ -105,7 +104,7 @@ def register_sandboxes(receiver_base_url: str, receiver: ReceiverSettings) -> No
             "only the sandboxes are registered automatically: subscribe a real shop with subscribe_shopify() "
             "and set a real Smaregi contract's webhook URL and secret header in the developer console"
         )
-    with ShopifyClient(platforms.shopify_base_url, access_token=sandbox.SHOPIFY_ACCESS_TOKEN) as client:
+    with ShopifyClient(platforms.shopify_base_url, access_token=sandboxes.SHOPIFY_ACCESS_TOKEN) as client:
         subscribe_shopify(client, receiver_base_url)
     configure_smaregi_sandbox(
         platforms.smaregi_api_base_url,

@@ -1,8 +1,8 @@
 """Authenticity checks, both in constant time.
 
 Shopify (shopify.dev "Verify webhook deliveries"): ``X-Shopify-Hmac-Sha256`` is base64 of HMAC-SHA256 over the
-raw request body keyed with the app's client secret. Smaregi signs nothing (reference smaregi.md §7): the app
-configures a custom header carrying a shared secret, and ``Smaregi-Contract-Id`` must name our contract.
+raw request body keyed with the app's client secret. Smaregi signs nothing: the app configures a custom header
+carrying a shared secret, and ``Smaregi-Contract-Id`` must name our contract.
 """
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from smapify_pipeline.platforms import sandboxes as credentials  # noqa: E402
 from smapify_pipeline.platforms.shopify.client import ShopifyClient  # noqa: E402
 from smapify_pipeline.platforms.smaregi.client import SmaregiClient  # noqa: E402
-from smapify_pipeline.sandbox import credentials  # noqa: E402
 from smapify_pipeline.sandbox.server import SandboxServer  # noqa: E402
 from smapify_pipeline.sandbox.shopify.app import ShopifySandbox  # noqa: E402
 from smapify_pipeline.sandbox.smaregi import SmaregiSandbox  # noqa: E402

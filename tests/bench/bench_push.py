@@ -34,19 +34,15 @@ from smapify_pipeline.assets.extract import EXTRACT_ASSETS  # noqa: E402
 from smapify_pipeline.assets.link import LINK_ASSETS  # noqa: E402
 from smapify_pipeline.assets.plan_documents import order_plan  # noqa: E402
 from smapify_pipeline.assets.push_documents import DocumentWriters, _planned  # noqa: E402
+from smapify_pipeline.platforms import sandboxes as credentials  # noqa: E402
 from smapify_pipeline.push import apply_all, changes_from_plan, outcome_counts  # noqa: E402
-from smapify_pipeline.resources import (  # noqa: E402
-    ShopifyResource,
-    SmaregiResource,
-    SyncRulesResource,
-    WarehouseResource,
-)
-from smapify_pipeline.sandbox import credentials  # noqa: E402
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource  # noqa: E402
 from smapify_pipeline.sandbox.seed import build_catalogue  # noqa: E402
 from smapify_pipeline.sandbox.server import SandboxServer  # noqa: E402
 from smapify_pipeline.sandbox.shopify.app import ShopifySandbox  # noqa: E402
 from smapify_pipeline.sandbox.shopify.cost import CostBucket  # noqa: E402
 from smapify_pipeline.sandbox.smaregi.app import SmaregiSandbox  # noqa: E402
+from smapify_pipeline.settings import SyncSettings  # noqa: E402
 from tests.bench.report import machine, write_section  # noqa: E402
 
 SECTION = "push-throughput"
@@ -85,7 +81,7 @@ def run(sales: int, orders: int) -> dict[str, Any]:
             "warehouse_db": WarehouseResource(
                 path=f"{folder}/smapify.duckdb", snapshot_path=f"{folder}/snapshot/smapify.duckdb"
             ),
-            "sync_rules": SyncRulesResource(location_pairs=[f"1={location}"], online_store_id="1"),
+            "sync_rules": SyncSettings(location_pairs=[f"1={location}"], online_store_id="1"),
         }
         dg.materialize([*EXTRACT_ASSETS, *LINK_ASSETS], resources=resources, instance=instance)
         for number in range(sales):

@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 import dagster as dg  # noqa: E402
 
-from smapify_pipeline.sandbox import credentials  # noqa: E402
+from smapify_pipeline.platforms import sandboxes as credentials  # noqa: E402
 from smapify_pipeline.sandbox.pair import SandboxPair, ServingPair  # noqa: E402
 from smapify_pipeline.sandbox.server import SandboxServer  # noqa: E402
 from smapify_pipeline.sync import markers  # noqa: E402
@@ -140,7 +140,8 @@ def inprocess_definitions(servers: ServingPair, pair: SandboxPair, data_dir: Pat
 
 def run_inprocess(mode: str, sales: int, seed: int) -> list[Sample]:
     from smapify_pipeline import sensors
-    from smapify_pipeline.webhooks import ReceiverSettings, WebhookReceiver, configure_smaregi_sandbox
+    from smapify_pipeline.settings import ReceiverSettings, load_settings
+    from smapify_pipeline.webhooks import WebhookReceiver, configure_smaregi_sandbox
 
     rng = random.Random(seed)
     data_dir = Path(tempfile.mkdtemp(prefix="smapify-latency-"))
@@ -175,7 +176,10 @@ def run_inprocess(mode: str, sales: int, seed: int) -> list[Sample]:
                     credentials.SMAREGI_WEBHOOK_SECRET,
                     receiver.settings.smaregi_secret_header,
                 )
-            cursor = sensors.smaregi_tick(None, resources["smaregi"], resources["webhook_inbox"]).cursor
+            poll_interval = load_settings().sensor_poll_interval
+            cursor = sensors.smaregi_tick(
+                None, resources["smaregi"], resources["webhook_inbox"], poll_interval=poll_interval
+            ).cursor
             ticks = TickGrid(time.monotonic())
             codes = product_codes(pair)
             for number in range(sales):
@@ -187,7 +191,9 @@ def run_inprocess(mode: str, sales: int, seed: int) -> list[Sample]:
                     if time.monotonic() - started > ORDER_TIMEOUT_SECONDS:
                         raise TimeoutError(f"sale {transaction_id} never reached Shopify")
                     time.sleep(max(0.0, ticks.next_after(time.monotonic()) - time.monotonic()))
-                    result = sensors.smaregi_tick(cursor, resources["smaregi"], resources["webhook_inbox"])
+                    result = sensors.smaregi_tick(
+                        cursor, resources["smaregi"], resources["webhook_inbox"], poll_interval=poll_interval
+                    )
                     cursor = result.cursor
                     for request in result.run_requests or []:
                         run_started = time.monotonic()
@@ -331,7 +337,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
-    from smapify_pipeline import sensors
+    from smapify_pipeline.settings import load_settings
 
     runner = run_inprocess if args.runner == "inprocess" else run_daemon
     modes = ["webhooks", "polling"] if args.mode == "both" else [args.mode]
@@ -339,7 +345,7 @@ def main() -> None:
         "machine": machine(),
         "runner": args.runner,
         "tick_seconds": TICK,
-        "poll_seconds": sensors.POLL_INTERVAL.total_seconds(),
+        "poll_seconds": load_settings().sensor_poll_seconds,
     }
     for mode in modes:
         results[mode] = summary(runner(mode, args.sales, args.seed))

@@ -117,7 +117,7 @@ def bench_http(variants: int) -> dict[str, Any] | None:
         return None
     import httpx
 
-    from smapify_pipeline.sandbox.credentials import SHOPIFY_ACCESS_TOKEN, SHOPIFY_API_VERSION
+    from smapify_pipeline.platforms.sandboxes import SHOPIFY_ACCESS_TOKEN, SHOPIFY_API_VERSION
     from smapify_pipeline.sandbox.server import SandboxServer
 
     seeding = time.perf_counter()

@@ -25,7 +25,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from smapify_pipeline.sandbox import credentials  # noqa: E402
+from smapify_pipeline.platforms import sandboxes as credentials  # noqa: E402
 from smapify_pipeline.sandbox.seed import build_catalogue, generate_sales  # noqa: E402
 from smapify_pipeline.sandbox.server import SandboxServer  # noqa: E402
 from smapify_pipeline.sandbox.smaregi import SmaregiSandbox  # noqa: E402

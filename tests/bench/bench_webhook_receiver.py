@@ -22,9 +22,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from smapify_pipeline.sandbox import credentials  # noqa: E402
+from smapify_pipeline.platforms import sandboxes as credentials  # noqa: E402
 from smapify_pipeline.sandbox.server import SandboxServer  # noqa: E402
-from smapify_pipeline.webhooks import ReceiverSettings, WebhookReceiver  # noqa: E402
+from smapify_pipeline.settings import ReceiverSettings  # noqa: E402
+from smapify_pipeline.webhooks import WebhookReceiver  # noqa: E402
 from smapify_pipeline.webhooks.verify import shopify_signature  # noqa: E402
 
 READER = """

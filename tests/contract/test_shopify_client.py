@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from smapify_pipeline.platforms import sandboxes
 from smapify_pipeline.platforms.http import RetryPolicy
 from smapify_pipeline.platforms.shopify.bulk import BulkRunner
 from smapify_pipeline.platforms.shopify.client import ShopifyClient
 from smapify_pipeline.platforms.shopify.errors import BulkOperationError, OutcomeUnknown, ShopifyUserError
-from smapify_pipeline.sandbox import credentials
 from smapify_pipeline.sandbox.faults import FaultKind, FaultPlan
 from smapify_pipeline.sandbox.server import SandboxServer
 from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
@@ -70,8 +70,8 @@ def url(sandbox: ShopifySandbox) -> Iterator[str]:
 def make_client(url: str, **kwargs: Any) -> ShopifyClient:
     kwargs.setdefault("retry", fast_retry())
     if "client_id" not in kwargs:
-        kwargs.setdefault("access_token", credentials.SHOPIFY_ACCESS_TOKEN)
-    return ShopifyClient(url, api_version=credentials.SHOPIFY_API_VERSION, **kwargs)
+        kwargs.setdefault("access_token", sandboxes.SHOPIFY_ACCESS_TOKEN)
+    return ShopifyClient(url, api_version=sandboxes.SHOPIFY_API_VERSION, **kwargs)
 
 
 def first_level(sandbox: ShopifySandbox) -> tuple[str, str, Any]:
@@ -167,7 +167,7 @@ def test_a_fault_plan_of_throttles_and_5xx_gives_the_same_results(url: str, sand
 
 def test_an_expired_client_credentials_token_is_renewed(url: str, sandbox: ShopifySandbox) -> None:
     with make_client(
-        url, client_id=credentials.SHOPIFY_CLIENT_ID, client_secret=credentials.SHOPIFY_CLIENT_SECRET
+        url, client_id=sandboxes.SHOPIFY_CLIENT_ID, client_secret=sandboxes.SHOPIFY_CLIENT_SECRET
     ) as client:
         client.execute("{ shop { name } }")
         sandbox.clock.advance(86_400)  # the sandbox's token is now expired; the client cannot know yet
@@ -251,9 +251,9 @@ def test_a_bulk_query_already_running_is_waited_for(url: str, sandbox: ShopifySa
 
 
 def test_an_answer_from_another_api_version_is_noticed(url: str) -> None:
-    with ShopifyClient(url, api_version="2025-01", access_token=credentials.SHOPIFY_ACCESS_TOKEN) as client:
+    with ShopifyClient(url, api_version="2025-01", access_token=sandboxes.SHOPIFY_ACCESS_TOKEN) as client:
         assert client.execute("{ shop { name } }")["shop"]["name"]
-        assert client.served_versions == {credentials.SHOPIFY_API_VERSION}
+        assert client.served_versions == {sandboxes.SHOPIFY_API_VERSION}
     with make_client(url) as client:
         client.execute("{ shop { name } }")
         assert client.served_versions == frozenset()

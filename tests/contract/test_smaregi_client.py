@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from smapify_pipeline.platforms import sandboxes
 from smapify_pipeline.platforms.http import RetryPolicy
 from smapify_pipeline.platforms.smaregi.client import SmaregiClient
 from smapify_pipeline.platforms.smaregi.convert import JST
 from smapify_pipeline.platforms.smaregi.errors import OutcomeUnknown, SmaregiNotFound, SmaregiValidationError
-from smapify_pipeline.sandbox import credentials
 from smapify_pipeline.sandbox.faults import FaultKind, FaultPlan
 from smapify_pipeline.sandbox.server import SandboxServer
 from smapify_pipeline.sandbox.smaregi import SmaregiSandbox
@@ -44,9 +44,9 @@ def make_client(url: str, **kwargs: Any) -> SmaregiClient:
     return SmaregiClient(
         url,
         url,
-        credentials.SMAREGI_CONTRACT_ID,
-        credentials.SMAREGI_CLIENT_ID,
-        credentials.SMAREGI_CLIENT_SECRET,
+        sandboxes.SMAREGI_CONTRACT_ID,
+        sandboxes.SMAREGI_CLIENT_ID,
+        sandboxes.SMAREGI_CLIENT_SECRET,
         scopes=ALL_SCOPES,
         **kwargs,
     )

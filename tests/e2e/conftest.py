@@ -9,9 +9,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource
 from smapify_pipeline.sandbox.pair import SandboxPair, ServingPair
+from smapify_pipeline.settings import SyncSettings
 
 
 @dataclass
@@ -40,7 +41,7 @@ def make_resources(
         "warehouse_db": WarehouseResource(
             path=str(data_dir / "smapify.duckdb"), snapshot_path=str(data_dir / "snapshot" / "smapify.duckdb")
         ),
-        "sync_rules": SyncRulesResource(**rules),
+        "sync_rules": SyncSettings(**rules),
     }
 
 

@@ -7,7 +7,7 @@
 * stock 10 of each at every location; store "1" ↔ the first Shopify location (S ↔ L), and with
   ``two_pairs=True`` store "2" ↔ the second location (S6); ``online_store_id`` = S.
 
-It builds the pipeline's resources (``SyncRulesResource`` with the primary, the location pairs from the
+It builds the pipeline's resources (``SyncSettings`` with the primary, the location pairs from the
 sandboxes' ids, the online store and the delete policy) and runs one baseline ``full_sync`` so each scenario
 starts linked with nothing pending.
 
@@ -44,8 +44,8 @@ import duckdb
 import pytest
 
 from smapify_pipeline import warehouse
+from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.resources import ShopifyResource
-from smapify_pipeline.sandbox import credentials
 from smapify_pipeline.sandbox.faults import FaultPlan
 from smapify_pipeline.sandbox.pair import SandboxPair, ServingPair
 from smapify_pipeline.sandbox.seed import (

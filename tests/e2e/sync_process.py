@@ -9,8 +9,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource
+from smapify_pipeline.settings import SyncSettings
 from tests.e2e.scenario_harness import pipeline_definitions
 
 
@@ -31,7 +32,7 @@ def main(argument: str) -> int:
         "warehouse_db": WarehouseResource(
             path=str(data_dir / "smapify.duckdb"), snapshot_path=str(data_dir / "snapshot" / "smapify.duckdb")
         ),
-        "sync_rules": SyncRulesResource(**spec["rules"]),
+        "sync_rules": SyncSettings(**spec["rules"]),
     }
     with dg.instance_for_test() as instance:
         result = dg.materialize(

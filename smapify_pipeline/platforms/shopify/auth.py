@@ -1,9 +1,7 @@
 """Access tokens for the Shopify Admin API: a fixed token, or the client-credentials grant.
 
 Client-credentials tokens (``POST {shop}/admin/oauth/access_token``, form ``grant_type=client_credentials``,
-``client_id``, ``client_secret``) last about a day (``expires_in``). The provider keeps one until
-``refresh_margin`` seconds before it expires, and drops it at once when the API answers 401, so the next call
-asks for a new one. Tokens and secrets never appear in errors or logs.
+``client_id``, ``client_secret``) last about a day (``expires_in``); renewal is :mod:`..tokens`.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from typing import Protocol
 
 import httpx
 
-from smapify_pipeline.platforms.http import Clock, RetryPolicy, body_excerpt, send_safely_repeatable
+from smapify_pipeline.platforms.http import Clock, RetryPolicy, body_excerpt
 from smapify_pipeline.platforms.shopify.errors import AuthError
 from smapify_pipeline.platforms.tokens import RenewedToken
 
@@ -55,43 +53,22 @@ class ClientCredentialsToken(RenewedToken):
         client_id: str,
         client_secret: str,
         *,
-        http: httpx.Client | None = None,
-        transport: httpx.BaseTransport | None = None,
+        http: httpx.Client,
         clock: Clock = time.monotonic,
         refresh_margin: float = 300.0,
-        timeout: float = 30.0,
         retry: RetryPolicy | None = None,
     ) -> None:
         if not client_id or not client_secret:
             raise ValueError("client_id and client_secret are required for the client-credentials grant")
-        super().__init__(
-            http=http,
-            transport=transport,
-            clock=clock,
-            refresh_margin=refresh_margin,
-            timeout=timeout,
-            retry=retry,
-        )
-        self._url = f"{shop_url.rstrip('/')}/admin/oauth/access_token"
+        form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}
+        url = f"{shop_url.rstrip('/')}/admin/oauth/access_token"
+        super().__init__(url, form, http=http, clock=clock, refresh_margin=refresh_margin, retry=retry)
         self._client_id = client_id
-        self._client_secret = client_secret
 
-    def _request(self) -> tuple[str, float | None]:
-        try:
-            response = send_safely_repeatable(
-                lambda: self._http.post(
-                    self._url,
-                    data={
-                        "grant_type": "client_credentials",
-                        "client_id": self._client_id,
-                        "client_secret": self._client_secret,
-                    },
-                    headers={"Accept": "application/json"},
-                ),
-                self._retry,
-            )
-        except httpx.TransportError as error:
-            raise AuthError(f"token request to {self._url} failed: {type(error).__name__}") from None
+    def _unreachable(self, cause: str) -> Exception:
+        return AuthError(f"token request to {self._url} failed: {cause}")
+
+    def _granted(self, response: httpx.Response) -> tuple[str, float | None]:
         if response.status_code != 200:
             raise AuthError(
                 f"token request refused with HTTP {response.status_code}: {body_excerpt(response)}"

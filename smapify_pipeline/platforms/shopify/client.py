@@ -27,7 +27,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -35,6 +34,7 @@ import httpx
 from smapify_pipeline.platforms.http import (
     USER_AGENT,
     Clock,
+    Closing,
     RetryPolicy,
     body_excerpt,
     parse_retry_after,
@@ -66,7 +66,7 @@ DEFAULT_COST_ESTIMATE = 10.0
 RETRY_WITH_SAME_KEY = frozenset({"IDEMPOTENCY_CONCURRENT_REQUEST"})
 
 
-class ShopifyClient:
+class ShopifyClient(Closing):
     """One shop, one pinned API version. Thread-safe: share one instance between threads."""
 
     def __init__(
@@ -268,14 +268,6 @@ class ShopifyClient:
 
     def close(self) -> None:
         self._http.close()
-
-    def __enter__(self) -> ShopifyClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     # -- internals -------------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Keys for ``@idempotent(key:)`` (DESIGN §5): one per (ledger key, attempt number), the same on every resend.
+"""Keys for ``@idempotent(key:)``: one per (ledger key, attempt number), the same on every resend
+(docs/architecture.md, "Ledger and exactly-once").
 
 Shopify's guide recommends a UUID; a UUID5 of the ledger key and attempt is one, is deterministic (so a
 resend after a crash uses the same key without storing it), and stays short whatever the ledger key's length.

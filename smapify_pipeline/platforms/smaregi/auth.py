@@ -2,9 +2,8 @@
 
 ``POST {id_base_url}/app/{contract_id}/token`` with ``Authorization: Basic base64(client_id:client_secret)``
 and form ``grant_type=client_credentials&scope=<space-separated>`` answers
-``{"access_token", "token_type": "Bearer", "expires_in": 3600, "scope"}``. There is no refresh token: the
-provider keeps a token until ``refresh_margin`` seconds before it expires, and forgets it when the API answers
-401 so the next call asks for a new one.
+``{"access_token", "token_type": "Bearer", "expires_in": 3600, "scope"}``. There is no refresh token; renewal
+is :mod:`..tokens`.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from collections.abc import Iterable
 
 import httpx
 
-from smapify_pipeline.platforms.http import Clock, RetryPolicy, send_safely_repeatable
+from smapify_pipeline.platforms.http import Clock, RetryPolicy
 from smapify_pipeline.platforms.smaregi.errors import SmaregiAuthError
 from smapify_pipeline.platforms.tokens import RenewedToken
 
@@ -39,42 +38,27 @@ class SmaregiToken(RenewedToken):
         client_secret: str,
         scopes: Iterable[str] = DEFAULT_SCOPES,
         *,
-        http: httpx.Client | None = None,
-        transport: httpx.BaseTransport | None = None,
+        http: httpx.Client,
         clock: Clock = time.monotonic,
         refresh_margin: float = 60.0,
-        timeout: float = 30.0,
         retry: RetryPolicy | None = None,
     ) -> None:
         if not (contract_id and client_id and client_secret):
             raise ValueError("contract_id, client_id and client_secret are required")
         super().__init__(
+            f"{id_base_url.rstrip('/')}/app/{contract_id}/token",
+            {"grant_type": "client_credentials", "scope": " ".join(scopes)},
+            auth=httpx.BasicAuth(client_id, client_secret),
             http=http,
-            transport=transport,
             clock=clock,
             refresh_margin=refresh_margin,
-            timeout=timeout,
             retry=retry,
         )
-        self._url = f"{id_base_url.rstrip('/')}/app/{contract_id}/token"
-        self._auth = httpx.BasicAuth(client_id, client_secret)
-        self._scope = " ".join(scopes)
 
-    def _request(self) -> tuple[str, float | None]:
-        try:
-            response = send_safely_repeatable(
-                lambda: self._http.post(
-                    self._url,
-                    data={"grant_type": "client_credentials", "scope": self._scope},
-                    auth=self._auth,
-                    headers={"Accept": "application/json"},
-                ),
-                self._retry,
-            )
-        except httpx.TransportError as error:
-            raise SmaregiAuthError(
-                0, "POST", self._url, None, f"token request failed: {type(error).__name__}"
-            ) from None
+    def _unreachable(self, cause: str) -> Exception:
+        return SmaregiAuthError(0, "POST", self._url, None, f"token request failed: {cause}")
+
+    def _granted(self, response: httpx.Response) -> tuple[str, float | None]:
         try:
             payload = response.json()
         except ValueError:

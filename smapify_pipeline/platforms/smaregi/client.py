@@ -30,7 +30,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import date, datetime
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -38,19 +37,17 @@ import httpx
 from smapify_pipeline.platforms.http import (
     USER_AGENT,
     Clock,
+    Closing,
     RetryPolicy,
     body_excerpt,
     parse_retry_after,
     reached_server,
 )
+from smapify_pipeline.platforms.rate_limits import RATE_LIMITS
 from smapify_pipeline.platforms.smaregi.auth import DEFAULT_SCOPES, SmaregiToken
 from smapify_pipeline.platforms.smaregi.convert import from_smaregi, to_smaregi
 from smapify_pipeline.platforms.smaregi.errors import OutcomeUnknown, SmaregiError, error_for_status
-from smapify_pipeline.platforms.smaregi.ratelimit import (
-    SANDBOX_READS_PER_SECOND,
-    SANDBOX_WRITES_PER_SECOND,
-    ContractBudgets,
-)
+from smapify_pipeline.platforms.smaregi.ratelimit import ContractBudgets
 from smapify_pipeline.platforms.smaregi.windows import MAX_WINDOW_DAYS, windows
 
 logger = logging.getLogger(__name__)
@@ -61,7 +58,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
 
 
-class SmaregiClient:
+class SmaregiClient(Closing):
     """One contract. Thread-safe: share one instance between threads."""
 
     def __init__(
@@ -75,9 +72,8 @@ class SmaregiClient:
         scopes: Iterable[str] = DEFAULT_SCOPES,
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy | None = None,
-        budgets: ContractBudgets | None = None,
-        reads_per_second: float = SANDBOX_READS_PER_SECOND,
-        writes_per_second: float = SANDBOX_WRITES_PER_SECOND,
+        reads_per_second: float = RATE_LIMITS["production"].smaregi_reads_per_second,
+        writes_per_second: float = RATE_LIMITS["production"].smaregi_writes_per_second,
         max_concurrency: int = 8,
         clock: Clock = time.monotonic,
         timeout: float = 60.0,
@@ -85,7 +81,7 @@ class SmaregiClient:
         self.contract_id = contract_id
         self.base_url = f"{api_base_url.rstrip('/')}/{contract_id}/pos"
         self.retry = retry or RetryPolicy()
-        self.budgets = budgets or ContractBudgets.create(
+        self.budgets = ContractBudgets.create(
             reads_per_second, writes_per_second, clock=clock, sleep=self.retry.sleep
         )
         self._http = httpx.Client(
@@ -399,14 +395,6 @@ class SmaregiClient:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._http.close()
-
-    def __enter__(self) -> SmaregiClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def page_limit(params: Mapping[str, Any] | None, limit: int) -> int:

@@ -5,9 +5,8 @@ Smaregi limits calls per second per (app, contract), reads and writes separately
 ``burst`` tokens; a call takes one token, waiting exactly as long as needed (no safety factor, so a busy client
 runs at the full rate). A 429's ``Retry-After`` pauses the whole budget, not just the call that got it.
 
-Defaults (choices, kept here): the sandbox figures from the reference brief — 10 reads/s and 4 writes/s;
-production is reported as 50 and 20 (unverified). ``burst=1`` spaces calls evenly, which any server-side
-window accepts.
+The rates come from the one table in ``platforms/rate_limits.py``. ``burst=1`` spaces calls evenly, which any
+server-side window accepts.
 """
 
 from __future__ import annotations
@@ -17,11 +16,6 @@ import time
 from dataclasses import dataclass
 
 from smapify_pipeline.platforms.http import Clock, Sleep
-
-SANDBOX_READS_PER_SECOND = 10.0
-SANDBOX_WRITES_PER_SECOND = 4.0
-PRODUCTION_READS_PER_SECOND = 50.0
-PRODUCTION_WRITES_PER_SECOND = 20.0
 
 
 class RateBudget:
@@ -83,8 +77,8 @@ class ContractBudgets:
     @classmethod
     def create(
         cls,
-        reads_per_second: float = SANDBOX_READS_PER_SECOND,
-        writes_per_second: float = SANDBOX_WRITES_PER_SECOND,
+        reads_per_second: float,
+        writes_per_second: float,
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
     ) -> ContractBudgets:

@@ -32,7 +32,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.delivery import WebhookDelivery
 from smapify_pipeline.sandbox.faults import ASGIApp, FaultInjector, FaultMiddleware, FaultPlan, Scope

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.faults import FaultInjector, FaultMiddleware, FaultPlan, Receive, Scope, Send
 from smapify_pipeline.sandbox.seed import Catalogue, build_catalogue, generate_sales

@@ -6,10 +6,12 @@ package docstring (``__init__.py``) explains each choice in prose.
 
 from __future__ import annotations
 
+from smapify_pipeline.platforms.rate_limits import RATE_LIMITS
+
 # --- rate limits (reference §5: per app x contract, per second; numbers UNVERIFIED) ---------------------
-READ_REQUESTS_PER_SECOND = 50.0
+READ_REQUESTS_PER_SECOND = RATE_LIMITS["sandbox"].smaregi_reads_per_second
 """Production GET budget per contract (the sandbox platform's own figure would be 10)."""
-WRITE_REQUESTS_PER_SECOND = 20.0
+WRITE_REQUESTS_PER_SECOND = RATE_LIMITS["sandbox"].smaregi_writes_per_second
 """Production POST/PUT/PATCH/DELETE budget per contract (the sandbox platform's own figure would be 4)."""
 TOKEN_CALLS_RATE_LIMITED = False
 """Token requests do not draw on the API budget (only an unverified source says they do)."""
@@ -63,6 +65,4 @@ SEEDED_PRODUCT_TAX_DIVISION = "0"
 """Seeded products are tax-included (Japanese retail prices), matching the Shopify side."""
 
 # --- webhooks (reference §7: only ids; no signature; retries UNVERIFIED) --------------------------------
-WEBHOOK_SECRET_HEADER = "X-Smaregi-Webhook-Secret"
-"""An app-defined custom header (real captures carry one such header); the name is configurable."""
 WEBHOOK_USER_AGENT = "Smaregi-Platform-Api-Webhook/1.2.4(sandbox)"

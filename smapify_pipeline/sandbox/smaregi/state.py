@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.smaregi import choices, transactions
 from smapify_pipeline.sandbox.smaregi import fields as F

@@ -14,7 +14,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
+from smapify_pipeline.platforms.smaregi.webhooks import SECRET_HEADER
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.delivery import WebhookDelivery
 from smapify_pipeline.sandbox.smaregi import choices
@@ -27,7 +28,7 @@ EVENTS = ("pos:transactions", "pos:products", "pos:stock", "pos:categories")
 class WebhookConfig:
     url: str | None = None
     secret: str = credentials.SMAREGI_WEBHOOK_SECRET
-    secret_header: str = choices.WEBHOOK_SECRET_HEADER
+    secret_header: str = SECRET_HEADER
     events: frozenset[str] = frozenset(EVENTS)
 
 
@@ -54,7 +55,7 @@ class SmaregiWebhooks:
             self.config = WebhookConfig(
                 url=url,
                 secret=secret if secret is not None else credentials.SMAREGI_WEBHOOK_SECRET,
-                secret_header=secret_header or choices.WEBHOOK_SECRET_HEADER,
+                secret_header=secret_header or SECRET_HEADER,
                 events=frozenset(events) if events else frozenset(EVENTS),
             )
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.sandbox.server import SandboxServer
 from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
 from smapify_pipeline.sandbox.smaregi import SmaregiSandbox

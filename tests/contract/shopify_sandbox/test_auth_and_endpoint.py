@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
 
 from .conftest import API_PATH, Shopify
 

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.sandbox.faults import DroppedConnection, FaultKind
 from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
 

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
 
 from .conftest import Receiver, Shopify
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.sandbox.server import SandboxServer
 from smapify_pipeline.sandbox.smaregi import SmaregiSandbox
 from smapify_pipeline.sandbox.smaregi.state import ALL_SCOPES

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from smapify_pipeline.sandbox import credentials
+from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.sandbox.server import SandboxServer
 
 from .conftest import Served

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from smapify_pipeline.platforms import sandboxes
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource
-from smapify_pipeline.sandbox import credentials
 from smapify_pipeline.sandbox.pair import SandboxPair, ServingPair
 from smapify_pipeline.sandbox.server import SandboxServer
-from smapify_pipeline.webhooks import ReceiverSettings, WebhookInbox, WebhookInboxResource, WebhookReceiver
+from smapify_pipeline.settings import ReceiverSettings
+from smapify_pipeline.webhooks import WebhookInbox, WebhookInboxResource, WebhookReceiver
 
 
 @dataclass
@@ -30,9 +31,9 @@ class Ops:
 def receiver_settings(inbox_path: Path) -> ReceiverSettings:
     return ReceiverSettings(
         inbox_path=inbox_path,
-        shopify_secret=credentials.SHOPIFY_CLIENT_SECRET,
-        smaregi_secret=credentials.SMAREGI_WEBHOOK_SECRET,
-        smaregi_contract_id=credentials.SMAREGI_CONTRACT_ID,
+        shopify_secret=sandboxes.SHOPIFY_CLIENT_SECRET,
+        smaregi_secret=sandboxes.SMAREGI_WEBHOOK_SECRET,
+        smaregi_contract_id=sandboxes.SMAREGI_CONTRACT_ID,
     )
 
 
@@ -51,12 +52,12 @@ def ops(tmp_path: Path) -> Iterator[Ops]:
                 smaregi=SmaregiResource(
                     api_base_url=servers.smaregi_url,
                     id_base_url=servers.smaregi_url,
-                    contract_id=credentials.SMAREGI_CONTRACT_ID,
-                    client_id=credentials.SMAREGI_CLIENT_ID,
-                    client_secret=credentials.SMAREGI_CLIENT_SECRET,
+                    contract_id=sandboxes.SMAREGI_CONTRACT_ID,
+                    client_id=sandboxes.SMAREGI_CLIENT_ID,
+                    client_secret=sandboxes.SMAREGI_CLIENT_SECRET,
                 ),
                 shopify=ShopifyResource(
-                    base_url=servers.shopify_url, access_token=credentials.SHOPIFY_ACCESS_TOKEN
+                    base_url=servers.shopify_url, access_token=sandboxes.SHOPIFY_ACCESS_TOKEN
                 ),
                 inbox_resource=WebhookInboxResource(path=str(tmp_path / "inbox.sqlite")),
             )

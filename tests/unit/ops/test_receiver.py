@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from smapify_pipeline import sensors
-from smapify_pipeline.sandbox import credentials
-from smapify_pipeline.settings import SettingsError
-from smapify_pipeline.webhooks import ReceiverSettings, configure_smaregi_sandbox
+from smapify_pipeline.platforms import sandboxes
+from smapify_pipeline.settings import ReceiverSettings, SettingsError
+from smapify_pipeline.webhooks import configure_smaregi_sandbox
 from smapify_pipeline.webhooks.verify import shopify_signature
 from tests.unit.ops.conftest import Ops
 
@@ -26,14 +26,14 @@ ORDER = {
 
 
 def _shopify_headers(
-    body: bytes, secret: str = credentials.SHOPIFY_CLIENT_SECRET, **extra: str
+    body: bytes, secret: str = sandboxes.SHOPIFY_CLIENT_SECRET, **extra: str
 ) -> dict[str, str]:
     headers = {
         "Content-Type": "application/json",
         "X-Shopify-Topic": "orders/create",
         "X-Shopify-Hmac-Sha256": shopify_signature(body, secret),
         "X-Shopify-Webhook-Id": str(uuid.uuid4()),
-        "X-Shopify-Shop-Domain": credentials.SHOPIFY_SHOP_DOMAIN,
+        "X-Shopify-Shop-Domain": sandboxes.SHOPIFY_SHOP_DOMAIN,
     }
     headers.update(extra)
     return headers
@@ -43,15 +43,15 @@ def _smaregi_headers(**overrides: str) -> dict[str, str]:
     headers = {
         "Content-Type": "application/json",
         "Smaregi-Event": "pos:transactions",
-        "Smaregi-Contract-Id": credentials.SMAREGI_CONTRACT_ID,
+        "Smaregi-Contract-Id": sandboxes.SMAREGI_CONTRACT_ID,
         "Smaregi-Event-Id": str(uuid.uuid4()),
-        "X-Smaregi-Webhook-Secret": credentials.SMAREGI_WEBHOOK_SECRET,
+        "X-Smaregi-Webhook-Secret": sandboxes.SMAREGI_WEBHOOK_SECRET,
     }
     headers.update(overrides)
     return headers
 
 
-def _smaregi_body(contract: str = credentials.SMAREGI_CONTRACT_ID) -> bytes:
+def _smaregi_body(contract: str = sandboxes.SMAREGI_CONTRACT_ID) -> bytes:
     return json.dumps(
         {
             "contractId": contract,
@@ -78,7 +78,7 @@ def test_valid_shopify_delivery_is_recorded(ops: Ops) -> None:
 
 @pytest.mark.parametrize(
     "signature",
-    ["bad", "", None, shopify_signature(b"another body", credentials.SHOPIFY_CLIENT_SECRET)],
+    ["bad", "", None, shopify_signature(b"another body", sandboxes.SHOPIFY_CLIENT_SECRET)],
     ids=["garbage", "empty", "missing", "other-body"],
 )
 def test_shopify_delivery_without_a_valid_hmac_is_refused_and_not_recorded(
@@ -130,9 +130,9 @@ def test_refusal_answers_do_not_echo_the_secret(ops: Ops) -> None:
         ops, "/webhooks/smaregi", _smaregi_body(), _smaregi_headers(**{"X-Smaregi-Webhook-Secret": "wrong"})
     )
 
-    assert credentials.SMAREGI_WEBHOOK_SECRET not in response.text
-    assert credentials.SMAREGI_WEBHOOK_SECRET not in repr(ops.receiver.settings)
-    assert credentials.SHOPIFY_CLIENT_SECRET not in repr(ops.receiver.settings)
+    assert sandboxes.SMAREGI_WEBHOOK_SECRET not in response.text
+    assert sandboxes.SMAREGI_WEBHOOK_SECRET not in repr(ops.receiver.settings)
+    assert sandboxes.SHOPIFY_CLIENT_SECRET not in repr(ops.receiver.settings)
 
 
 def test_duplicate_deliveries_are_recorded_once(ops: Ops) -> None:
@@ -165,7 +165,7 @@ def test_pos_sale_webhook_from_the_sandbox_reaches_the_inbox_and_asks_for_exactl
     configure_smaregi_sandbox(
         ops.servers.smaregi_url,
         ops.receiver_url,
-        credentials.SMAREGI_WEBHOOK_SECRET,
+        sandboxes.SMAREGI_WEBHOOK_SECRET,
         "X-Smaregi-Webhook-Secret",
     )
     ops.pair.smaregi.configure_webhooks(
@@ -203,6 +203,6 @@ def test_settings_refuse_a_real_platform_without_its_secret() -> None:
     sandbox_defaults = ReceiverSettings.from_env({"SMAPIFY_DATA_DIR": "/tmp/smapify-test"})
 
     assert "s3cret" not in repr(settings)
-    assert sandbox_defaults.shopify_secret == credentials.SHOPIFY_CLIENT_SECRET
-    assert sandbox_defaults.smaregi_secret == credentials.SMAREGI_WEBHOOK_SECRET
+    assert sandbox_defaults.shopify_secret == sandboxes.SHOPIFY_CLIENT_SECRET
+    assert sandbox_defaults.smaregi_secret == sandboxes.SMAREGI_WEBHOOK_SECRET
     assert str(sandbox_defaults.inbox_path).endswith("inbox.sqlite")

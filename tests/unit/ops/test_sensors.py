@@ -13,7 +13,7 @@ from smapify_pipeline.sync import markers
 from smapify_pipeline.webhooks import configure_smaregi_sandbox, subscribe_shopify
 from tests.unit.ops.conftest import Ops
 
-LATER = sensors.POLL_INTERVAL + timedelta(seconds=1)
+LATER = sensors.DEFAULT_POLL_INTERVAL + timedelta(seconds=1)
 
 ORDER_CREATE = """
 mutation Create($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput) {
@@ -143,7 +143,8 @@ def test_smaregi_sensor_through_dagster_evaluation(ops: Ops) -> None:
         resources={"smaregi": ops.smaregi, "webhook_inbox": ops.inbox_resource},
         sensor_name="smaregi_sales_sensor",
     ) as context:
-        data = sensors.smaregi_sales_sensor.evaluate_tick(context)
+        sensor = {s.name: s for s in sensors.build_sensors()}["smaregi_sales_sensor"]
+        data = sensor.evaluate_tick(context)
 
     assert [r.job_name for r in data.run_requests or []] == ["orders_sync"]
     assert data.cursor is not None

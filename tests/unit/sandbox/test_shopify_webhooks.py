@@ -15,8 +15,8 @@ from pathlib import Path
 import graphql
 import pytest
 
+from smapify_pipeline.platforms.sandboxes import SHOPIFY_CLIENT_SECRET, SHOPIFY_SHOP_DOMAIN
 from smapify_pipeline.sandbox.clock import SandboxClock
-from smapify_pipeline.sandbox.credentials import SHOPIFY_CLIENT_SECRET, SHOPIFY_SHOP_DOMAIN
 from smapify_pipeline.sandbox.delivery import WebhookDelivery
 from smapify_pipeline.sandbox.server import SandboxServer
 from smapify_pipeline.sandbox.shopify.webhooks import TOPICS, ShopifyWebhooks, sign, verify
