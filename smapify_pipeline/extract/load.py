@@ -12,9 +12,8 @@ import duckdb
 import pandas as pd
 
 from smapify_pipeline import warehouse
-from smapify_pipeline.schemas.ddl import primary_key
 from smapify_pipeline.schemas.frames import NormalizedTable
-from smapify_pipeline.schemas.registry import validate_table
+from smapify_pipeline.schemas.tables import primary_key, validate_table
 from smapify_pipeline.warehouse.queries import first_row, registered_frame
 
 
