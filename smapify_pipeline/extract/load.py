@@ -76,9 +76,10 @@ def load_in_chunks(
     records: Iterable[dict[str, Any]],
     normalize: Callable[[list[dict[str, Any]]], list[NormalizedTable]],
     run_id: str | None = None,
-    chunk_size: int = 10_000,
+    chunk_size: int | None = 10_000,
 ) -> list[LoadReport]:
-    """Normalize, validate and load ``chunk_size`` records at a time, so a large read never sits in memory whole.
+    """Normalize, validate and load ``chunk_size`` records at a time (all at once when None), so a large read
+    never sits in memory whole.
 
     Records of one chunk must not depend on another's (flat lists: stock rows, transactions with embedded details).
     """
