@@ -12,7 +12,7 @@ STALE_AFTER = timedelta(hours=24)
 """A raw table not refreshed for this long fails its freshness check (a warning: the pipeline still runs)."""
 
 EXTRACT_TABLES: dict[str, tuple[str, ...]] = {
-    output.asset: output.tables for stream in STREAMS for output in stream.outputs
+    output.asset: output.table_names for stream in STREAMS for output in stream.outputs
 }
 """Extract asset -> the raw tables it stands for."""
 

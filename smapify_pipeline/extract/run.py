@@ -67,15 +67,17 @@ def run_stream(
     if stream.deletions is not None:
         with usage.reading():
             deleted = _mark_deletions(conn, stream, read, keys, started)
-        log.info("%d rows of %s marked deleted", deleted, stream.deletions.table)
-        reports = [replace(r, deleted=deleted) if r.table == stream.deletions.table else r for r in reports]
+        log.info("%d rows of %s marked deleted", deleted, stream.deletions.table.name)
+        reports = [
+            replace(r, deleted=deleted) if r.table == stream.deletions.table.name else r for r in reports
+        ]
     for statement in stream.after_load:
         conn.execute(statement)
     if stream.cursor is not None:
         for table in stream.cursor.tables:
-            _advance_cursor(conn, stream.name, table, stream.cursor.column)
+            _advance_cursor(conn, stream.name, table.name, stream.cursor.column)
     for position, output in enumerate(stream.outputs):
-        mine = [report for report in reports if report.table in output.tables]
+        mine = [report for report in reports if report.table in output.table_names]
         yield _result(conn, output, mine, usage if position == 0 else None)
 
 
@@ -107,7 +109,7 @@ def _mark_deletions(
 ) -> int:
     deletions = stream.deletions
     assert deletions is not None
-    table, column = deletions.table, deletions.key_column
+    table, column = deletions.table.name, deletions.key_column
     if read.since is None:
         return mark_missing_deleted(conn, table, column, read_keys, at)
     if deletions.gone_since is not None:

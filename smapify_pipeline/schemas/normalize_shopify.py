@@ -28,15 +28,6 @@ from smapify_pipeline.schemas.shopify_nodes import (
     tax_lines,
 )
 
-PRODUCTS = shopify.PRODUCTS.name
-VARIANTS = shopify.VARIANTS.name
-LOCATIONS = shopify.LOCATIONS.name
-INVENTORY = shopify.INVENTORY.name
-ORDERS = shopify.ORDERS.name
-ORDER_LINES = shopify.ORDER_LINES.name
-REFUNDS = shopify.REFUNDS.name
-REFUND_LINES = shopify.REFUND_LINES.name
-
 Mapped = tuple[dict[str, Any], list[str]]
 """The columns a node does not give under their camelCase name (column -> value), and parse errors."""
 
@@ -69,6 +60,11 @@ def _object(node: dict[str, Any], field_name: str) -> dict[str, Any]:
 def _parent_of_type(node: dict[str, Any], type_name: str) -> Any:
     parent = node.get(PARENT_ID)
     return parent if gid_type(parent) == type_name else None
+
+
+def _amounts(node: dict[str, Any], errors: list[str], **fields: str) -> dict[str, Any]:
+    """Money columns (column=its API field) in shop currency; a foreign currency is an error and None."""
+    return {column: money(node.get(field_name), column, errors) for column, field_name in fields.items()}
 
 
 def _own_id(column: str) -> Callable[[dict[str, Any], _Context], Mapped]:
@@ -157,11 +153,15 @@ def _order(node: dict[str, Any], _: _Context) -> Mapped:
     errors: list[str] = []
     return {
         "order_id": node.get("id"),
-        "subtotal_price": money(node.get("subtotalPriceSet"), "subtotal_price", errors),
-        "total_shipping_price": money(node.get("totalShippingPriceSet"), "total_shipping_price", errors),
-        "total_discounts": money(node.get("totalDiscountsSet"), "total_discounts", errors),
-        "total_tax": money(node.get("totalTaxSet"), "total_tax", errors),
-        "total_price": money(node.get("totalPriceSet"), "total_price", errors),
+        **_amounts(
+            node,
+            errors,
+            subtotal_price="subtotalPriceSet",
+            total_shipping_price="totalShippingPriceSet",
+            total_discounts="totalDiscountsSet",
+            total_tax="totalTaxSet",
+            total_price="totalPriceSet",
+        ),
         "tax_lines": tax_lines(node.get("taxLines"), "tax_lines", errors),
     }, errors
 
@@ -175,8 +175,7 @@ def _order_line(node: dict[str, Any], _: _Context) -> Mapped:
         "variant_id": variant.get("id"),
         "product_id": ref_id(node, "product") or ref_id(variant, "product"),
         "sku": _blank_to_none(node.get("sku")),
-        "unit_price": money(node.get("originalUnitPriceSet"), "unit_price", errors),
-        "total_discount": money(node.get("totalDiscountSet"), "total_discount", errors),
+        **_amounts(node, errors, unit_price="originalUnitPriceSet", total_discount="totalDiscountSet"),
         "tax_lines": tax_lines(node.get("taxLines"), "tax_lines", errors),
     }, errors
 
@@ -186,7 +185,7 @@ def _refund(node: dict[str, Any], _: _Context) -> Mapped:
     return {
         "refund_id": node.get("id"),
         "order_id": ref_id(node, "order") or _parent_of_type(node, "Order"),
-        "total_refunded": money(node.get("totalRefundedSet"), "total_refunded", errors),
+        **_amounts(node, errors, total_refunded="totalRefundedSet"),
     }, errors
 
 
@@ -202,23 +201,21 @@ def _refund_line(node: dict[str, Any], context: _Context) -> Mapped:
         "order_id": order_id,
         "sku": _blank_to_none(line.get("sku")),
         "location_id": ref_id(node, "location"),
-        "unit_price": money(node.get("priceSet"), "unit_price", errors),
-        "subtotal": money(node.get("subtotalSet"), "subtotal", errors),
-        "total_tax": money(node.get("totalTaxSet"), "total_tax", errors),
+        **_amounts(node, errors, unit_price="priceSet", subtotal="subtotalSet", total_tax="totalTaxSet"),
     }, errors
 
 
-_NODES: dict[str, tuple[RawTable, str, Callable[[dict[str, Any], _Context], Mapped]]] = {
-    PRODUCTS: (shopify.PRODUCTS, "Product", _own_id("product_id")),
-    VARIANTS: (shopify.VARIANTS, "ProductVariant", _variant),
-    LOCATIONS: (shopify.LOCATIONS, "Location", _own_id("location_id")),
-    INVENTORY: (shopify.INVENTORY, "InventoryLevel", _inventory_level),
-    ORDERS: (shopify.ORDERS, "Order", _order),
-    ORDER_LINES: (shopify.ORDER_LINES, "LineItem", _order_line),
-    REFUNDS: (shopify.REFUNDS, "Refund", _refund),
-    REFUND_LINES: (shopify.REFUND_LINES, "RefundLineItem", _refund_line),
+_NODES: dict[str, tuple[str, Callable[[dict[str, Any], _Context], Mapped]]] = {
+    shopify.PRODUCTS.name: ("Product", _own_id("product_id")),
+    shopify.VARIANTS.name: ("ProductVariant", _variant),
+    shopify.LOCATIONS.name: ("Location", _own_id("location_id")),
+    shopify.INVENTORY.name: ("InventoryLevel", _inventory_level),
+    shopify.ORDERS.name: ("Order", _order),
+    shopify.ORDER_LINES.name: ("LineItem", _order_line),
+    shopify.REFUNDS.name: ("Refund", _refund),
+    shopify.REFUND_LINES.name: ("RefundLineItem", _refund_line),
 }
-"""Raw table -> (its declaration, the GraphQL type its rows come from, the columns mapped by hand)."""
+"""Raw table -> (the GraphQL type its rows come from, the columns mapped by hand)."""
 
 
 def _row(table: RawTable, node: dict[str, Any], mapped: dict[str, Any]) -> dict[str, Any]:
@@ -230,20 +227,20 @@ def _row(table: RawTable, node: dict[str, Any], mapped: dict[str, Any]) -> dict[
 
 
 def normalize_shopify(
-    records: Iterable[dict[str, Any]], tables: Iterable[str], extracted_at: datetime | None = None
+    records: Iterable[dict[str, Any]], tables: Iterable[RawTable], extracted_at: datetime | None = None
 ) -> dict[str, NormalizedTable]:
     """The requested raw tables (always all present, maybe empty) from any mix of nested and bulk rows."""
     extracted_at = extracted_at or datetime.now(UTC)
     nodes = flatten_nodes(records)
     context = _Context.of(nodes)
     result: dict[str, NormalizedTable] = {}
-    for name in tables:
-        table, type_name, map_columns = _NODES[name]
+    for table in tables:
+        type_name, map_columns = _NODES[table.name]
         builder = TableBuilder(table)
         for node in nodes.get(type_name, ()):
             mapped, errors = map_columns(node, context)
             builder.add(_row(table, node, mapped), node, errors)
-        result[name] = builder.build(extracted_at)
+        result[table.name] = builder.build(extracted_at)
     return result
 
 
@@ -251,30 +248,30 @@ def normalize_shopify_products(
     records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
 ) -> dict[str, NormalizedTable]:
     """Products, their variants (with inventory item: sku, tracked, unit cost) and any inventory levels."""
-    return normalize_shopify(records, (PRODUCTS, VARIANTS, INVENTORY), extracted_at)
+    return normalize_shopify(records, (shopify.PRODUCTS, shopify.VARIANTS, shopify.INVENTORY), extracted_at)
 
 
 def normalize_shopify_locations(
     records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
 ) -> NormalizedTable:
-    return normalize_shopify(records, (LOCATIONS,), extracted_at)[LOCATIONS]
+    return normalize_shopify(records, (shopify.LOCATIONS,), extracted_at)[shopify.LOCATIONS.name]
 
 
 def normalize_shopify_inventory(
     records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
 ) -> NormalizedTable:
     """InventoryLevel nodes, alone or under inventory items, variants or locations."""
-    return normalize_shopify(records, (INVENTORY,), extracted_at)[INVENTORY]
+    return normalize_shopify(records, (shopify.INVENTORY,), extracted_at)[shopify.INVENTORY.name]
 
 
 def normalize_shopify_orders(
     records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
 ) -> dict[str, NormalizedTable]:
     """Orders with their line items, and the refunds (with lines) found inside them."""
-    return normalize_shopify(records, (ORDERS, ORDER_LINES, REFUNDS, REFUND_LINES), extracted_at)
+    return normalize_shopify(records, shopify.DOCUMENT_TABLES, extracted_at)
 
 
 def normalize_shopify_refunds(
     records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
 ) -> dict[str, NormalizedTable]:
-    return normalize_shopify(records, (REFUNDS, REFUND_LINES), extracted_at)
+    return normalize_shopify(records, (shopify.REFUNDS, shopify.REFUND_LINES), extracted_at)

@@ -24,13 +24,6 @@ from smapify_pipeline.schemas import choices, smaregi
 from smapify_pipeline.schemas.frames import NormalizedTable, TableBuilder
 from smapify_pipeline.schemas.raw_table import RawTable, api_field
 
-STORES = smaregi.STORES.name
-CATEGORIES = smaregi.CATEGORIES.name
-PRODUCTS = smaregi.PRODUCTS.name
-STOCK = smaregi.STOCK.name
-TRANSACTIONS = smaregi.TRANSACTIONS.name
-TRANSACTION_DETAILS = smaregi.TRANSACTION_DETAILS.name
-
 
 def normalize_smaregi(
     table: RawTable, records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
@@ -75,6 +68,6 @@ def normalize_smaregi_transactions(
     lines.extend(details)
     extracted_at = extracted_at or datetime.now(UTC)
     return {
-        TRANSACTIONS: normalize_smaregi(smaregi.TRANSACTIONS, heads, extracted_at),
-        TRANSACTION_DETAILS: normalize_smaregi(smaregi.TRANSACTION_DETAILS, lines, extracted_at),
+        smaregi.TRANSACTIONS.name: normalize_smaregi(smaregi.TRANSACTIONS, heads, extracted_at),
+        smaregi.TRANSACTION_DETAILS.name: normalize_smaregi(smaregi.TRANSACTION_DETAILS, lines, extracted_at),
     }

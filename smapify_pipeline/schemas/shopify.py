@@ -11,6 +11,7 @@ import pandera.pandas as pa
 
 from smapify_pipeline.schemas import choices, patterns
 from smapify_pipeline.schemas.raw_table import (
+    Column,
     Kind,
     code,
     column,
@@ -23,7 +24,15 @@ from smapify_pipeline.schemas.raw_table import (
     texts,
     timestamp,
     yen,
+    yens,
 )
+
+
+def _created_and_updated(*, created_nullable: bool = False, updated_nullable: bool = False) -> list[Column]:
+    return [
+        timestamp("created_at", nullable=created_nullable),
+        timestamp("updated_at", nullable=updated_nullable),
+    ]
 
 
 def _restock_has_location(df: pd.DataFrame) -> pd.Series:
@@ -39,8 +48,7 @@ PRODUCTS = table(
     texts("handle", "description_html", "product_type", "vendor"),
     code("status", choices.PRODUCT_STATUSES),
     column("tags", Kind.TEXT_LIST, nullable=True),
-    timestamp("created_at"),
-    timestamp("updated_at"),
+    _created_and_updated(),
     deletable=True,
 )
 VARIANTS = table(
@@ -61,8 +69,7 @@ VARIANTS = table(
     yen("unit_cost"),
     texts("size", "color"),
     column("selected_options", Kind.JSON, nullable=True),
-    timestamp("created_at", nullable=True),
-    timestamp("updated_at"),
+    _created_and_updated(created_nullable=True),
     deletable=True,
 )
 LOCATIONS = table(
@@ -71,8 +78,7 @@ LOCATIONS = table(
     shopify_id("location_id", "Location"),
     text("name", nullable=False),
     flags("is_active", "fulfills_online_orders"),
-    timestamp("created_at", nullable=True),
-    timestamp("updated_at", nullable=True),
+    _created_and_updated(created_nullable=True, updated_nullable=True),
 )
 INVENTORY = table(
     "raw.shopify_inventory",
@@ -91,18 +97,14 @@ ORDERS = table(
     ("order_id",),
     shopify_id("order_id", "Order"),
     text("name", nullable=False),
-    timestamp("created_at"),
-    timestamp("updated_at"),
+    _created_and_updated(),
     timestamp("processed_at"),
     timestamp("cancelled_at", nullable=True),
     texts("display_financial_status", "display_fulfillment_status", "source_name", "source_identifier"),
     column("tags", Kind.TEXT_LIST, nullable=True),
     code("currency_code", [choices.SHOP_CURRENCY], nullable=True),
     flags("taxes_included", "test"),
-    yen("subtotal_price"),
-    yen("total_shipping_price"),
-    yen("total_discounts"),
-    yen("total_tax"),
+    yens("subtotal_price", "total_shipping_price", "total_discounts", "total_tax"),
     yen("total_price", nullable=False),
     column("tax_lines", Kind.JSON, nullable=True),
 )
@@ -130,8 +132,7 @@ REFUNDS = table(
     shopify_id("order_id", "Order"),
     text("note"),
     yen("total_refunded"),
-    timestamp("created_at", nullable=True),
-    timestamp("updated_at"),
+    _created_and_updated(created_nullable=True),
 )
 REFUND_LINES = table(
     "raw.shopify_refund_lines",
@@ -145,10 +146,10 @@ REFUND_LINES = table(
     code("restock_type", choices.RESTOCK_TYPES),
     flags("restocked"),
     shopify_id("location_id", "Location", nullable=True),
-    yen("unit_price"),
-    yen("subtotal"),
-    yen("total_tax"),
+    yens("unit_price", "subtotal", "total_tax"),
     checks=(pa.Check(_restock_has_location, name="location_id: missing for a CANCEL or RETURN restock"),),
 )
 
-TABLES = (PRODUCTS, VARIANTS, LOCATIONS, INVENTORY, ORDERS, ORDER_LINES, REFUNDS, REFUND_LINES)
+DOCUMENT_TABLES = (ORDERS, ORDER_LINES, REFUNDS, REFUND_LINES)
+"""Orders with their lines, and the refunds (with lines) read with them."""
+TABLES = (PRODUCTS, VARIANTS, LOCATIONS, INVENTORY, *DOCUMENT_TABLES)
