@@ -206,6 +206,11 @@ def yen(name: str, *, nullable: bool = True, ge: int | None = 0, limit: int | No
     return column(name, Kind.YEN, nullable=nullable, ge=ge)
 
 
+def yens(*names: str) -> list[Column]:
+    """Optional amounts, never negative."""
+    return [yen(name) for name in names]
+
+
 def integer(
     name: str, *, nullable: bool = False, ge: int | None = None, limit: int = INTEGER_LIMIT
 ) -> Column:
