@@ -65,8 +65,7 @@ def run_stream(
     if not reports:
         reports = [load_table(conn, normalized, run_id) for normalized in stream.normalize([])]
     if stream.deletions is not None:
-        with usage.reading():
-            deleted = _mark_deletions(conn, stream, read, keys, started)
+        deleted = _mark_deletions(conn, stream, read, keys, started)
         log.info("%d rows of %s marked deleted", deleted, stream.deletions.table.name)
         reports = [
             replace(r, deleted=deleted) if r.table == stream.deletions.table.name else r for r in reports

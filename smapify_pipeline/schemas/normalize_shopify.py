@@ -95,8 +95,7 @@ def _variant(node: dict[str, Any], _: _Context) -> Mapped:
         "product_id": ref_id(node, "product") or _parent_of_type(node, "Product"),
         "sku": _blank_to_none(sku),
         "barcode": _blank_to_none(node.get("barcode")),
-        "price": money(node.get("price"), "price", errors),
-        "compare_at_price": money(node.get("compareAtPrice"), "compare_at_price", errors),
+        **_amounts(node, errors, price="price", compare_at_price="compareAtPrice"),
         "inventory_item_id": item.get("id"),
         "tracked": item.get("tracked"),
         "unit_cost": money(item.get("unitCost"), "unit_cost", errors),
@@ -218,12 +217,11 @@ _NODES: dict[str, tuple[str, Callable[[dict[str, Any], _Context], Mapped]]] = {
 """Raw table -> (the GraphQL type its rows come from, the columns mapped by hand)."""
 
 
-def _row(table: RawTable, node: dict[str, Any], mapped: dict[str, Any]) -> dict[str, Any]:
-    """The table's columns: mapped by hand where given, else the node's camelCase field."""
-    unknown = set(mapped) - set(table.api_columns)
-    if unknown:
-        raise KeyError(f"{table.name} has no columns {sorted(unknown)}")
-    return {c: mapped[c] if c in mapped else node.get(api_field(c)) for c in table.api_columns}
+def _row(fields: dict[str, str], node: dict[str, Any], mapped: dict[str, Any]) -> dict[str, Any]:
+    """The table's columns (column -> API field): mapped by hand where given, else the node's field."""
+    if not mapped.keys() <= fields.keys():
+        raise KeyError(f"no columns {sorted(mapped.keys() - fields.keys())} in this table")
+    return {column: mapped[column] if column in mapped else node.get(name) for column, name in fields.items()}
 
 
 def normalize_shopify(
@@ -236,10 +234,11 @@ def normalize_shopify(
     result: dict[str, NormalizedTable] = {}
     for table in tables:
         type_name, map_columns = _NODES[table.name]
+        fields = {column: api_field(column) for column in table.api_columns}
         builder = TableBuilder(table)
         for node in nodes.get(type_name, ()):
             mapped, errors = map_columns(node, context)
-            builder.add(_row(table, node, mapped), node, errors)
+            builder.add(_row(fields, node, mapped), node, errors)
         result[table.name] = builder.build(extracted_at)
     return result
 
