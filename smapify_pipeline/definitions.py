@@ -8,7 +8,6 @@ credential variables unset, the resources point at the local sandboxes with thei
 import dagster as dg
 
 from smapify_pipeline.assets.checks_sync import SYNC_CHECKS
-from smapify_pipeline.assets.extract import EXTRACT_ASSETS
 from smapify_pipeline.assets.link import LINK_ASSETS
 from smapify_pipeline.assets.plan_documents import DOCUMENT_PLAN_ASSETS
 from smapify_pipeline.assets.plan_inventory import INVENTORY_PLAN_ASSETS
@@ -17,7 +16,8 @@ from smapify_pipeline.assets.push_documents import DOCUMENT_PUSH_ASSETS
 from smapify_pipeline.assets.push_inventory import INVENTORY_PUSH_ASSETS
 from smapify_pipeline.assets.push_products import PRODUCT_PUSH_ASSETS
 from smapify_pipeline.assets.snapshot import SNAPSHOT_ASSETS
-from smapify_pipeline.checks import EXTRACT_CHECKS
+from smapify_pipeline.extract.assets import EXTRACT_ASSETS
+from smapify_pipeline.extract.checks import EXTRACT_CHECKS
 from smapify_pipeline.jobs import build_jobs
 from smapify_pipeline.platforms import sandboxes
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource

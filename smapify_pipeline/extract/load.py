@@ -12,9 +12,8 @@ import duckdb
 import pandas as pd
 
 from smapify_pipeline import warehouse
-from smapify_pipeline.schemas.ddl import primary_key
 from smapify_pipeline.schemas.frames import NormalizedTable
-from smapify_pipeline.schemas.registry import validate_table
+from smapify_pipeline.schemas.tables import primary_key, validate_table
 from smapify_pipeline.warehouse.queries import first_row, registered_frame
 
 
@@ -77,9 +76,10 @@ def load_in_chunks(
     records: Iterable[dict[str, Any]],
     normalize: Callable[[list[dict[str, Any]]], list[NormalizedTable]],
     run_id: str | None = None,
-    chunk_size: int = 10_000,
+    chunk_size: int | None = 10_000,
 ) -> list[LoadReport]:
-    """Normalize, validate and load ``chunk_size`` records at a time, so a large read never sits in memory whole.
+    """Normalize, validate and load ``chunk_size`` records at a time (all at once when None), so a large read
+    never sits in memory whole.
 
     Records of one chunk must not depend on another's (flat lists: stock rows, transactions with embedded details).
     """

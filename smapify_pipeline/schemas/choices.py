@@ -37,9 +37,6 @@ RESTOCK_TYPES = ("CANCEL", "RETURN", "NO_RESTOCK", "LEGACY_RESTOCK")
 """LEGACY_RESTOCK is refused on create but can still be read on old refunds."""
 INVENTORY_POLICIES = ("DENY", "CONTINUE")
 
-PRODUCT_CODE_MAX_LENGTH = 20
-"""Smaregi productCode: at most 20 printable ASCII characters; the Shopify SKU/barcode must fit it to link."""
-
 SMAREGI_MONEY_LIMIT = 999_999_999
 """Smaregi money and stock fields are bounded by ±999,999,999."""
 SMAREGI_PRICE_LIMIT = 99_999_999

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from smapify_pipeline.schemas.ddl import TABLES, Kind
 from smapify_pipeline.schemas.parse import CONVERTERS, to_timestamp
+from smapify_pipeline.schemas.raw_table import Kind, RawTable
 
 PARSE_ERRORS_COLUMN = "_parse_errors"
 
@@ -35,7 +35,7 @@ class NormalizedTable:
 class TableBuilder:
     """Accumulates rows (column -> raw value) for one table, then types them all at once."""
 
-    table: str
+    table: RawTable
     naive_zone: tzinfo | None = None
     """Zone of timestamps sent without an offset; None refuses them."""
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -50,14 +50,13 @@ class TableBuilder:
         self.row_errors.append(list(errors or ()))
 
     def build(self, extracted_at: datetime | None = None) -> NormalizedTable:
-        spec = TABLES[self.table]
         when = pd.Timestamp(extracted_at or datetime.now(UTC))
         if when.tzinfo is None:
             raise ValueError("extracted_at must be timezone-aware")
         count = len(self.rows)
         errors = [list(messages) for messages in self.row_errors]
         columns: dict[str, pd.Series] = {}
-        for column in spec.columns:
+        for column in self.table.columns:
             if column.name == "extracted_at":
                 columns[column.name] = pd.Series(
                     [when.tz_convert("UTC")] * count, dtype="datetime64[ns, UTC]"
@@ -75,4 +74,4 @@ class TableBuilder:
         frame[PARSE_ERRORS_COLUMN] = pd.Series(
             ["; ".join(messages) if messages else None for messages in errors], dtype=object
         )
-        return NormalizedTable(self.table, frame, list(self.raw_records))
+        return NormalizedTable(self.table.name, frame, list(self.raw_records))

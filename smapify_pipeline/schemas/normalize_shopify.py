@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from smapify_pipeline.schemas import choices
+from smapify_pipeline.schemas import choices, shopify
 from smapify_pipeline.schemas.frames import NormalizedTable, TableBuilder
+from smapify_pipeline.schemas.raw_table import RawTable, api_field
 from smapify_pipeline.schemas.shopify_nodes import (
     PARENT_ID,
     flatten_nodes,
@@ -27,16 +28,8 @@ from smapify_pipeline.schemas.shopify_nodes import (
     tax_lines,
 )
 
-PRODUCTS = "raw.shopify_products"
-VARIANTS = "raw.shopify_variants"
-LOCATIONS = "raw.shopify_locations"
-INVENTORY = "raw.shopify_inventory"
-ORDERS = "raw.shopify_orders"
-ORDER_LINES = "raw.shopify_order_lines"
-REFUNDS = "raw.shopify_refunds"
-REFUND_LINES = "raw.shopify_refund_lines"
-
-Row = tuple[dict[str, Any], list[str]]
+Mapped = tuple[dict[str, Any], list[str]]
+"""The columns a node does not give under their camelCase name (column -> value), and parse errors."""
 
 
 @dataclass
@@ -69,19 +62,18 @@ def _parent_of_type(node: dict[str, Any], type_name: str) -> Any:
     return parent if gid_type(parent) == type_name else None
 
 
-def _product_row(node: dict[str, Any], _: _Context) -> Row:
-    return {
-        "product_id": node.get("id"),
-        "title": node.get("title"),
-        "handle": node.get("handle"),
-        "description_html": node.get("descriptionHtml"),
-        "product_type": node.get("productType"),
-        "vendor": node.get("vendor"),
-        "status": node.get("status"),
-        "tags": node.get("tags"),
-        "created_at": node.get("createdAt"),
-        "updated_at": node.get("updatedAt"),
-    }, []
+def _amounts(node: dict[str, Any], errors: list[str], **fields: str) -> dict[str, Any]:
+    """Money columns (column=its API field) in shop currency; a foreign currency is an error and None."""
+    return {column: money(node.get(field_name), column, errors) for column, field_name in fields.items()}
+
+
+def _own_id(column: str) -> Callable[[dict[str, Any], _Context], Mapped]:
+    """For a node whose only mapped column is its own id."""
+
+    def mapped(node: dict[str, Any], _: _Context) -> Mapped:
+        return {column: node.get("id")}, []
+
+    return mapped
 
 
 def _option_value(options: Any, names: frozenset[str]) -> Any:
@@ -93,7 +85,7 @@ def _option_value(options: Any, names: frozenset[str]) -> Any:
     return None
 
 
-def _variant_row(node: dict[str, Any], _: _Context) -> Row:
+def _variant(node: dict[str, Any], _: _Context) -> Mapped:
     errors: list[str] = []
     item = _object(node, "inventoryItem")
     options = node.get("selectedOptions")
@@ -101,14 +93,9 @@ def _variant_row(node: dict[str, Any], _: _Context) -> Row:
     return {
         "variant_id": node.get("id"),
         "product_id": ref_id(node, "product") or _parent_of_type(node, "Product"),
-        "title": node.get("title"),
-        "position": node.get("position"),
         "sku": _blank_to_none(sku),
         "barcode": _blank_to_none(node.get("barcode")),
-        "price": money(node.get("price"), "price", errors),
-        "compare_at_price": money(node.get("compareAtPrice"), "compare_at_price", errors),
-        "taxable": node.get("taxable"),
-        "inventory_policy": node.get("inventoryPolicy"),
+        **_amounts(node, errors, price="price", compare_at_price="compareAtPrice"),
         "inventory_item_id": item.get("id"),
         "tracked": item.get("tracked"),
         "unit_cost": money(item.get("unitCost"), "unit_cost", errors),
@@ -119,20 +106,7 @@ def _variant_row(node: dict[str, Any], _: _Context) -> Row:
             if isinstance(options, list)
             else None
         ),
-        "created_at": node.get("createdAt"),
-        "updated_at": node.get("updatedAt"),
     }, errors
-
-
-def _location_row(node: dict[str, Any], _: _Context) -> Row:
-    return {
-        "location_id": node.get("id"),
-        "name": node.get("name"),
-        "is_active": node.get("isActive"),
-        "fulfills_online_orders": node.get("fulfillsOnlineOrders"),
-        "created_at": node.get("createdAt"),
-        "updated_at": node.get("updatedAt"),
-    }, []
 
 
 def _inventory_item_id(node: dict[str, Any], context: _Context) -> Any:
@@ -151,7 +125,7 @@ def _inventory_item_id(node: dict[str, Any], context: _Context) -> Any:
     return None
 
 
-def _inventory_row(node: dict[str, Any], context: _Context) -> Row:
+def _inventory_level(node: dict[str, Any], context: _Context) -> Mapped:
     errors: list[str] = []
     quantities: dict[str, Any] = {}
     raw_quantities = node.get("quantities")
@@ -171,37 +145,27 @@ def _inventory_row(node: dict[str, Any], context: _Context) -> Row:
         "on_hand": quantities.get("on_hand"),
         "committed": quantities.get("committed"),
         "incoming": quantities.get("incoming"),
-        "updated_at": node.get("updatedAt"),
     }, errors
 
 
-def _order_row(node: dict[str, Any], _: _Context) -> Row:
+def _order(node: dict[str, Any], _: _Context) -> Mapped:
     errors: list[str] = []
     return {
         "order_id": node.get("id"),
-        "name": node.get("name"),
-        "created_at": node.get("createdAt"),
-        "updated_at": node.get("updatedAt"),
-        "processed_at": node.get("processedAt"),
-        "cancelled_at": node.get("cancelledAt"),
-        "display_financial_status": node.get("displayFinancialStatus"),
-        "display_fulfillment_status": node.get("displayFulfillmentStatus"),
-        "source_name": node.get("sourceName"),
-        "source_identifier": node.get("sourceIdentifier"),
-        "tags": node.get("tags"),
-        "currency_code": node.get("currencyCode"),
-        "taxes_included": node.get("taxesIncluded"),
-        "test": node.get("test"),
-        "subtotal_price": money(node.get("subtotalPriceSet"), "subtotal_price", errors),
-        "total_shipping_price": money(node.get("totalShippingPriceSet"), "total_shipping_price", errors),
-        "total_discounts": money(node.get("totalDiscountsSet"), "total_discounts", errors),
-        "total_tax": money(node.get("totalTaxSet"), "total_tax", errors),
-        "total_price": money(node.get("totalPriceSet"), "total_price", errors),
+        **_amounts(
+            node,
+            errors,
+            subtotal_price="subtotalPriceSet",
+            total_shipping_price="totalShippingPriceSet",
+            total_discounts="totalDiscountsSet",
+            total_tax="totalTaxSet",
+            total_price="totalPriceSet",
+        ),
         "tax_lines": tax_lines(node.get("taxLines"), "tax_lines", errors),
     }, errors
 
 
-def _order_line_row(node: dict[str, Any], _: _Context) -> Row:
+def _order_line(node: dict[str, Any], _: _Context) -> Mapped:
     errors: list[str] = []
     variant = _object(node, "variant")
     return {
@@ -210,30 +174,21 @@ def _order_line_row(node: dict[str, Any], _: _Context) -> Row:
         "variant_id": variant.get("id"),
         "product_id": ref_id(node, "product") or ref_id(variant, "product"),
         "sku": _blank_to_none(node.get("sku")),
-        "title": node.get("title"),
-        "variant_title": node.get("variantTitle"),
-        "quantity": node.get("quantity"),
-        "current_quantity": node.get("currentQuantity"),
-        "unit_price": money(node.get("originalUnitPriceSet"), "unit_price", errors),
-        "total_discount": money(node.get("totalDiscountSet"), "total_discount", errors),
-        "taxable": node.get("taxable"),
+        **_amounts(node, errors, unit_price="originalUnitPriceSet", total_discount="totalDiscountSet"),
         "tax_lines": tax_lines(node.get("taxLines"), "tax_lines", errors),
     }, errors
 
 
-def _refund_row(node: dict[str, Any], _: _Context) -> Row:
+def _refund(node: dict[str, Any], _: _Context) -> Mapped:
     errors: list[str] = []
     return {
         "refund_id": node.get("id"),
         "order_id": ref_id(node, "order") or _parent_of_type(node, "Order"),
-        "note": node.get("note"),
-        "total_refunded": money(node.get("totalRefundedSet"), "total_refunded", errors),
-        "created_at": node.get("createdAt"),
-        "updated_at": node.get("updatedAt"),
+        **_amounts(node, errors, total_refunded="totalRefundedSet"),
     }, errors
 
 
-def _refund_line_row(node: dict[str, Any], context: _Context) -> Row:
+def _refund_line(node: dict[str, Any], context: _Context) -> Mapped:
     errors: list[str] = []
     line = _object(node, "lineItem")
     refund_id = ref_id(node, "refund") or _parent_of_type(node, "Refund")
@@ -244,30 +199,33 @@ def _refund_line_row(node: dict[str, Any], context: _Context) -> Row:
         "refund_line_item_id": node.get("id"),
         "order_id": order_id,
         "sku": _blank_to_none(line.get("sku")),
-        "quantity": node.get("quantity"),
-        "restock_type": node.get("restockType"),
-        "restocked": node.get("restocked"),
         "location_id": ref_id(node, "location"),
-        "unit_price": money(node.get("priceSet"), "unit_price", errors),
-        "subtotal": money(node.get("subtotalSet"), "subtotal", errors),
-        "total_tax": money(node.get("totalTaxSet"), "total_tax", errors),
+        **_amounts(node, errors, unit_price="priceSet", subtotal="subtotalSet", total_tax="totalTaxSet"),
     }, errors
 
 
-_ROWS: dict[str, tuple[str, Callable[[dict[str, Any], _Context], Row]]] = {
-    PRODUCTS: ("Product", _product_row),
-    VARIANTS: ("ProductVariant", _variant_row),
-    LOCATIONS: ("Location", _location_row),
-    INVENTORY: ("InventoryLevel", _inventory_row),
-    ORDERS: ("Order", _order_row),
-    ORDER_LINES: ("LineItem", _order_line_row),
-    REFUNDS: ("Refund", _refund_row),
-    REFUND_LINES: ("RefundLineItem", _refund_line_row),
+_NODES: dict[str, tuple[str, Callable[[dict[str, Any], _Context], Mapped]]] = {
+    shopify.PRODUCTS.name: ("Product", _own_id("product_id")),
+    shopify.VARIANTS.name: ("ProductVariant", _variant),
+    shopify.LOCATIONS.name: ("Location", _own_id("location_id")),
+    shopify.INVENTORY.name: ("InventoryLevel", _inventory_level),
+    shopify.ORDERS.name: ("Order", _order),
+    shopify.ORDER_LINES.name: ("LineItem", _order_line),
+    shopify.REFUNDS.name: ("Refund", _refund),
+    shopify.REFUND_LINES.name: ("RefundLineItem", _refund_line),
 }
+"""Raw table -> (the GraphQL type its rows come from, the columns mapped by hand)."""
+
+
+def _row(fields: dict[str, str], node: dict[str, Any], mapped: dict[str, Any]) -> dict[str, Any]:
+    """The table's columns (column -> API field): mapped by hand where given, else the node's field."""
+    if not mapped.keys() <= fields.keys():
+        raise KeyError(f"no columns {sorted(mapped.keys() - fields.keys())} in this table")
+    return {column: mapped[column] if column in mapped else node.get(name) for column, name in fields.items()}
 
 
 def normalize_shopify(
-    records: Iterable[dict[str, Any]], tables: Iterable[str], extracted_at: datetime | None = None
+    records: Iterable[dict[str, Any]], tables: Iterable[RawTable], extracted_at: datetime | None = None
 ) -> dict[str, NormalizedTable]:
     """The requested raw tables (always all present, maybe empty) from any mix of nested and bulk rows."""
     extracted_at = extracted_at or datetime.now(UTC)
@@ -275,12 +233,13 @@ def normalize_shopify(
     context = _Context.of(nodes)
     result: dict[str, NormalizedTable] = {}
     for table in tables:
-        type_name, row = _ROWS[table]
+        type_name, map_columns = _NODES[table.name]
+        fields = {column: api_field(column) for column in table.api_columns}
         builder = TableBuilder(table)
         for node in nodes.get(type_name, ()):
-            values, errors = row(node, context)
-            builder.add(values, node, errors)
-        result[table] = builder.build(extracted_at)
+            mapped, errors = map_columns(node, context)
+            builder.add(_row(fields, node, mapped), node, errors)
+        result[table.name] = builder.build(extracted_at)
     return result
 
 
@@ -288,30 +247,30 @@ def normalize_shopify_products(
     records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
 ) -> dict[str, NormalizedTable]:
     """Products, their variants (with inventory item: sku, tracked, unit cost) and any inventory levels."""
-    return normalize_shopify(records, (PRODUCTS, VARIANTS, INVENTORY), extracted_at)
+    return normalize_shopify(records, (shopify.PRODUCTS, shopify.VARIANTS, shopify.INVENTORY), extracted_at)
 
 
 def normalize_shopify_locations(
     records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
 ) -> NormalizedTable:
-    return normalize_shopify(records, (LOCATIONS,), extracted_at)[LOCATIONS]
+    return normalize_shopify(records, (shopify.LOCATIONS,), extracted_at)[shopify.LOCATIONS.name]
 
 
 def normalize_shopify_inventory(
     records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
 ) -> NormalizedTable:
     """InventoryLevel nodes, alone or under inventory items, variants or locations."""
-    return normalize_shopify(records, (INVENTORY,), extracted_at)[INVENTORY]
+    return normalize_shopify(records, (shopify.INVENTORY,), extracted_at)[shopify.INVENTORY.name]
 
 
 def normalize_shopify_orders(
     records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
 ) -> dict[str, NormalizedTable]:
     """Orders with their line items, and the refunds (with lines) found inside them."""
-    return normalize_shopify(records, (ORDERS, ORDER_LINES, REFUNDS, REFUND_LINES), extracted_at)
+    return normalize_shopify(records, shopify.DOCUMENT_TABLES, extracted_at)
 
 
 def normalize_shopify_refunds(
     records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
 ) -> dict[str, NormalizedTable]:
-    return normalize_shopify(records, (REFUNDS, REFUND_LINES), extracted_at)
+    return normalize_shopify(records, (shopify.REFUNDS, shopify.REFUND_LINES), extracted_at)

@@ -15,67 +15,31 @@ with its original record.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
-from smapify_pipeline.schemas import choices
-from smapify_pipeline.schemas.ddl import TABLES
+from smapify_pipeline.schemas import choices, smaregi
 from smapify_pipeline.schemas.frames import NormalizedTable, TableBuilder
-
-STORES = "raw.smaregi_stores"
-CATEGORIES = "raw.smaregi_categories"
-PRODUCTS = "raw.smaregi_products"
-STOCK = "raw.smaregi_stock"
-TRANSACTIONS = "raw.smaregi_transactions"
-TRANSACTION_DETAILS = "raw.smaregi_transaction_details"
-
-_NOT_FROM_API = frozenset({"extracted_at", "deleted_at"})
-_WORD = re.compile(r"_([a-z0-9])")
+from smapify_pipeline.schemas.raw_table import RawTable, api_field
 
 
-def api_field(column: str) -> str:
-    """``transaction_head_id`` -> ``transactionHeadId``."""
-    return _WORD.sub(lambda match: match[1].upper(), column)
-
-
-def _field_map(table: str) -> list[tuple[str, str]]:
-    return [(c, api_field(c)) for c in TABLES[table].column_names if c not in _NOT_FROM_API]
-
-
-def _normalize(
-    table: str, records: Iterable[dict[str, Any]], extracted_at: datetime | None
+def normalize_smaregi(
+    table: RawTable, records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
 ) -> NormalizedTable:
-    fields = _field_map(table)
+    """Each record's API fields (the camelCase of the table's columns) typed into the table's columns."""
+    fields = [(name, api_field(name)) for name in table.api_columns]
     builder = TableBuilder(table, naive_zone=choices.SMAREGI_NAIVE_TIME_ZONE)
     for record in records:
         builder.add({column: record.get(name) for column, name in fields}, record)
     return builder.build(extracted_at)
 
 
-def normalize_smaregi_stores(
-    records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
-) -> NormalizedTable:
-    return _normalize(STORES, records, extracted_at)
-
-
-def normalize_smaregi_categories(
-    records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
-) -> NormalizedTable:
-    return _normalize(CATEGORIES, records, extracted_at)
-
-
-def normalize_smaregi_products(
-    records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
-) -> NormalizedTable:
-    return _normalize(PRODUCTS, records, extracted_at)
-
-
-def normalize_smaregi_stock(
-    records: Iterable[dict[str, Any]], extracted_at: datetime | None = None
-) -> NormalizedTable:
-    return _normalize(STOCK, records, extracted_at)
+normalize_smaregi_stores = partial(normalize_smaregi, smaregi.STORES)
+normalize_smaregi_categories = partial(normalize_smaregi, smaregi.CATEGORIES)
+normalize_smaregi_products = partial(normalize_smaregi, smaregi.PRODUCTS)
+normalize_smaregi_stock = partial(normalize_smaregi, smaregi.STOCK)
 
 
 def normalize_smaregi_transactions(
@@ -104,6 +68,6 @@ def normalize_smaregi_transactions(
     lines.extend(details)
     extracted_at = extracted_at or datetime.now(UTC)
     return {
-        TRANSACTIONS: _normalize(TRANSACTIONS, heads, extracted_at),
-        TRANSACTION_DETAILS: _normalize(TRANSACTION_DETAILS, lines, extracted_at),
+        smaregi.TRANSACTIONS.name: normalize_smaregi(smaregi.TRANSACTIONS, heads, extracted_at),
+        smaregi.TRANSACTION_DETAILS.name: normalize_smaregi(smaregi.TRANSACTION_DETAILS, lines, extracted_at),
     }

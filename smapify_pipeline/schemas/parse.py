@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from smapify_pipeline.schemas.ddl import Kind
+from smapify_pipeline.schemas.raw_table import Kind
 
 ColumnErrors = dict[int, str]
 """Row position -> message for one column."""

@@ -1,185 +1,155 @@
-"""Pandera models of the raw Shopify tables (one per table, columns exactly as in ``ddl.py``).
+"""The raw Shopify tables, one declaration each (columns, types and rules; see ``raw_table.py``).
 
-Keys are GIDs kept whole; money is whole yen (``Int64``); timestamps are UTC-aware. Uniqueness of the primary
-key is enforced by ``validate.split_valid`` (which quarantines every row of a duplicate group) and by the
-``unique`` config here, for use on its own.
+Keys are GIDs kept whole; money is whole yen; timestamps are UTC-aware. A column's API field is the camelCase
+of its name unless ``normalize_shopify.py`` maps it.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from smapify_pipeline.schemas import choices, patterns
-from smapify_pipeline.schemas.fields import code, field, integer, shopify_id, text, timestamp, yen
+from smapify_pipeline.schemas.raw_table import (
+    Column,
+    Kind,
+    code,
+    column,
+    flags,
+    integer,
+    matching,
+    shopify_id,
+    table,
+    text,
+    texts,
+    timestamp,
+    yen,
+    yens,
+)
 
 
-class _Raw(pa.DataFrameModel):
-    class Config:
-        strict = True
+def _created_and_updated(*, created_nullable: bool = False, updated_nullable: bool = False) -> list[Column]:
+    return [
+        timestamp("created_at", nullable=created_nullable),
+        timestamp("updated_at", nullable=updated_nullable),
+    ]
 
 
-class ShopifyProduct(_Raw):
-    product_id: Series[str] = shopify_id("Product")
-    title: Series[str] = text(nullable=False)
-    handle: Series[str] = text()
-    description_html: Series[str] = text()
-    product_type: Series[str] = field(nullable=True)
-    vendor: Series[str] = field(nullable=True)
-    status: Series[str] = code(choices.PRODUCT_STATUSES)
-    tags: Series[object] = field(nullable=True)
-    created_at: Series[pd.DatetimeTZDtype] = timestamp()
-    updated_at: Series[pd.DatetimeTZDtype] = timestamp()
-    deleted_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.shopify_products"
-        unique = ["product_id"]
+def _restock_has_location(df: pd.DataFrame) -> pd.Series:
+    restocking = df["restock_type"].isin(["CANCEL", "RETURN"]) & df["restocked"].ne(False).fillna(True)
+    return ~restocking | df["location_id"].notna()
 
 
-class ShopifyVariant(_Raw):
-    variant_id: Series[str] = shopify_id("ProductVariant")
-    product_id: Series[str] = shopify_id("Product")
-    title: Series[str] = field(nullable=True)
-    position: Series[pd.Int64Dtype] = field(nullable=True, ge=1)
-    sku: Series[str] = field(str_matches=patterns.PRODUCT_CODE)
-    barcode: Series[str] = field(str_matches=patterns.PRODUCT_CODE, nullable=True)
-    price: Series[pd.Int64Dtype] = yen(nullable=False)
-    compare_at_price: Series[pd.Int64Dtype] = yen()
-    taxable: Series[pd.BooleanDtype] = field(nullable=True)
-    inventory_policy: Series[str] = code(choices.INVENTORY_POLICIES, nullable=True)
-    inventory_item_id: Series[str] = shopify_id("InventoryItem")
-    tracked: Series[pd.BooleanDtype] = field(nullable=True)
-    unit_cost: Series[pd.Int64Dtype] = yen()
-    size: Series[str] = field(nullable=True)
-    color: Series[str] = field(nullable=True)
-    selected_options: Series[str] = field(nullable=True)
-    created_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    updated_at: Series[pd.DatetimeTZDtype] = timestamp()
-    deleted_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
+PRODUCTS = table(
+    "raw.shopify_products",
+    ("product_id",),
+    shopify_id("product_id", "Product"),
+    text("title", nullable=False),
+    texts("handle", "description_html", "product_type", "vendor"),
+    code("status", choices.PRODUCT_STATUSES),
+    column("tags", Kind.TEXT_LIST, nullable=True),
+    _created_and_updated(),
+    deletable=True,
+)
+VARIANTS = table(
+    "raw.shopify_variants",
+    ("variant_id",),
+    shopify_id("variant_id", "ProductVariant"),
+    shopify_id("product_id", "Product"),
+    text("title"),
+    column("position", Kind.INT, nullable=True, ge=1),
+    matching("sku", patterns.PRODUCT_CODE),
+    matching("barcode", patterns.PRODUCT_CODE, nullable=True),
+    yen("price", nullable=False),
+    yen("compare_at_price"),
+    flags("taxable"),
+    code("inventory_policy", choices.INVENTORY_POLICIES, nullable=True),
+    shopify_id("inventory_item_id", "InventoryItem"),
+    flags("tracked"),
+    yen("unit_cost"),
+    texts("size", "color"),
+    column("selected_options", Kind.JSON, nullable=True),
+    _created_and_updated(created_nullable=True),
+    deletable=True,
+)
+LOCATIONS = table(
+    "raw.shopify_locations",
+    ("location_id",),
+    shopify_id("location_id", "Location"),
+    text("name", nullable=False),
+    flags("is_active", "fulfills_online_orders"),
+    _created_and_updated(created_nullable=True, updated_nullable=True),
+)
+INVENTORY = table(
+    "raw.shopify_inventory",
+    ("inventory_item_id", "location_id"),
+    shopify_id("inventory_item_id", "InventoryItem"),
+    shopify_id("location_id", "Location"),
+    shopify_id("inventory_level_id", "InventoryLevel", nullable=True),
+    integer("available"),
+    integer("on_hand"),
+    integer("committed", nullable=True),
+    integer("incoming", nullable=True),
+    timestamp("updated_at", nullable=True),
+)
+ORDERS = table(
+    "raw.shopify_orders",
+    ("order_id",),
+    shopify_id("order_id", "Order"),
+    text("name", nullable=False),
+    _created_and_updated(),
+    timestamp("processed_at"),
+    timestamp("cancelled_at", nullable=True),
+    texts("display_financial_status", "display_fulfillment_status", "source_name", "source_identifier"),
+    column("tags", Kind.TEXT_LIST, nullable=True),
+    code("currency_code", [choices.SHOP_CURRENCY], nullable=True),
+    flags("taxes_included", "test"),
+    yens("subtotal_price", "total_shipping_price", "total_discounts", "total_tax"),
+    yen("total_price", nullable=False),
+    column("tax_lines", Kind.JSON, nullable=True),
+)
+ORDER_LINES = table(
+    "raw.shopify_order_lines",
+    ("line_item_id",),
+    shopify_id("line_item_id", "LineItem"),
+    shopify_id("order_id", "Order"),
+    shopify_id("variant_id", "ProductVariant", nullable=True),
+    shopify_id("product_id", "Product", nullable=True),
+    text("sku"),
+    text("title", nullable=False),
+    text("variant_title"),
+    integer("quantity", ge=1),
+    integer("current_quantity", nullable=True, ge=0),
+    yen("unit_price", nullable=False),
+    yen("total_discount"),
+    flags("taxable"),
+    column("tax_lines", Kind.JSON, nullable=True),
+)
+REFUNDS = table(
+    "raw.shopify_refunds",
+    ("refund_id",),
+    shopify_id("refund_id", "Refund"),
+    shopify_id("order_id", "Order"),
+    text("note"),
+    yen("total_refunded"),
+    _created_and_updated(created_nullable=True),
+)
+REFUND_LINES = table(
+    "raw.shopify_refund_lines",
+    ("refund_id", "line_item_id"),
+    shopify_id("refund_id", "Refund"),
+    shopify_id("line_item_id", "LineItem"),
+    shopify_id("refund_line_item_id", "RefundLineItem", nullable=True),
+    shopify_id("order_id", "Order", nullable=True),
+    text("sku"),
+    integer("quantity", ge=1),
+    code("restock_type", choices.RESTOCK_TYPES),
+    flags("restocked"),
+    shopify_id("location_id", "Location", nullable=True),
+    yens("unit_price", "subtotal", "total_tax"),
+    checks=(pa.Check(_restock_has_location, name="location_id: missing for a CANCEL or RETURN restock"),),
+)
 
-    class Config:
-        name = "raw.shopify_variants"
-        unique = ["variant_id"]
-
-
-class ShopifyLocation(_Raw):
-    location_id: Series[str] = shopify_id("Location")
-    name: Series[str] = text(nullable=False)
-    is_active: Series[pd.BooleanDtype] = field(nullable=True)
-    fulfills_online_orders: Series[pd.BooleanDtype] = field(nullable=True)
-    created_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    updated_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.shopify_locations"
-        unique = ["location_id"]
-
-
-class ShopifyInventoryLevel(_Raw):
-    inventory_item_id: Series[str] = shopify_id("InventoryItem")
-    location_id: Series[str] = shopify_id("Location")
-    inventory_level_id: Series[str] = shopify_id("InventoryLevel", nullable=True)
-    available: Series[pd.Int64Dtype] = integer()
-    on_hand: Series[pd.Int64Dtype] = integer()
-    committed: Series[pd.Int64Dtype] = integer(nullable=True)
-    incoming: Series[pd.Int64Dtype] = integer(nullable=True)
-    updated_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.shopify_inventory"
-        unique = ["inventory_item_id", "location_id"]
-
-
-class ShopifyOrder(_Raw):
-    order_id: Series[str] = shopify_id("Order")
-    name: Series[str] = text(nullable=False)
-    created_at: Series[pd.DatetimeTZDtype] = timestamp()
-    updated_at: Series[pd.DatetimeTZDtype] = timestamp()
-    processed_at: Series[pd.DatetimeTZDtype] = timestamp()
-    cancelled_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    display_financial_status: Series[str] = field(nullable=True)
-    display_fulfillment_status: Series[str] = field(nullable=True)
-    source_name: Series[str] = field(nullable=True)
-    source_identifier: Series[str] = field(nullable=True)
-    tags: Series[object] = field(nullable=True)
-    currency_code: Series[str] = code([choices.SHOP_CURRENCY], nullable=True)
-    taxes_included: Series[pd.BooleanDtype] = field(nullable=True)
-    test: Series[pd.BooleanDtype] = field(nullable=True)
-    subtotal_price: Series[pd.Int64Dtype] = yen()
-    total_shipping_price: Series[pd.Int64Dtype] = yen()
-    total_discounts: Series[pd.Int64Dtype] = yen()
-    total_tax: Series[pd.Int64Dtype] = yen()
-    total_price: Series[pd.Int64Dtype] = yen(nullable=False)
-    tax_lines: Series[str] = field(nullable=True)
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.shopify_orders"
-        unique = ["order_id"]
-
-
-class ShopifyOrderLine(_Raw):
-    line_item_id: Series[str] = shopify_id("LineItem")
-    order_id: Series[str] = shopify_id("Order")
-    variant_id: Series[str] = shopify_id("ProductVariant", nullable=True)
-    product_id: Series[str] = shopify_id("Product", nullable=True)
-    sku: Series[str] = field(nullable=True)
-    title: Series[str] = text(nullable=False)
-    variant_title: Series[str] = field(nullable=True)
-    quantity: Series[pd.Int64Dtype] = integer(ge=1)
-    current_quantity: Series[pd.Int64Dtype] = integer(nullable=True, ge=0)
-    unit_price: Series[pd.Int64Dtype] = yen(nullable=False)
-    total_discount: Series[pd.Int64Dtype] = yen()
-    taxable: Series[pd.BooleanDtype] = field(nullable=True)
-    tax_lines: Series[str] = field(nullable=True)
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.shopify_order_lines"
-        unique = ["line_item_id"]
-
-
-class ShopifyRefund(_Raw):
-    refund_id: Series[str] = shopify_id("Refund")
-    order_id: Series[str] = shopify_id("Order")
-    note: Series[str] = field(nullable=True)
-    total_refunded: Series[pd.Int64Dtype] = yen()
-    created_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    updated_at: Series[pd.DatetimeTZDtype] = timestamp()
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.shopify_refunds"
-        unique = ["refund_id"]
-
-
-class ShopifyRefundLine(_Raw):
-    refund_id: Series[str] = shopify_id("Refund")
-    line_item_id: Series[str] = shopify_id("LineItem")
-    refund_line_item_id: Series[str] = shopify_id("RefundLineItem", nullable=True)
-    order_id: Series[str] = shopify_id("Order", nullable=True)
-    sku: Series[str] = field(nullable=True)
-    quantity: Series[pd.Int64Dtype] = integer(ge=1)
-    restock_type: Series[str] = code(choices.RESTOCK_TYPES)
-    restocked: Series[pd.BooleanDtype] = field(nullable=True)
-    location_id: Series[str] = shopify_id("Location", nullable=True)
-    unit_price: Series[pd.Int64Dtype] = yen()
-    subtotal: Series[pd.Int64Dtype] = yen()
-    total_tax: Series[pd.Int64Dtype] = yen()
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.shopify_refund_lines"
-        unique = ["refund_id", "line_item_id"]
-
-    @pa.dataframe_check(name="location_id: missing for a CANCEL or RETURN restock")
-    @classmethod
-    def restock_has_location(cls, df: pd.DataFrame) -> pd.Series:
-        restocking = df["restock_type"].isin(["CANCEL", "RETURN"]) & df["restocked"].ne(False).fillna(True)
-        return ~restocking | df["location_id"].notna()
+DOCUMENT_TABLES = (ORDERS, ORDER_LINES, REFUNDS, REFUND_LINES)
+"""Orders with their lines, and the refunds (with lines) read with them."""
+TABLES = (PRODUCTS, VARIANTS, LOCATIONS, INVENTORY, *DOCUMENT_TABLES)

@@ -1,18 +1,29 @@
-"""Pandera models of the raw Smaregi tables (one per table, columns exactly as in ``ddl.py``).
+"""The raw Smaregi tables, one declaration each (columns, types and rules; see ``raw_table.py``).
 
-Ids are digit strings; codes stay the strings the API sends and are checked against the code tables of
-``reference/smaregi.md`` §3; money is whole yen within the API's ±999,999,999 (product prices ±99,999,999 and,
-for the sync, never negative); timestamps are UTC-aware (the API sends ``+09:00``).
+Ids are digit strings; codes stay the strings the API sends and are checked against the API's code tables;
+money is whole yen within the API's ±999,999,999 (product prices ±99,999,999 and, for the sync, never
+negative); timestamps are UTC-aware (the API sends ``+09:00``). Each column's API field is the camelCase of its
+name (``transaction_head_id`` <- ``transactionHeadId``).
 """
 
 from __future__ import annotations
 
-import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
-
 from smapify_pipeline.schemas import choices, patterns
-from smapify_pipeline.schemas.fields import code, field, integer, smaregi_id, text, timestamp, yen
+from smapify_pipeline.schemas.raw_table import (
+    Column,
+    Kind,
+    code,
+    column,
+    integer,
+    matching,
+    percent,
+    smaregi_id,
+    table,
+    text,
+    texts,
+    timestamp,
+    yen,
+)
 
 FLAG = ("0", "1")
 TAX_DIVISIONS = ("0", "1", "2")
@@ -26,155 +37,134 @@ TRANSACTION_DETAIL_DIVISIONS = ("1", "2", "3")
 MONEY = choices.SMAREGI_MONEY_LIMIT
 
 
-class _Raw(pa.DataFrameModel):
-    class Config:
-        strict = True
+def _store_id(name: str = "store_id") -> Column:
+    return smaregi_id(name, pattern=patterns.SMAREGI_STORE_ID)
 
 
-class SmaregiStore(_Raw):
-    store_id: Series[str] = smaregi_id(pattern=patterns.SMAREGI_STORE_ID)
-    store_code: Series[str] = text(nullable=False)
-    store_name: Series[str] = text(nullable=False)
-    store_abbr: Series[str] = field(nullable=True)
-    division: Series[str] = code(("1", "2"), nullable=True)
-    sell_division: Series[str] = code(FLAG, nullable=True)
-    pause_flag: Series[str] = code(FLAG, nullable=True)
-    display_sequence: Series[pd.Int64Dtype] = integer(nullable=True)
-    ins_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    upd_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.smaregi_stores"
-        unique = ["store_id"]
+def _money(*names: str) -> list[Column]:
+    """Optional signed amounts within the API's money range."""
+    return [yen(name, ge=None, limit=MONEY) for name in names]
 
 
-class SmaregiCategory(_Raw):
-    category_id: Series[str] = smaregi_id()
-    category_code: Series[str] = text(nullable=False)
-    category_name: Series[str] = text(nullable=False)
-    category_abbr: Series[str] = field(nullable=True)
-    display_flag: Series[str] = code(FLAG, nullable=True)
-    tax_division: Series[str] = code(TAX_DIVISIONS, nullable=True)
-    parent_category_id: Series[str] = smaregi_id(nullable=True)
-    level: Series[str] = code(("1", "2", "3"), nullable=True)
-    display_sequence: Series[pd.Int64Dtype] = integer(nullable=True)
-    ins_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    upd_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.smaregi_categories"
-        unique = ["category_id"]
+def _registered(*, updated_nullable: bool = True) -> list[Column]:
+    """Display order and the record's registration and update times, which close most master tables."""
+    return [
+        integer("display_sequence", nullable=True),
+        timestamp("ins_date_time", nullable=True),
+        timestamp("upd_date_time", nullable=updated_nullable),
+    ]
 
 
-class SmaregiProduct(_Raw):
-    product_id: Series[str] = smaregi_id()
-    category_id: Series[str] = smaregi_id()
-    product_code: Series[str] = field(str_matches=patterns.PRODUCT_CODE, unique=True)
-    product_name: Series[str] = text(nullable=False, max_length=85)
-    product_kana: Series[str] = field(nullable=True)
-    tax_division: Series[str] = code(TAX_DIVISIONS)
-    product_price_division: Series[str] = code(("1", "2"), nullable=True)
-    price: Series[pd.Int64Dtype] = yen(nullable=False, limit=choices.SMAREGI_PRICE_LIMIT)
-    customer_price: Series[pd.Int64Dtype] = yen(ge=None, limit=choices.SMAREGI_PRICE_LIMIT)
-    cost: Series[float] = field(nullable=True, ge=0)
-    description: Series[str] = field(nullable=True)
-    size: Series[str] = field(nullable=True)
-    color: Series[str] = field(nullable=True)
-    tag: Series[str] = field(nullable=True)
-    group_code: Series[str] = field(nullable=True)
-    supplier_product_no: Series[str] = field(nullable=True)
-    display_flag: Series[str] = code(FLAG, nullable=True)
-    division: Series[str] = code(("0", "1", "2"), nullable=True)
-    sales_division: Series[str] = code(FLAG, nullable=True)
-    stock_control_division: Series[str] = code(FLAG, nullable=True)
-    display_sequence: Series[pd.Int64Dtype] = integer(nullable=True)
-    ins_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    upd_date_time: Series[pd.DatetimeTZDtype] = timestamp()
-    deleted_at: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
+STORES = table(
+    "raw.smaregi_stores",
+    ("store_id",),
+    _store_id(),
+    text("store_code", nullable=False),
+    text("store_name", nullable=False),
+    text("store_abbr"),
+    code("division", ("1", "2"), nullable=True),
+    code("sell_division", FLAG, nullable=True),
+    code("pause_flag", FLAG, nullable=True),
+    _registered(),
+)
+CATEGORIES = table(
+    "raw.smaregi_categories",
+    ("category_id",),
+    smaregi_id("category_id"),
+    text("category_code", nullable=False),
+    text("category_name", nullable=False),
+    text("category_abbr"),
+    code("display_flag", FLAG, nullable=True),
+    code("tax_division", TAX_DIVISIONS, nullable=True),
+    smaregi_id("parent_category_id", nullable=True),
+    code("level", ("1", "2", "3"), nullable=True),
+    _registered(),
+)
+PRODUCTS = table(
+    "raw.smaregi_products",
+    ("product_id",),
+    smaregi_id("product_id"),
+    smaregi_id("category_id"),
+    matching("product_code", patterns.PRODUCT_CODE, unique=True),
+    text("product_name", nullable=False, max_length=85),
+    text("product_kana"),
+    code("tax_division", TAX_DIVISIONS),
+    code("product_price_division", ("1", "2"), nullable=True),
+    yen("price", nullable=False, limit=choices.SMAREGI_PRICE_LIMIT),
+    yen("customer_price", ge=None, limit=choices.SMAREGI_PRICE_LIMIT),
+    column("cost", Kind.DECIMAL, nullable=True, ge=0),
+    texts("description", "size", "color", "tag", "group_code", "supplier_product_no"),
+    code("display_flag", FLAG, nullable=True),
+    code("division", ("0", "1", "2"), nullable=True),
+    code("sales_division", FLAG, nullable=True),
+    code("stock_control_division", FLAG, nullable=True),
+    _registered(updated_nullable=False),
+    deletable=True,
+)
+STOCK = table(
+    "raw.smaregi_stock",
+    ("product_id", "store_id"),
+    smaregi_id("product_id"),
+    _store_id(),
+    integer("stock_amount", limit=MONEY),
+    integer("layaway_stock_amount", nullable=True, limit=MONEY),
+    timestamp("upd_date_time", nullable=True),
+)
+TRANSACTIONS = table(
+    "raw.smaregi_transactions",
+    ("transaction_head_id",),
+    smaregi_id("transaction_head_id"),
+    timestamp("transaction_date_time"),
+    code("transaction_head_division", TRANSACTION_HEAD_DIVISIONS),
+    code("cancel_division", FLAG),
+    code("dispose_division", DISPOSE_DIVISIONS, nullable=True),
+    smaregi_id("dispose_server_transaction_head_id", nullable=True),
+    code("return_sales", FLAG, nullable=True),
+    _store_id(),
+    smaregi_id("terminal_id", nullable=True, pattern=patterns.SMAREGI_TERMINAL_ID),
+    text("terminal_tran_id", max_length=10),
+    timestamp("terminal_tran_date_time"),
+    texts("transaction_uuid", "customer_code"),
+    yen("subtotal", nullable=False, ge=None, limit=MONEY),
+    _money(
+        "subtotal_discount_price",
+        "point_discount",
+        "coupon_discount",
+        "carriage",
+        "commission",
+        "tax_include",
+    ),
+    _money("tax_exclude"),
+    yen("total", nullable=False, ge=None, limit=MONEY),
+    integer("amount", nullable=True),
+    integer("return_amount", nullable=True),
+    column("cost_total", Kind.DECIMAL, nullable=True),
+    percent("tax_rate"),
+    texts("memo", "tags"),
+    column("sum_date", Kind.DATE, nullable=True),
+    timestamp("cancel_date_time", nullable=True),
+    timestamp("upd_date_time"),
+)
+TRANSACTION_DETAILS = table(
+    "raw.smaregi_transaction_details",
+    ("transaction_head_id", "transaction_detail_id"),
+    smaregi_id("transaction_head_id"),
+    matching("transaction_detail_id", r"^\d{1,4}$"),
+    text("parent_transaction_detail_id"),
+    code("transaction_detail_division", TRANSACTION_DETAIL_DIVISIONS),
+    smaregi_id("product_id", nullable=True),
+    texts("product_code", "product_name"),
+    smaregi_id("category_id", nullable=True),
+    texts("group_code", "size", "color"),
+    code("tax_division", TAX_DIVISIONS, nullable=True),
+    code("sales_division", FLAG, nullable=True),
+    _money("price"),
+    yen("sales_price", nullable=False, ge=None, limit=MONEY),
+    _money("unit_discount_price"),
+    integer("quantity", limit=MONEY),
+    _money("unit_discounted_sum"),
+    column("cost", Kind.DECIMAL, nullable=True),
+    percent("tax_rate"),
+)
 
-    class Config:
-        name = "raw.smaregi_products"
-        unique = ["product_id"]
-
-
-class SmaregiStock(_Raw):
-    product_id: Series[str] = smaregi_id()
-    store_id: Series[str] = smaregi_id(pattern=patterns.SMAREGI_STORE_ID)
-    stock_amount: Series[pd.Int64Dtype] = integer(limit=MONEY)
-    layaway_stock_amount: Series[pd.Int64Dtype] = integer(nullable=True, limit=MONEY)
-    upd_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.smaregi_stock"
-        unique = ["product_id", "store_id"]
-
-
-class SmaregiTransaction(_Raw):
-    transaction_head_id: Series[str] = smaregi_id()
-    transaction_date_time: Series[pd.DatetimeTZDtype] = timestamp()
-    transaction_head_division: Series[str] = code(TRANSACTION_HEAD_DIVISIONS)
-    cancel_division: Series[str] = code(FLAG)
-    dispose_division: Series[str] = code(DISPOSE_DIVISIONS, nullable=True)
-    dispose_server_transaction_head_id: Series[str] = smaregi_id(nullable=True)
-    return_sales: Series[str] = code(FLAG, nullable=True)
-    store_id: Series[str] = smaregi_id(pattern=patterns.SMAREGI_STORE_ID)
-    terminal_id: Series[str] = smaregi_id(nullable=True, pattern=patterns.SMAREGI_TERMINAL_ID)
-    terminal_tran_id: Series[str] = text(max_length=10)
-    terminal_tran_date_time: Series[pd.DatetimeTZDtype] = timestamp()
-    transaction_uuid: Series[str] = field(nullable=True)
-    customer_code: Series[str] = field(nullable=True)
-    subtotal: Series[pd.Int64Dtype] = yen(nullable=False, ge=None, limit=MONEY)
-    subtotal_discount_price: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
-    point_discount: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
-    coupon_discount: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
-    carriage: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
-    commission: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
-    tax_include: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
-    tax_exclude: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
-    total: Series[pd.Int64Dtype] = yen(nullable=False, ge=None, limit=MONEY)
-    amount: Series[pd.Int64Dtype] = integer(nullable=True)
-    return_amount: Series[pd.Int64Dtype] = integer(nullable=True)
-    cost_total: Series[float] = field(nullable=True)
-    tax_rate: Series[pd.Int64Dtype] = field(nullable=True, in_range={"min_value": 0, "max_value": 100})
-    memo: Series[str] = field(nullable=True)
-    tags: Series[str] = field(nullable=True)
-    sum_date: Series[pa.DateTime] = field(nullable=True)
-    cancel_date_time: Series[pd.DatetimeTZDtype] = timestamp(nullable=True)
-    upd_date_time: Series[pd.DatetimeTZDtype] = timestamp()
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.smaregi_transactions"
-        unique = ["transaction_head_id"]
-
-
-class SmaregiTransactionDetail(_Raw):
-    transaction_head_id: Series[str] = smaregi_id()
-    transaction_detail_id: Series[str] = field(str_matches=r"^\d{1,4}$")
-    parent_transaction_detail_id: Series[str] = field(nullable=True)
-    transaction_detail_division: Series[str] = code(TRANSACTION_DETAIL_DIVISIONS)
-    product_id: Series[str] = smaregi_id(nullable=True)
-    product_code: Series[str] = field(nullable=True)
-    product_name: Series[str] = field(nullable=True)
-    category_id: Series[str] = smaregi_id(nullable=True)
-    group_code: Series[str] = field(nullable=True)
-    size: Series[str] = field(nullable=True)
-    color: Series[str] = field(nullable=True)
-    tax_division: Series[str] = code(TAX_DIVISIONS, nullable=True)
-    sales_division: Series[str] = code(FLAG, nullable=True)
-    price: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
-    sales_price: Series[pd.Int64Dtype] = yen(nullable=False, ge=None, limit=MONEY)
-    unit_discount_price: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
-    quantity: Series[pd.Int64Dtype] = integer(limit=MONEY)
-    unit_discounted_sum: Series[pd.Int64Dtype] = yen(ge=None, limit=MONEY)
-    cost: Series[float] = field(nullable=True)
-    tax_rate: Series[pd.Int64Dtype] = field(nullable=True, in_range={"min_value": 0, "max_value": 100})
-    extracted_at: Series[pd.DatetimeTZDtype] = timestamp()
-
-    class Config:
-        name = "raw.smaregi_transaction_details"
-        unique = ["transaction_head_id", "transaction_detail_id"]
+TABLES = (STORES, CATEGORIES, PRODUCTS, STOCK, TRANSACTIONS, TRANSACTION_DETAILS)

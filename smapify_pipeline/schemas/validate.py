@@ -63,12 +63,12 @@ class ValidationOutcome:
 
 def split_valid(
     df: pd.DataFrame,
-    model: type[pa.DataFrameModel],
+    schema: pa.DataFrameSchema,
     key_columns: Sequence[str],
     source_table: str,
     raw_records: list[dict[str, Any]] | None = None,
 ) -> ValidationOutcome:
-    """Validate ``df`` against ``model``; bad rows go to the quarantine frame with every reason that applies.
+    """Validate ``df`` against ``schema``; bad rows go to the quarantine frame with every reason that applies.
 
     ``raw_records`` (same order as ``df``) are what the API returned, kept as ``raw_record`` JSON; without
     them the row itself is kept.
@@ -92,7 +92,7 @@ def split_valid(
     _flag_duplicate_keys(frame, key_columns, repeated, reasons)
 
     candidate = frame if frame_positions is None else frame.iloc[frame_positions]
-    valid = _validate_passes(candidate, model, key_columns, reasons, parsed_columns)
+    valid = _validate_passes(candidate, schema, key_columns, reasons, parsed_columns)
     valid = valid.reset_index(drop=True)
 
     quarantined = _quarantine_frame(frame, key_columns, source_table, raw_records, reasons)
@@ -101,7 +101,7 @@ def split_valid(
 
 def _validate_passes(
     candidate: pd.DataFrame,
-    model: type[pa.DataFrameModel],
+    schema: pa.DataFrameSchema,
     key_columns: Sequence[str],
     reasons: dict[int, list[str]],
     parsed_columns: dict[int, set[str]],
@@ -114,7 +114,7 @@ def _validate_passes(
             return current
         flagged = [p for p, found in reasons.items() if found and p in current.index]
         try:
-            validated = model.validate(current, lazy=True)
+            validated = schema.validate(current, lazy=True)
         except SchemaErrors as errors:
             failing = _reasons_from(errors.failure_cases, current, key_columns, parsed_columns)
             if not failing and not flagged:
@@ -126,7 +126,7 @@ def _validate_passes(
             current = current.drop(index=sorted(set(failing) | set(flagged)))
             continue
         return validated.drop(index=flagged)
-    return model.validate(current, lazy=True)
+    return schema.validate(current, lazy=True)
 
 
 def _drop_repeats(

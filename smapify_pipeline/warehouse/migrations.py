@@ -2,9 +2,12 @@
 
 Each migration is one SQL file in ``smapify_pipeline/warehouse/sql/`` named ``NNNN_what_it_does.sql``:
 the number is the version, the rest is the name. To change the schema, **add a new file** with the next free
-number (e.g. ``0006_raw_shopify_products.sql``); never edit a file that has shipped, because applied
+number (e.g. ``0031_raw_shopify_products_vendor.sql``); never edit a file that has shipped, because applied
 migrations are recorded with a checksum and a changed file is refused at connect time. Two files with the same
-version fail loudly at import, which is how parallel branches that picked the same number find out.
+version fail loudly at import, which is how parallel branches that picked the same number find out. The raw
+tables are declared in ``schemas/`` and ``0006_raw_tables.sql`` is their DDL as first shipped: a raw column
+added to a declaration needs a migration that adds it (``tests/unit/warehouse/test_raw_migration.py`` fails
+until the migrated tables match the declarations).
 
 Applied migrations are recorded in ``sync.schema_migrations`` (version, name, checksum, applied_at). Every
 pending migration runs in its own transaction together with its bookkeeping row, so a failure leaves the

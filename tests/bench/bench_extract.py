@@ -28,7 +28,7 @@ import dagster as dg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from smapify_pipeline.assets.extract import EXTRACT_ASSETS, ExtractConfig  # noqa: E402
+from smapify_pipeline.extract.assets import EXTRACT_ASSETS, ExtractConfig  # noqa: E402
 from smapify_pipeline.sandbox.smaregi import choices as smaregi_choices  # noqa: E402
 from tests.bench.report import machine, write_section  # noqa: E402
 from tests.e2e.conftest import make_resources  # noqa: E402

@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT))
 import dagster as dg  # noqa: E402
 
 from smapify_pipeline import warehouse  # noqa: E402
-from smapify_pipeline.assets.extract import EXTRACT_ASSETS  # noqa: E402
 from smapify_pipeline.assets.link import LINK_ASSETS  # noqa: E402
 from smapify_pipeline.assets.plan_documents import order_plan  # noqa: E402
 from smapify_pipeline.assets.push_documents import DocumentWriters, _planned  # noqa: E402
+from smapify_pipeline.extract.assets import EXTRACT_ASSETS  # noqa: E402
 from smapify_pipeline.platforms import sandboxes as credentials  # noqa: E402
 from smapify_pipeline.push import apply_all, changes_from_plan, outcome_counts  # noqa: E402
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource  # noqa: E402

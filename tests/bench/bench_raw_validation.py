@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from smapify_pipeline.schemas.frames import NormalizedTable  # noqa: E402
 from smapify_pipeline.schemas.normalize_shopify import normalize_shopify_products  # noqa: E402
 from smapify_pipeline.schemas.normalize_smaregi import normalize_smaregi_products  # noqa: E402
-from smapify_pipeline.schemas.registry import validate_table  # noqa: E402
+from smapify_pipeline.schemas.tables import validate_table  # noqa: E402
 from tests.bench import report  # noqa: E402
 
 SECTION = "raw-validation"

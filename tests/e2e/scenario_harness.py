@@ -77,7 +77,7 @@ BULK_POLL_SECONDS = 0.05
 """A tiny shop's bulk read finishes in well under a second at this time scale: poll early."""
 
 PIPELINE_MODULES: tuple[tuple[str, str], ...] = (
-    ("smapify_pipeline.assets.extract", "EXTRACT_ASSETS"),
+    ("smapify_pipeline.extract.assets", "EXTRACT_ASSETS"),
     ("smapify_pipeline.assets.link", "LINK_ASSETS"),
     ("smapify_pipeline.assets.plan_products", "PRODUCT_PLAN_ASSETS"),
     ("smapify_pipeline.assets.plan_documents", "DOCUMENT_PLAN_ASSETS"),

@@ -13,8 +13,8 @@ from typing import Any
 import dagster as dg
 
 from smapify_pipeline import warehouse
-from smapify_pipeline.assets.extract import EXTRACT_ASSETS
-from smapify_pipeline.checks import EXTRACT_CHECKS
+from smapify_pipeline.extract.assets import EXTRACT_ASSETS
+from smapify_pipeline.extract.checks import EXTRACT_CHECKS
 from smapify_pipeline.sandbox.faults import FaultPlan
 from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
 from smapify_pipeline.sandbox.smaregi.app import SmaregiSandbox
@@ -266,8 +266,8 @@ def test_extraction_under_throttling_and_server_errors_ends_with_the_same_tables
 KILLABLE_RUN = """
 import sys
 import dagster as dg
-from smapify_pipeline.assets.extract import EXTRACT_ASSETS
-from smapify_pipeline.checks import EXTRACT_CHECKS
+from smapify_pipeline.extract.assets import EXTRACT_ASSETS
+from smapify_pipeline.extract.checks import EXTRACT_CHECKS
 from tests.e2e.conftest import make_resources
 from pathlib import Path
 

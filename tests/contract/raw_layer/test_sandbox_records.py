@@ -30,7 +30,7 @@ from smapify_pipeline.schemas.normalize_smaregi import (
     normalize_smaregi_stock,
     normalize_smaregi_stores,
 )
-from smapify_pipeline.schemas.registry import validate_table
+from smapify_pipeline.schemas.tables import validate_table
 
 EXTRACTED = datetime(2026, 3, 4, tzinfo=UTC)
 GRAPHQL = f"/admin/api/{credentials.SHOPIFY_API_VERSION}/graphql.json"

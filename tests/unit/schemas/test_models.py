@@ -8,7 +8,6 @@ import pandera.pandas as pa
 import pytest
 from pandera.errors import SchemaErrors
 
-from smapify_pipeline.schemas.ddl import TABLES, raw_columns
 from smapify_pipeline.schemas.frames import PARSE_ERRORS_COLUMN
 from smapify_pipeline.schemas.normalize_shopify import (
     normalize_shopify_locations,
@@ -22,7 +21,7 @@ from smapify_pipeline.schemas.normalize_smaregi import (
     normalize_smaregi_stores,
     normalize_smaregi_transactions,
 )
-from smapify_pipeline.schemas.registry import MODELS
+from smapify_pipeline.schemas.tables import TABLES, raw_columns
 from tests.unit.schemas.records import (
     SHOP_LOCATION,
     shopify_order,
@@ -80,15 +79,15 @@ def _good_frames() -> dict[str, pd.DataFrame]:
 GOOD = _good_frames()
 
 
-def test_every_raw_table_has_a_model_with_exactly_its_columns() -> None:
-    assert set(MODELS) == set(TABLES)
-    for table, model in MODELS.items():
-        assert list(model.to_schema().columns) == raw_columns(table), table
+def test_every_raw_table_has_a_schema_with_exactly_its_columns() -> None:
+    assert {declared.schema.name for declared in TABLES.values()} == set(TABLES)
+    for table, declared in TABLES.items():
+        assert list(declared.schema.columns) == raw_columns(table), table
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))
 def test_model_accepts_realistic_rows(table: str) -> None:
-    validated = MODELS[table].validate(GOOD[table], lazy=True)
+    validated = TABLES[table].schema.validate(GOOD[table], lazy=True)
 
     assert len(validated) == len(GOOD[table])
 
@@ -143,7 +142,7 @@ def test_model_rejects_a_bad_value(table: str, column: str, value: Any, check: s
     frame.at[len(frame) - 1, column] = value
 
     with pytest.raises(SchemaErrors) as raised:
-        MODELS[table].validate(frame, lazy=True)
+        TABLES[table].schema.validate(frame, lazy=True)
 
     cases = raised.value.failure_cases
     assert any(check in str(found) for found in cases["check"]), cases[["column", "check"]]
@@ -158,13 +157,13 @@ def test_naive_timestamps_are_refused(table: str) -> None:
     frame[column] = frame[column].dt.tz_localize(None)
 
     with pytest.raises((SchemaErrors, pa.errors.SchemaError)):
-        MODELS[table].validate(frame, lazy=True)
+        TABLES[table].schema.validate(frame, lazy=True)
 
 
 def test_models_coerce_plain_python_values() -> None:
     frame = GOOD["raw.smaregi_stock"].copy()
     frame["stock_amount"] = frame["stock_amount"].astype(object).map(int)
 
-    validated = MODELS["raw.smaregi_stock"].validate(frame)
+    validated = TABLES["raw.smaregi_stock"].schema.validate(frame)
 
     assert str(validated["stock_amount"].dtype) == "Int64"

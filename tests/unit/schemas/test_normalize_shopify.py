@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import pandas as pd
 import pandas.testing as pdt
 
-from smapify_pipeline.schemas.ddl import raw_columns
 from smapify_pipeline.schemas.frames import PARSE_ERRORS_COLUMN
 from smapify_pipeline.schemas.normalize_shopify import (
     normalize_shopify_inventory,
@@ -15,6 +14,7 @@ from smapify_pipeline.schemas.normalize_shopify import (
     normalize_shopify_products,
     normalize_shopify_refunds,
 )
+from smapify_pipeline.schemas.tables import raw_columns
 from tests.unit.schemas.records import (
     SHOP_LOCATION,
     as_bulk_rows,

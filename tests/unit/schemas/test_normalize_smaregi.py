@@ -6,7 +6,6 @@ import pandas as pd
 import pandas.testing as pdt
 
 from smapify_pipeline.platforms.smaregi.convert import from_smaregi
-from smapify_pipeline.schemas.ddl import raw_columns
 from smapify_pipeline.schemas.frames import PARSE_ERRORS_COLUMN
 from smapify_pipeline.schemas.normalize_smaregi import (
     api_field,
@@ -16,6 +15,7 @@ from smapify_pipeline.schemas.normalize_smaregi import (
     normalize_smaregi_stores,
     normalize_smaregi_transactions,
 )
+from smapify_pipeline.schemas.tables import raw_columns
 from tests.unit.schemas.records import smaregi_product, smaregi_transaction
 
 EXTRACTED = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)

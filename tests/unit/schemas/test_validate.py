@@ -6,15 +6,14 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
+from smapify_pipeline.schemas import shopify, smaregi
 from smapify_pipeline.schemas.frames import PARSE_ERRORS_COLUMN
 from smapify_pipeline.schemas.normalize_shopify import normalize_shopify_orders, normalize_shopify_products
 from smapify_pipeline.schemas.normalize_smaregi import (
     normalize_smaregi_products,
     normalize_smaregi_transactions,
 )
-from smapify_pipeline.schemas.registry import validate_table
-from smapify_pipeline.schemas.shopify import ShopifyVariant
-from smapify_pipeline.schemas.smaregi import SmaregiProduct
+from smapify_pipeline.schemas.tables import validate_table
 from smapify_pipeline.schemas.validate import QUARANTINE_COLUMNS, split_valid
 from tests.unit.schemas.records import shopify_order, shopify_product, shopify_variant, smaregi_product
 
@@ -178,7 +177,9 @@ def test_valid_frame_is_coerced_and_has_only_the_ddl_columns() -> None:
     frame["price"] = frame["price"].astype(object).map(int)
     frame.index = [41]
 
-    outcome = split_valid(frame, SmaregiProduct, ["product_id"], "raw.smaregi_products", table.raw_records)
+    outcome = split_valid(
+        frame, smaregi.PRODUCTS.schema, ["product_id"], "raw.smaregi_products", table.raw_records
+    )
 
     assert PARSE_ERRORS_COLUMN not in outcome.valid.columns
     assert str(outcome.valid["price"].dtype) == "Int64"
@@ -188,7 +189,7 @@ def test_valid_frame_is_coerced_and_has_only_the_ddl_columns() -> None:
 def test_without_raw_records_the_row_itself_is_kept() -> None:
     table = normalize_smaregi_products([smaregi_product(price="-1")], EXTRACTED)
 
-    outcome = split_valid(table.frame, SmaregiProduct, ["product_id"], "raw.smaregi_products")
+    outcome = split_valid(table.frame, smaregi.PRODUCTS.schema, ["product_id"], "raw.smaregi_products")
 
     kept = json.loads(outcome.quarantined.loc[0, "raw_record"])
     assert kept["price"] == -1 and kept["product_code"] == "4901234567894"
@@ -200,7 +201,10 @@ def test_a_missing_column_quarantines_every_row_with_that_reason() -> None:
     )
 
     outcome = split_valid(
-        table.frame.drop(columns=["tax_division"]), SmaregiProduct, ["product_id"], "raw.smaregi_products"
+        table.frame.drop(columns=["tax_division"]),
+        smaregi.PRODUCTS.schema,
+        ["product_id"],
+        "raw.smaregi_products",
     )
 
     assert outcome.valid.empty
@@ -211,7 +215,7 @@ def test_raw_records_must_line_up_with_rows() -> None:
     table = normalize_shopify_products([shopify_product()], EXTRACTED)["raw.shopify_variants"]
 
     with pytest.raises(ValueError, match="raw records"):
-        split_valid(table.frame, ShopifyVariant, ["variant_id"], table.table, table.raw_records[:1])
+        split_valid(table.frame, shopify.VARIANTS.schema, ["variant_id"], table.table, table.raw_records[:1])
 
 
 def test_all_good_rows_give_an_empty_quarantine_frame_with_its_columns() -> None:

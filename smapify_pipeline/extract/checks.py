@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
+from smapify_pipeline.extract.streams import STREAMS
 from smapify_pipeline.resources import WarehouseResource
 from smapify_pipeline.warehouse.queries import first_row
 
@@ -11,17 +12,9 @@ STALE_AFTER = timedelta(hours=24)
 """A raw table not refreshed for this long fails its freshness check (a warning: the pipeline still runs)."""
 
 EXTRACT_TABLES: dict[str, tuple[str, ...]] = {
-    "shopify_locations": ("raw.shopify_locations",),
-    "shopify_products": ("raw.shopify_products", "raw.shopify_variants"),
-    "shopify_inventory": ("raw.shopify_inventory",),
-    "shopify_orders": ("raw.shopify_orders", "raw.shopify_order_lines"),
-    "shopify_refunds": ("raw.shopify_refunds", "raw.shopify_refund_lines"),
-    "smaregi_stores": ("raw.smaregi_stores",),
-    "smaregi_categories": ("raw.smaregi_categories",),
-    "smaregi_products": ("raw.smaregi_products",),
-    "smaregi_stock": ("raw.smaregi_stock",),
-    "smaregi_transactions": ("raw.smaregi_transactions", "raw.smaregi_transaction_details"),
+    output.asset: output.table_names for stream in STREAMS for output in stream.outputs
 }
+"""Extract asset -> the raw tables it stands for."""
 
 
 def _table_counts(warehouse_db: WarehouseResource, tables: tuple[str, ...]) -> tuple[dict[str, object], int]:

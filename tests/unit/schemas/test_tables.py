@@ -8,7 +8,6 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from smapify_pipeline.schemas.ddl import QUARANTINE_TABLE, RAW_TABLES, TABLES, primary_key, raw_columns
 from smapify_pipeline.schemas.frames import NormalizedTable
 from smapify_pipeline.schemas.normalize_shopify import (
     normalize_shopify_locations,
@@ -22,7 +21,14 @@ from smapify_pipeline.schemas.normalize_smaregi import (
     normalize_smaregi_stores,
     normalize_smaregi_transactions,
 )
-from smapify_pipeline.schemas.registry import validate_table
+from smapify_pipeline.schemas.tables import (
+    QUARANTINE_TABLE,
+    RAW_TABLES,
+    TABLES,
+    primary_key,
+    raw_columns,
+    validate_table,
+)
 from smapify_pipeline.warehouse.migrations import apply_migrations
 from smapify_pipeline.warehouse.quarantine import quarantine_rows
 from tests.unit.schemas.records import (
