@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
+from smapify_pipeline.documents.smaregi_totals import TaxDivision, TaxRounding
 from smapify_pipeline.settings import SyncSettings
-from smapify_pipeline.sync.smaregi_totals import TaxDivision, TaxRounding
 
 
 class UnmappableDocument(ValueError):

@@ -28,13 +28,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import dagster as dg  # noqa: E402
+from smapify_pipeline.documents.plan_assets import order_plan  # noqa: E402
+from smapify_pipeline.sync.push import apply_all, changes_from_plan, outcome_counts  # noqa: E402
 
 from smapify_pipeline import warehouse  # noqa: E402
 from smapify_pipeline.assets.extract import EXTRACT_ASSETS  # noqa: E402
-from smapify_pipeline.assets.link import LINK_ASSETS  # noqa: E402
-from smapify_pipeline.assets.plan_documents import order_plan  # noqa: E402
-from smapify_pipeline.assets.push_documents import DocumentWriters, _planned  # noqa: E402
-from smapify_pipeline.push import apply_all, changes_from_plan, outcome_counts  # noqa: E402
+from smapify_pipeline.documents.assets import DocumentWriters, _planned  # noqa: E402
+from smapify_pipeline.link.assets import LINK_ASSETS  # noqa: E402
 from smapify_pipeline.resources import (  # noqa: E402
     ShopifyResource,
     SmaregiResource,

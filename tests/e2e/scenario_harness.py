@@ -78,14 +78,12 @@ BULK_POLL_SECONDS = 0.05
 
 PIPELINE_MODULES: tuple[tuple[str, str], ...] = (
     ("smapify_pipeline.assets.extract", "EXTRACT_ASSETS"),
-    ("smapify_pipeline.assets.link", "LINK_ASSETS"),
-    ("smapify_pipeline.assets.plan_products", "PRODUCT_PLAN_ASSETS"),
-    ("smapify_pipeline.assets.plan_documents", "DOCUMENT_PLAN_ASSETS"),
-    ("smapify_pipeline.assets.plan_inventory", "INVENTORY_PLAN_ASSETS"),
-    ("smapify_pipeline.assets.push_products", "PRODUCT_PUSH_ASSETS"),
-    ("smapify_pipeline.assets.push_documents", "DOCUMENT_PUSH_ASSETS"),
-    ("smapify_pipeline.assets.push_inventory", "INVENTORY_PUSH_ASSETS"),
-    ("smapify_pipeline.assets.checks_sync", "SYNC_CHECKS"),
+    ("smapify_pipeline.link.assets", "LINK_ASSETS"),
+    ("smapify_pipeline.products.assets", "PRODUCT_ASSETS"),
+    ("smapify_pipeline.documents.assets", "DOCUMENT_ASSETS"),
+    ("smapify_pipeline.stock.assets", "STOCK_ASSETS"),
+    ("smapify_pipeline.documents.checks", "DOCUMENT_CHECKS"),
+    ("smapify_pipeline.stock.checks", "STOCK_CHECKS"),
 )
 """(module, list name) of every asset and check list of a full sync, in data-flow order."""
 

@@ -1,0 +1,71 @@
+"""Product assets: ``product_plan`` (creates, three-way merged updates, deletions both ways) and
+``push_products`` (creates link their new products and bring their stock)."""
+
+import dagster as dg
+
+from smapify_pipeline.products.apply import ProductPush
+from smapify_pipeline.products.plan import PLAN_TABLE, plan_products
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
+from smapify_pipeline.sync.push import PlanSpec, run_push
+from smapify_pipeline.sync.report import plan_metadata
+
+POOL = "duckdb"
+PLAN = PlanSpec(
+    PLAN_TABLE, "kind, target, smaregi_product_ids[1] AS product, shopify_variant_ids[1] AS variant, reason"
+)
+
+
+@dg.asset(
+    group_name="plan",
+    kinds={"duckdb"},
+    pool=POOL,
+    deps=["product_links", "location_links", "smaregi_categories", "shopify_inventory", "smaregi_stock"],
+)
+def product_plan(
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, sync_rules: SyncRulesResource
+) -> dg.MaterializeResult:
+    """One row per product write: mapped fields copied to the side that did not change them (the primary wins a
+    two-sided conflict, recorded), products created on the other side with their stock, deletions handled by
+    ``delete_policy``."""
+    settings = sync_rules.settings()
+    with warehouse_db.connect() as conn:
+        report = plan_products(
+            conn,
+            primary=settings.primary,
+            match_key=settings.match_key,
+            delete_policy=settings.delete_policy,
+            run_id=context.run.run_id,
+        )
+        metadata = plan_metadata(conn, PLAN.table, PLAN.preview_columns)
+    return dg.MaterializeResult(
+        metadata={
+            **metadata,
+            "pairs_merged": report.merged,
+            "conflicts": report.conflicts,
+            "unmappable": report.unmappable,
+            "dry_run": settings.dry_run,
+        }
+    )
+
+
+@dg.asset(group_name="push", kinds={"shopify", "smaregi", "duckdb"}, pool=POOL, deps=["product_plan"])
+def push_products(
+    context: dg.AssetExecutionContext,
+    shopify: ShopifyResource,
+    smaregi: SmaregiResource,
+    warehouse_db: WarehouseResource,
+    sync_rules: SyncRulesResource,
+) -> dg.MaterializeResult:
+    """Product writes through the ledger; with ``dry_run`` nothing is written and the plan is shown."""
+    settings = sync_rules.settings()
+    run_id = context.run.run_id
+
+    def open_push() -> ProductPush:
+        return ProductPush(shopify.get_client(), smaregi.get_client(), settings.primary, run_id)
+
+    with warehouse_db.connect() as conn:
+        metadata = run_push(conn, PLAN, open_push, dry_run=settings.dry_run, log=context.log)
+    return dg.MaterializeResult(metadata=metadata)
+
+
+PRODUCT_ASSETS = [product_plan, push_products]

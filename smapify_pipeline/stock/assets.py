@@ -1,0 +1,77 @@
+"""Stock assets: ``inventory_plan`` (after the document plans, so products their documents touch this run are
+left alone) and ``push_inventory`` (after every document push: documents before stock)."""
+
+import dagster as dg
+
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
+from smapify_pipeline.stock.apply import StockPush
+from smapify_pipeline.stock.plan import PLAN_TABLE, plan_inventory
+from smapify_pipeline.sync.push import PlanSpec, run_push
+from smapify_pipeline.sync.report import plan_metadata
+
+POOL = "duckdb"
+PLAN = PlanSpec(
+    PLAN_TABLE,
+    "kind, target, smaregi_product_ids[1] AS product, smaregi_store_id AS store, "
+    "primary_count, secondary_count, audit IS NOT NULL AS audited, reason",
+)
+
+
+@dg.asset(
+    group_name="plan",
+    kinds={"duckdb"},
+    pool=POOL,
+    deps=[
+        "product_links",
+        "location_links",
+        "shopify_inventory",
+        "smaregi_stock",
+        "order_plan",
+        "refund_plan",
+    ],
+)
+def inventory_plan(warehouse_db: WarehouseResource, sync_rules: SyncRulesResource) -> dg.MaterializeResult:
+    """One row per stock write: the secondary brought to the primary (compare-and-set on Shopify, a relative
+    add on Smaregi), or the primary seeded once from the secondary on first link; overwrites carry their audit."""
+    settings = sync_rules.settings()
+    with warehouse_db.connect() as conn:
+        report = plan_inventory(conn, settings.primary)
+        metadata = plan_metadata(conn, PLAN.table, PLAN.preview_columns)
+    return dg.MaterializeResult(
+        metadata={
+            **metadata,
+            "differences_observed": report.observed_differences,
+            "skipped_for_documents": report.skipped_for_documents,
+            "dry_run": settings.dry_run,
+        }
+    )
+
+
+@dg.asset(
+    group_name="push",
+    kinds={"shopify", "smaregi", "duckdb"},
+    pool=POOL,
+    deps=["inventory_plan", "push_products", "push_orders", "push_refunds"],
+)
+def push_inventory(
+    context: dg.AssetExecutionContext,
+    shopify: ShopifyResource,
+    smaregi: SmaregiResource,
+    warehouse_db: WarehouseResource,
+    sync_rules: SyncRulesResource,
+) -> dg.MaterializeResult:
+    """Stock writes through the ledger: Shopify ``inventorySetQuantities`` compare-and-set, Smaregi relative
+    adds; overwritten manual edits and first-link seeds recorded in ``sync.audit``. With ``dry_run`` nothing
+    is written and the plan is shown."""
+    settings = sync_rules.settings()
+    run_id = context.run.run_id
+
+    def open_push() -> StockPush:
+        return StockPush(shopify.get_client(), smaregi.get_client(), settings.primary, run_id)
+
+    with warehouse_db.connect() as conn:
+        metadata = run_push(conn, PLAN, open_push, dry_run=settings.dry_run, log=context.log)
+    return dg.MaterializeResult(metadata=metadata)
+
+
+STOCK_ASSETS = [inventory_plan, push_inventory]
