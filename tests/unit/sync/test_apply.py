@@ -8,12 +8,12 @@ from typing import Any
 
 import duckdb
 import pytest
-from smapify_pipeline.sync.push import apply_all
 
 from smapify_pipeline import warehouse
 from smapify_pipeline.platforms.shopify.errors import OutcomeUnknown, ShopifyUserError, UserErrorDetail
 from smapify_pipeline.platforms.shopify.idempotency import idempotency_key
 from smapify_pipeline.sync.apply import ChangeStatus, NothingApplied, PlannedChange, apply_change
+from smapify_pipeline.sync.push import apply_all
 from smapify_pipeline.warehouse import ledger
 from smapify_pipeline.warehouse.ledger import LedgerStatus
 

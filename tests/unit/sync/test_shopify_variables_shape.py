@@ -19,6 +19,7 @@ from smapify_pipeline.documents.refunds import smaregi_to_refund
 from smapify_pipeline.products.bodies import shopify_create_for, shopify_product_update
 from smapify_pipeline.stock.rules import StockObservation, plan_stock_correction
 from smapify_pipeline.sync.records import SmaregiLine
+from tests.unit.products.test_merge import SHOPIFY_X, SMAREGI_X
 from tests.unit.scenario import (
     CTX,
     LINKS,
@@ -30,7 +31,6 @@ from tests.unit.scenario import (
     sale,
     x_line,
 )
-from tests.unit.products.test_merge import SHOPIFY_X, SMAREGI_X
 
 SDL = Path(__file__).resolve().parents[3] / "smapify_pipeline" / "sandbox" / "shopify" / "schema.graphql"
 
