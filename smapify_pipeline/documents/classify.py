@@ -1,4 +1,4 @@
-"""Which documents are mirrored, and as what (DESIGN §4 table; SCENARIOS D1–D8, D12).
+"""Which documents are mirrored, and as what (docs/architecture.md, "Documents").
 
 A Smaregi transaction is mirrored only when it is a register sale (division 1) or a change to a sale we
 already mirrored; never when we created it (memo marker: no echo). A void or reversal of a sale that was never
@@ -26,7 +26,7 @@ class Mirror(Enum):
     REVERSAL = "reversal"
     """→ full Shopify refund of the mirrored order (event "reversal")."""
     RETURN_STOCK_ONLY = "return_stock_only"
-    """A return not linked to a mirrored sale: only its restock is mirrored (:func:`.stock.return_restock`)."""
+    """A return not linked to a mirrored sale: only its restock is mirrored (:func:`.refunds.return_restock`)."""
     ORDER = "order"
     """→ Smaregi sale: :func:`.orders.order_to_transaction`."""
     REFUND = "refund"

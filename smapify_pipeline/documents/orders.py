@@ -1,4 +1,4 @@
-"""Sales as orders (DESIGN §4 table, rows 1–2; SCENARIOS D1, D2, D9, D10, D11).
+"""Sales as orders (docs/architecture.md, "Documents").
 
 * :func:`sale_to_order` — a Smaregi register sale → Shopify ``orderCreate`` variables (BYPASS inventory) plus
   the follow-up ``inventoryAdjustQuantities`` of −quantity at the paired location (orderCreate cannot choose

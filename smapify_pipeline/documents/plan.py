@@ -30,7 +30,6 @@ import duckdb
 from smapify_pipeline import warehouse
 from smapify_pipeline.documents import classify, orders, refunds, tables
 from smapify_pipeline.documents.classify import Mirror
-from smapify_pipeline.stock import rules as stock
 from smapify_pipeline.stock.writers import stock_add_payload
 from smapify_pipeline.sync import choices, keys, markers
 from smapify_pipeline.sync.plan import PlanRow, replace_plan
@@ -378,7 +377,7 @@ def plan_refunds(state: DocumentState) -> DocumentPlan:
         for decision in classify.classify_smaregi_transaction(txn, state.mirrored_sales):
             source = f"smaregi:txn:{txn.transaction_head_id}"
             if decision.mirror is Mirror.RETURN_STOCK_ONLY:
-                restock = stock.return_restock(txn, ctx, links)
+                restock = refunds.return_restock(txn, ctx, links)
                 if restock is not None and restock.key not in state.applied:
                     plan.rows.append(
                         _adjust_row(restock, Subjects.of_sale(txn), source, decision.reason, None)

@@ -1,4 +1,4 @@
-"""Refunds both ways (DESIGN §4 table, rows 3–4; SCENARIOS D3–D8).
+"""Refunds both ways (docs/architecture.md, "Documents").
 
 * :func:`refund_to_return` — a Shopify refund → a Smaregi return transaction (return lines with a negative
   quantity, see :data:`.choices.RETURN_QUANTITY_SIGN`) plus compensating stock adds so Smaregi's stock ends
@@ -32,7 +32,13 @@ from smapify_pipeline.sync.records import (
     SyncContext,
     UnmappableDocument,
 )
-from smapify_pipeline.sync.writes import SmaregiStockAdd, smaregi_stock_adds
+from smapify_pipeline.sync.writes import (
+    InventoryAdjustment,
+    SmaregiStockAdd,
+    inventory_changes,
+    reference_document_uri,
+    smaregi_stock_adds,
+)
 
 RESTOCKING_TYPES = ("RETURN", "CANCEL", "LEGACY_RESTOCK")
 
@@ -249,3 +255,27 @@ def _match_return_lines(txn: SmaregiTransaction, order: ShopifyOrder, links: Lin
                 f"{returned.product_code or returned.product_name!r} than Shopify order {order.order_id} can refund"
             )
     return result
+
+
+def return_restock(txn: SmaregiTransaction, ctx: SyncContext, links: Links) -> InventoryAdjustment | None:
+    """The Shopify side of a Smaregi return that is not linked to a mirrored sale (no order to refund): +q of
+    each returned, linked, stock-managed product at the location paired with the return's store."""
+    location = ctx.location_for(txn.store_id)
+    if location is None:
+        return None
+    deltas = []
+    for line in txn.lines:
+        link = links.by_smaregi_product.get(line.product_id or "")
+        if link is not None and link.stock_managed and (line.is_return or txn.return_sales == "1"):
+            deltas.append((link.inventory_item_id, location, abs(line.quantity)))
+    changes = inventory_changes(deltas)
+    if not changes:
+        return None
+    return InventoryAdjustment(
+        key=keys.return_restock_key(ctx.contract_id, txn.transaction_head_id),
+        changes=changes,
+        reason="restock",
+        reference_document_uri=reference_document_uri(
+            "SmaregiTransaction", f"{ctx.contract_id}-{txn.transaction_head_id}"
+        ),
+    )

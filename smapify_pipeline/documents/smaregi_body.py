@@ -1,4 +1,4 @@
-"""A Smaregi ``POST /transactions`` body from drafted detail lines (reference §3.5 "Creating transactions").
+"""A Smaregi ``POST /transactions`` body from drafted detail lines.
 
 Every value is a string. ``subtotal``, ``total`` and ``taxInclude`` come from :mod:`.smaregi_totals`, so Smaregi's
 own validation of subtotal and total accepts them to the yen.
@@ -98,7 +98,7 @@ class UnlinkedLinePolicy:
 
     ``product_id``: a generic, not stock-managed Smaregi product the merchant set aside for such lines (its
     name shows on the receipt; works wherever details must name a product). Else ``category_id``: a 部門売り
-    line in that category (reference §3.5 division 3). Neither: the document is not mirrored.
+    line in that category (detail division 3). Neither: the document is not mirrored.
     """
 
     product_id: str | None = None

@@ -146,7 +146,7 @@ def compute_totals(
     commission: int = 0,
     rounding: TaxRounding = TaxRounding.FLOOR,
 ) -> TransactionTotals:
-    """Head totals of a transaction built from ``lines``, by the formula of reference §3.5.
+    """Head totals of a transaction built from ``lines``, by Smaregi's formula.
 
     Subtotal-level discounts (subtotal, point, coupon) reduce each tax group's base in proportion to its goods
     before the tax is taken; carriage is outside ``taxInclude`` (see :data:`.choices.CARRIAGE_IN_TAX_INCLUDE`).

@@ -1,6 +1,6 @@
 """``core.product_links``: one Smaregi product ↔ one Shopify variant, by the configured match key.
 
-Rules (DESIGN §3, SCENARIOS P8–P10), in this order:
+Rules (docs/architecture.md, "Linking"), in this order:
 
 1. **Stable**: a link made on an earlier run is kept while both products still exist in ``raw`` (a deleted
    side keeps its link until the deletion is mirrored and the link retired, P6/P7), whatever their fields

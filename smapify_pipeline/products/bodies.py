@@ -1,4 +1,4 @@
-"""Product writes on either platform (DESIGN §4 table rows 5–7; SCENARIOS P1–P4, P6–P9): merged changes as
+"""Product writes on either platform (docs/architecture.md, "Products"): merged changes as
 ``PATCH /products/{id}`` or productUpdate + productVariantsBulkUpdate, creates (``POST /products`` per variant,
 ``productSet`` per Smaregi group) and the action a deletion calls for under ``delete_policy``.
 """

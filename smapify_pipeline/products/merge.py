@@ -1,4 +1,4 @@
-"""Products both ways (DESIGN §4 field mapping and table rows 5–7; SCENARIOS P1–P10).
+"""Products both ways (docs/architecture.md, "Products").
 
 Mapped fields, compared in one canonical form (:class:`ProductFields`):
 title ↔ productName; variant price ↔ price (tax-included, taxDivision 0); SKU or barcode ↔ productCode (by
@@ -8,14 +8,14 @@ cost; status ACTIVE ↔ displayFlag 1 (DRAFT/ARCHIVED ↔ 0); variants ↔ produ
 
 Updates are a three-way merge against the values both sides had after the last sync (the link's *base*): a
 field changed on one side is copied across; changed on both to different values, the primary wins and a
-conflict is recorded (P5). The request bodies that carry the result are built by :mod:`.product_writes`.
+conflict is recorded. The request bodies that carry the result are built by :mod:`.bodies`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,8 +25,6 @@ from smapify_pipeline.sync.records import UnmappableDocument
 
 SMAREGI_NAME_LIMIT = 85
 SMAREGI_TEXT_LIMIT = 1000
-MERGED_FIELDS = ("title", "price", "category", "description", "cost", "visible", "size", "color")
-"""Fields copied across; ``code`` is the link key and is never copied."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,10 @@ class ProductFields:
     visible: bool
     size: str | None
     color: str | None
+
+
+MERGED_FIELDS = tuple(f.name for f in fields(ProductFields) if f.name != "code")
+"""Fields copied across; ``code`` is the link key and is never copied."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``plan.product_plan``: product creates, updates and deletions both ways (DESIGN §4; SCENARIOS P1–P7, P10).
+"""``plan.product_plan``: product creates, updates and deletions both ways (docs/architecture.md, "Products").
 
 * **Updates** (P3–P5): SQL hashes each side's raw mapped values and keeps the linked pairs whose hash moved
   since the last sync (``core.product_sync_base``); :func:`smapify_pipeline.products.merge.merge_product` does
@@ -41,6 +41,14 @@ from smapify_pipeline.products.bodies import (
     smaregi_creates_for,
     smaregi_product_patch,
 )
+from smapify_pipeline.products.fields import (
+    SHOPIFY_HASH,
+    SHOPIFY_SELECT,
+    SMAREGI_HASH,
+    SMAREGI_SELECT,
+    shopify_snapshot,
+    smaregi_snapshot,
+)
 from smapify_pipeline.products.merge import (
     ProductFields,
     ShopifyVariantSnapshot,
@@ -58,26 +66,8 @@ PLAN_TABLE = "plan.product_plan"
 BASE_TABLE = "plan.product_base"
 QUARANTINE_SOURCE = "plan.product_plan"
 
-SHOPIFY_HASH = """md5(concat_ws('|', coalesce(p.title, '∅'), coalesce(v.price::VARCHAR, '∅'),
-    coalesce(p.product_type, '∅'), coalesce(p.description_html, '∅'), coalesce(v.unit_cost::VARCHAR, '∅'),
-    coalesce(p.status, '∅'), coalesce(v.selected_options::VARCHAR, '∅'), coalesce(v.size, '∅'),
-    coalesce(v.color, '∅'), coalesce(v.sku, '∅'), coalesce(v.barcode, '∅')))"""
-SMAREGI_HASH = """md5(concat_ws('|', coalesce(s.product_name, '∅'), coalesce(s.price::VARCHAR, '∅'),
-    coalesce(s.category_id, '∅'), coalesce(c.category_name, '∅'), coalesce(s.description, '∅'),
-    coalesce(s.cost::VARCHAR, '∅'), coalesce(s.display_flag, '∅'), coalesce(s.size, '∅'),
-    coalesce(s.color, '∅'), coalesce(s.tax_division, '∅'), coalesce(s.product_code, '∅')))"""
-
-_SNAPSHOT_COLUMNS = """
-    v.variant_id, p.product_id AS shopify_product_id, v.inventory_item_id, p.title, p.product_type,
-    p.description_html, p.status, v.price AS shopify_price, v.sku, v.barcode, v.unit_cost,
-    v.size AS shopify_size, v.color AS shopify_color, v.selected_options, p.tags,
-    s.product_id AS smaregi_product_id, s.product_code, s.product_name, s.price AS smaregi_price, s.category_id,
-    c.category_name, s.description, s.cost, s.display_flag, s.size AS smaregi_size, s.color AS smaregi_color,
-    s.group_code, s.tag, s.tax_division
-"""
-
 _CHANGED_LINKS = f"""
-SELECT {_SNAPSHOT_COLUMNS}, {SHOPIFY_HASH} AS shopify_hash, {SMAREGI_HASH} AS smaregi_hash,
+SELECT {SHOPIFY_SELECT}, {SMAREGI_SELECT}, {SHOPIFY_HASH} AS shopify_hash, {SMAREGI_HASH} AS smaregi_hash,
        b.fields AS base_fields
 FROM core.product_links AS l
 JOIN raw.shopify_variants AS v ON v.variant_id = l.shopify_variant_id
@@ -107,10 +97,8 @@ WHERE v.deleted_at IS NOT NULL OR p.deleted_at IS NOT NULL OR s.deleted_at IS NO
    OR v.variant_id IS NULL OR s.product_id IS NULL
 """
 
-_NEW_ON_SHOPIFY = """
-SELECT v.variant_id, p.product_id AS shopify_product_id, v.inventory_item_id, p.title, p.product_type,
-       p.description_html, p.status, v.price AS shopify_price, v.sku, v.barcode, v.unit_cost,
-       v.size AS shopify_size, v.color AS shopify_color, v.selected_options, p.tags
+_NEW_ON_SHOPIFY = f"""
+SELECT {SHOPIFY_SELECT}
 FROM core.unlinked_products AS u
 JOIN raw.shopify_variants AS v ON v.variant_id = u.record_id
 JOIN raw.shopify_products AS p ON p.product_id = v.product_id
@@ -118,10 +106,8 @@ WHERE u.platform = 'shopify' AND u.status = 'no_partner'
 ORDER BY p.product_id, v.position NULLS LAST, v.variant_id
 """
 
-_NEW_ON_SMAREGI = """
-SELECT s.product_id AS smaregi_product_id, s.product_code, s.product_name, s.price AS smaregi_price,
-       s.category_id, c.category_name, s.description, s.cost, s.display_flag, s.size AS smaregi_size,
-       s.color AS smaregi_color, s.group_code, s.tag, s.tax_division
+_NEW_ON_SMAREGI = f"""
+SELECT {SMAREGI_SELECT}
 FROM core.unlinked_products AS u
 JOIN raw.smaregi_products AS s ON s.product_id = u.record_id
 LEFT JOIN raw.smaregi_categories AS c ON c.category_id = s.category_id
@@ -148,44 +134,6 @@ class ProductPlanReport:
 
 
 # --- adapters -------------------------------------------------------------------------------------------------
-
-
-def shopify_snapshot(row: dict[str, Any]) -> ShopifyVariantSnapshot:
-    options = _options(row.get("selected_options"), row.get("shopify_size"), row.get("shopify_color"))
-    return ShopifyVariantSnapshot(
-        product_id=row["shopify_product_id"],
-        variant_id=row["variant_id"],
-        inventory_item_id=row.get("inventory_item_id") or "",
-        title=row.get("title") or "",
-        product_type=row.get("product_type"),
-        description_html=row.get("description_html"),
-        status=row.get("status") or "ACTIVE",
-        price=int(row.get("shopify_price") or 0),
-        sku=row.get("sku"),
-        barcode=row.get("barcode"),
-        cost=_decimal(row.get("unit_cost")),
-        options=options,
-        tags=() if row.get("tags") is None else tuple(row["tags"]),
-    )
-
-
-def smaregi_snapshot(row: dict[str, Any]) -> SmaregiProductSnapshot:
-    return SmaregiProductSnapshot(
-        product_id=row["smaregi_product_id"],
-        product_code=row.get("product_code") or "",
-        product_name=row.get("product_name") or "",
-        price=int(row.get("smaregi_price") or 0),
-        category_id=row.get("category_id") or "",
-        category_name=row.get("category_name"),
-        description=row.get("description"),
-        cost=_decimal(row.get("cost")),
-        display_flag=row.get("display_flag") or "1",
-        size=row.get("smaregi_size"),
-        color=row.get("smaregi_color"),
-        group_code=row.get("group_code"),
-        tag=row.get("tag"),
-        tax_division=row.get("tax_division") or "0",
-    )
 
 
 def fields_json(fields: ProductFields) -> str:
@@ -453,20 +401,3 @@ def _smaregi_stock_by_location(conn: duckdb.DuckDBPyConnection) -> dict[str, dic
     for product, location, amount in rows:
         found[product][location] = int(amount)
     return found
-
-
-def _options(raw: Any, size: str | None, color: str | None) -> tuple[tuple[str, str], ...]:
-    if raw:
-        parsed = json.loads(raw) if isinstance(raw, str) else raw
-        options = tuple(
-            (str(o.get("name")), str(o.get("value")))
-            for o in parsed
-            if isinstance(o, dict) and o.get("name") and o.get("value") is not None
-        )
-        if options:
-            return options
-    return tuple((name, value) for name, value in (("size", size), ("color", color)) if value)
-
-
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))

@@ -1,4 +1,4 @@
-"""The stock principle's correction (DESIGN §4 "Stock principle"; SCENARIOS S1–S6, P1, P2).
+"""The stock principle's correction (docs/architecture.md, "Stock principle").
 
 After documents are mirrored both sides agree; what is left is drift and manual edits on the secondary. For each
 linked product at each location pair the secondary is brought to the primary's count:
@@ -23,11 +23,8 @@ from typing import Any
 
 from smapify_pipeline.sync import choices, keys
 from smapify_pipeline.sync.audit import AuditRecord
-from smapify_pipeline.sync.records import Links, SmaregiTransaction, SyncContext
 from smapify_pipeline.sync.writes import (
-    InventoryAdjustment,
     SmaregiStockAdd,
-    inventory_changes,
     reference_document_uri,
 )
 
@@ -189,27 +186,3 @@ def stock_memo(key: str) -> str:
 
 def _location(obs: StockObservation, side: str) -> str:
     return obs.shopify_location_id if side == "shopify" else obs.smaregi_store_id
-
-
-def return_restock(txn: SmaregiTransaction, ctx: SyncContext, links: Links) -> InventoryAdjustment | None:
-    """The Shopify side of a Smaregi return that is not linked to a mirrored sale (no order to refund): +q of
-    each returned, linked, stock-managed product at the location paired with the return's store."""
-    location = ctx.location_for(txn.store_id)
-    if location is None:
-        return None
-    deltas = []
-    for line in txn.lines:
-        link = links.by_smaregi_product.get(line.product_id or "")
-        if link is not None and link.stock_managed and (line.is_return or txn.return_sales == "1"):
-            deltas.append((link.inventory_item_id, location, abs(line.quantity)))
-    changes = inventory_changes(deltas)
-    if not changes:
-        return None
-    return InventoryAdjustment(
-        key=keys.return_restock_key(ctx.contract_id, txn.transaction_head_id),
-        changes=changes,
-        reason="restock",
-        reference_document_uri=reference_document_uri(
-            "SmaregiTransaction", f"{ctx.contract_id}-{txn.transaction_head_id}"
-        ),
-    )

@@ -1,4 +1,4 @@
-"""Apply one planned change through ``sync.ledger`` so it reaches the other side exactly once (DESIGN §5).
+"""Apply one planned change through ``sync.ledger`` so it reaches the other side exactly once (docs/architecture.md, "Ledger and exactly-once").
 
 :func:`apply_change` is the whole protocol:
 

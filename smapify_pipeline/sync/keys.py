@@ -1,9 +1,9 @@
-"""Idempotency keys of the ledger (DESIGN §5): deterministic from the source event, so a re-run plans the same
+"""Idempotency keys of the ledger (docs/architecture.md, "Ledger and exactly-once"): deterministic from the source event, so a re-run plans the same
 key and the ledger refuses to apply it twice.
 
 Shopify numeric ids (not GIDs) keep keys short. The Shopify ``@idempotent(key:)`` value is derived from a ledger
 key and an attempt number: an unknown outcome is retried with the same attempt (same key, same variables); only
-an answer proving nothing was applied moves to the next attempt (DESIGN §5).
+an answer proving nothing was applied moves to the next attempt (docs/architecture.md, "Ledger and exactly-once").
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Markers that make our own writes recognisable (no echo, DESIGN §4 invariant 3) and findable after a lost
-answer (DESIGN §5): a ``pending`` ledger row is resolved by looking the marker up on the remote side.
+"""Markers that make our own writes recognisable (no echo) and findable after a lost
+answer (docs/architecture.md, "Ledger and exactly-once"): a ``pending`` ledger row is resolved by looking the marker up on the remote side.
 
 Shopify orders we create from Smaregi sales carry ``sourceName`` "smapify", ``sourceIdentifier``
 ``smapify:smaregi:{contract}:txn:{id}`` and the tag ``smapify-txn-{contract}-{id}`` (tags are searchable with

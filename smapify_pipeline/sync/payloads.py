@@ -1,5 +1,5 @@
 """``sync.write_payloads``: the exact variables of each begun write, kept so a retry of an unknown outcome sends
-the very same request (DESIGN §5) even from another process."""
+the very same request (docs/architecture.md, "Ledger and exactly-once") even from another process."""
 
 from __future__ import annotations
 

@@ -13,8 +13,7 @@ from smapify_pipeline.documents.classify import (
     classify_smaregi_transaction,
 )
 from smapify_pipeline.documents.orders import order_to_transaction, sale_to_order
-from smapify_pipeline.documents.refunds import refund_to_return, smaregi_to_refund
-from smapify_pipeline.stock.rules import return_restock
+from smapify_pipeline.documents.refunds import refund_to_return, return_restock, smaregi_to_refund
 from smapify_pipeline.sync import markers
 from smapify_pipeline.sync.records import (
     ShopifyRefund,
