@@ -82,7 +82,7 @@ def classify_smaregi_transaction(
 
 
 def classify_shopify_order(order: ShopifyOrder, already_mirrored: bool = False) -> Decision:
-    """An online order is mirrored unless we created it (D12) or it was cancelled before its first mirror."""
+    """An online order is mirrored unless we created it or it was cancelled before its first mirror."""
     if markers.order_is_ours(order.source_name, order.source_identifier, order.tags):
         return Decision(Mirror.IGNORE, "created by us (sourceName / sourceIdentifier / tag): no echo")
     if order.cancelled and not already_mirrored:

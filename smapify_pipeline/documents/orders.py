@@ -57,7 +57,7 @@ class OrderCreatePlan:
     variables: dict[str, Any]
     """``{"order": OrderCreateOrderInput, "options": OrderCreateOptionsInput}``."""
     lookup_query: str
-    """``orders(query:)`` that finds this order after a lost answer (F1)."""
+    """``orders(query:)`` that finds this order after a lost answer."""
     stock: InventoryAdjustment | None
     """The −quantity adjustment at the paired location; ``None`` when nothing linked moves stock there."""
     total: int
@@ -65,8 +65,8 @@ class OrderCreatePlan:
 
 
 def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> OrderCreatePlan:
-    """Mirror a register sale (D1): linked lines by variant, others as custom lines (D9), tax lines per rate
-    summing to Smaregi's tax (D10), ``taxesIncluded``, paid and fulfilled, ``processedAt`` = terminal time,
+    """Mirror a register sale: linked lines by variant, others as custom lines, tax lines per rate
+    summing to Smaregi's tax, ``taxesIncluded``, paid and fulfilled, ``processedAt`` = terminal time,
     sourceName/sourceIdentifier/tag markers, ``inventoryBehaviour`` BYPASS.
 
     Only the sale lines (not return lines) of the transaction become the order. Smaregi's subtotal, point and
@@ -143,7 +143,7 @@ def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> O
 def sale_stock_adjustment(
     sale: SmaregiTransaction, ctx: SyncContext, links: Links
 ) -> InventoryAdjustment | None:
-    """−quantity per linked, stock-managed variant of the sale's lines at the paired location (D1, D9, S6)."""
+    """−quantity per linked, stock-managed variant of the sale's lines at the paired location."""
     location = ctx.location_for(sale.store_id)
     if location is None:
         return None
@@ -251,14 +251,14 @@ class TransactionPostPlan:
     terminal_tran_id: str
     memo: str
     lookup_params: dict[str, str]
-    """``GET /transactions`` query listing the candidates after a lost answer (F2); match with
+    """``GET /transactions`` query listing the candidates after a lost answer; match with
     :func:`.markers.transaction_matches`."""
     stock_adds: tuple[SmaregiStockAdd, ...]
     stock_key: str
 
 
 def order_to_transaction(order: ShopifyOrder, ctx: SyncContext, links: Links) -> TransactionPostPlan:
-    """Mirror an online order as a Smaregi sale at ``online_store_id`` (D2, D11).
+    """Mirror an online order as a Smaregi sale at ``online_store_id``.
 
     Lines by linked productId with the Shopify unit price; each line's discounts as ``unitDiscountPrice`` (a
     line whose discounted total has no whole-yen unit price is split in two detail lines); lines without a

@@ -3,10 +3,10 @@
 * :func:`refund_to_return` — a Shopify refund → a Smaregi return transaction (return lines with a negative
   quantity, see :data:`.choices.RETURN_QUANTITY_SIGN`) plus compensating stock adds so Smaregi's stock ends
   where Shopify's did: the return restocks every returned unit at its store, so ``NO_RESTOCK`` lines get −q
-  there (D4) and units Shopify restocked at another location move to that location's store.
+  there and units Shopify restocked at another location move to that location's store.
 * :func:`smaregi_to_refund` — a Smaregi line return, void or reversal of a mirrored sale → Shopify
   ``refundCreate`` variables restocking (``RETURN``) at the paired location exactly what Smaregi restocked; a
-  void or a reversal refunds everything still refundable (D7, D8).
+  void or a reversal refunds everything still refundable.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def refund_to_return(
     links: Links,
     store_id: str | None = None,
 ) -> ReturnPostPlan:
-    """Mirror a Shopify refund (D3 RETURN, D4 NO_RESTOCK, D5 CANCEL) as a Smaregi return at ``store_id``
+    """Mirror a Shopify refund (RETURN, NO_RESTOCK, CANCEL) as a Smaregi return at ``store_id``
     (default: the online store; for an order that mirrors a register sale, pass that sale's store).
 
     Each refunded line becomes return lines priced at what the refund paid back for it (split into whole-yen
@@ -165,9 +165,9 @@ def smaregi_to_refund(
 ) -> RefundCreatePlan:
     """Refund on the mirrored Shopify ``order`` what Smaregi ``txn`` took back.
 
-    ``event`` "return" (D6): ``txn`` is the return transaction; its return lines are matched to the order's
-    lines (linked product → variant line, else product code → custom line SKU). "void" (D7): ``txn`` is the
-    cancelled sale; "reversal" (D8): ``txn`` is the negative record. Both refund everything still refundable.
+    ``event`` "return": ``txn`` is the return transaction; its return lines are matched to the order's
+    lines (linked product → variant line, else product code → custom line SKU). "void": ``txn`` is the
+    cancelled sale; "reversal": ``txn`` is the negative record. Both refund everything still refundable.
     Lines of stock-managed linked products restock at the location paired with ``txn``'s store (``RETURN``;
     the mirrored order was created fulfilled); all others are ``NO_RESTOCK``.
     """

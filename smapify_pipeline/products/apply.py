@@ -2,7 +2,7 @@
 
 * An applied update makes the pair's merged fields (``plan.product_base``) its new base; a pair merged without
   any write gets its base (and raw hashes) at once. A conflict carried by an update is audited when it lands.
-* An applied create links the new product at once (``core.product_links``) and brings its stock (P1, P2): a
+* An applied create links the new product at once (``core.product_links``) and brings its stock: a
   new Smaregi product gets a relative add of the Shopify count per paired store (no stock row before), a new
   Shopify product was created with its quantities; where the created side is the primary this is the
   first-link seed and is audited (``stock_seed``).
@@ -160,7 +160,7 @@ def _link_smaregi_create(
     product_id: str | None,
     run_id: str | None,
 ) -> int:
-    """P1: link the new Smaregi product and give it the Shopify count at each paired store."""
+    """Link the new Smaregi product and give it the Shopify count at each paired store."""
     if product_id is None:
         return 0
     linked = _insert_link(
@@ -200,7 +200,7 @@ def _link_shopify_create(
     payload: dict[str, Any],
     run_id: str | None,
 ) -> int:
-    """P2: link each Smaregi member to the created variant with its code; its stock came with the create."""
+    """Link each Smaregi member to the created variant with its code; its stock came with the create."""
     stores = dict(
         conn.execute("SELECT shopify_location_id, smaregi_store_id FROM core.location_links").fetchall()
     )

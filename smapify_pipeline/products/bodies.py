@@ -112,9 +112,9 @@ def smaregi_creates_for(
     category_id: str,
     skip_codes: frozenset[str] = frozenset(),
 ) -> tuple[SmaregiProductCreate, ...]:
-    """Smaregi products for a product created on Shopify (P1): one per variant with a usable match key, all
+    """Smaregi products for a product created on Shopify: one per variant with a usable match key, all
     sharing a groupCode derived from the Shopify product, tax-included. Variants whose code is in
-    ``skip_codes`` (quarantined duplicates, P8) and blank codes (P9) are left out."""
+    ``skip_codes`` (quarantined duplicates) and blank codes are left out."""
     creates = []
     for variant in variants:
         code = match_code(variant, match_key)
@@ -156,7 +156,7 @@ def shopify_create_for(
     group: list[SmaregiProductSnapshot],
     stock: Mapping[str, Mapping[str, int]] | None = None,
 ) -> ShopifyProductCreate:
-    """One Shopify product for Smaregi products created together (P2): a product per groupCode, a variant per
+    """One Shopify product for Smaregi products created together: a product per groupCode, a variant per
     Smaregi product, options from size/color, SKU (and barcode when it looks like one) = productCode, and the
     initial ``available`` quantity per paired location from ``stock[product_id][location_id]``."""
     if not group:
@@ -226,7 +226,7 @@ def shopify_create_for(
 
 @dataclass(frozen=True)
 class DeleteAction:
-    """What a deletion on one side does to the other (P6, P7)."""
+    """What a deletion on one side does to the other."""
 
     key: str
     target: str

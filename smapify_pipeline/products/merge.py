@@ -87,7 +87,7 @@ class SmaregiProductSnapshot:
 
 
 def match_code(variant: ShopifyVariantSnapshot, match_key: str) -> str | None:
-    """The variant's match key value (SKU or barcode), stripped; ``None`` when blank (P9)."""
+    """The variant's match key value (SKU or barcode), stripped; ``None`` when blank."""
     raw = variant.sku if match_key == "sku" else variant.barcode
     value = (raw or "").strip()
     return value or None
@@ -143,7 +143,7 @@ class ProductMerge:
 def merge_product(
     base: ProductFields | None, shopify: ProductFields, smaregi: ProductFields, primary: str
 ) -> ProductMerge:
-    """Three-way merge of one linked variant (P3, P4, P5).
+    """Three-way merge of one linked variant.
 
     With no base (first link), differing fields take the primary's value without a conflict record: nothing
     was changed "since the last sync" yet.
@@ -192,7 +192,7 @@ def merge_product(
 
 
 def is_excluded(tags: Iterable[str] | str | None, exclude_tag: str) -> bool:
-    """Whether a product carries ``exclude_tag`` (P10): Shopify tags, or Smaregi's ``tag`` text (split on
+    """Whether a product carries ``exclude_tag``: Shopify tags, or Smaregi's ``tag`` text (split on
     commas and whitespace). Case-insensitive, like Shopify tags."""
     if not tags or not exclude_tag:
         return False

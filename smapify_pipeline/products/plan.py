@@ -1,17 +1,17 @@
 """``plan.product_plan``: product creates, updates and deletions both ways (docs/architecture.md, "Products").
 
-* **Updates** (P3–P5): SQL hashes each side's raw mapped values and keeps the linked pairs whose hash moved
+* **Updates**: SQL hashes each side's raw mapped values and keeps the linked pairs whose hash moved
   since the last sync (``core.product_sync_base``); :func:`smapify_pipeline.products.merge.merge_product` does
   the three-way merge of those only, so a catalogue of a million unchanged variants costs one SQL pass.
-  Conflicts (P5) travel with the write to the losing side and are audited when it is applied.
+  Conflicts travel with the write to the losing side and are audited when it is applied.
   ``plan.product_base`` holds what the pair will look like once its writes are applied (the next base).
-* **Creates** (P1, P2): products the link step left with status ``no_partner``. A Shopify product becomes one
+* **Creates**: products the link step left with status ``no_partner``. A Shopify product becomes one
   Smaregi product per variant (shared groupCode); a Smaregi groupCode becomes one Shopify product. The stock
   at the paired locations travels with the create.
-* **Deletions** (P6, P7): a link whose one side is gone gets the ``delete_policy`` action on the other side
+* **Deletions**: a link whose one side is gone gets the ``delete_policy`` action on the other side
   and is then retired (never linked or created again); ``ignore`` only retires it.
 
-Excluded products (P10) never reach here: they are not linked and not ``no_partner``.
+Excluded products never reach here: they are not linked and not ``no_partner``.
 
 Choices where the references are silent (kept here):
 

@@ -2,7 +2,7 @@
 
 After each applied write ``core.stock_sync_base.last_synced_secondary`` is the count the secondary now holds
 (the set quantity, or observed + delta of a relative add), so the next run can tell a manual edit of the
-secondary (audited when overwritten, S1/S2) from a change of the primary (not audited, S3). Pairs observed in
+secondary (audited when overwritten) from a change of the primary (not audited). Pairs observed in
 agreement are recorded too: their secondary count is one we accept.
 
 Stock writes left ``pending`` by an earlier run whose key this run did not plan again (the counts moved since)

@@ -4,15 +4,15 @@ After documents are mirrored both sides agree; what is left is drift and manual 
 linked product at each location pair the secondary is brought to the primary's count:
 
 * Shopify secondary: an absolute ``inventorySetQuantities`` guarded by ``changeFromQuantity`` = the count we
-  observed, so a sale that lands between our read and our write makes Shopify refuse it (S4);
+  observed, so a sale that lands between our read and our write makes Shopify refuse it;
 * Smaregi secondary: a relative ``POST /stock/{id}/add`` of (primary − observed), so a sale that lands in
-  between is kept (S5).
+  between is kept.
 
 Nothing is pushed while documents for the pair are still pending (mirror first: no lost sale). When the primary
-has no stock row for a newly linked product, the secondary's count seeds the primary once, audited (P1); a
+has no stock row for a newly linked product, the secondary's count seeds the primary once, audited; a
 missing row on one side and zero (or a missing row) on the other need nothing.
 A secondary count that differs from what the last sync left there is a manual edit and its overwrite is audited
-(S1, S2); when only the primary changed, nothing is audited (S3).
+; when only the primary changed, nothing is audited.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 * :class:`ShopifyStockSetWriter` — ``inventorySetQuantities`` ``@idempotent`` with ``changeFromQuantity`` = the
   count observed at extract time. A ``CHANGE_FROM_QUANTITY_STALE`` answer proves nothing was applied; the count
   is re-read, and if it already equals the target (a mirrored document brought it there) the change is done,
-  otherwise it is left ``failed`` for the next run, which first mirrors whatever moved the count (S4). It is
+  otherwise it is left ``failed`` for the next run, which first mirrors whatever moved the count. It is
   never retried with the re-read count: that would overwrite a sale not yet mirrored to the primary.
 * :class:`ShopifyActivateWriter` — ``inventoryActivate`` with ``available`` for an item not stocked at the
   location: Shopify only applies the quantity when the level is new, so a resend cannot apply it twice.

@@ -1,4 +1,4 @@
-"""The starting point of every SCENARIOS row: product X linked, one location pair S ↔ L, stock 10 both sides."""
+"""The starting point of every sync case: product X linked, one location pair S ↔ L, stock 10 both sides."""
 
 from __future__ import annotations
 

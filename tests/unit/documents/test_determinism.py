@@ -1,4 +1,4 @@
-"""SCENARIOS F1–F4 rest on the plans being pure: the same source gives the same key and the same variables,
+"""Exactly-once rests on the plans being pure: the same source gives the same key and the same variables,
 so a retry after a lost answer replays exactly (Shopify @idempotent) or is found by its marker."""
 
 from __future__ import annotations

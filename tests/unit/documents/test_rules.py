@@ -1,4 +1,4 @@
-"""SCENARIOS D1–D12, decided by the pure document rules (the end-to-end tests drive the same rows for real)."""
+"""The document cases, decided by the pure document rules (the end-to-end tests drive the same rows for real)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Product and location links on small fixed raw tables (SCENARIOS P8–P10, stable links)."""
+"""Product and location links on small fixed raw tables (blank and duplicate codes, exclusion, stable links)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SCENARIOS P1–P10 as far as pure product rules decide them (DESIGN §4 field mapping)."""
+"""The product cases as far as pure product rules decide them (docs/architecture.md, "Products")."""
 
 from __future__ import annotations
 

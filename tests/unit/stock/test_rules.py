@@ -1,4 +1,4 @@
-"""SCENARIOS S1–S5 and the first-link seed of P1, decided by the stock principle (DESIGN §4)."""
+"""The stock cases and the first-link seed, decided by the stock principle (docs/architecture.md, "Stock principle")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""apply_change's protocol (DESIGN §5) against a scripted writer and a real DuckDB ledger."""
+"""apply_change's protocol (docs/architecture.md, "Ledger and exactly-once") against a scripted writer and a real DuckDB ledger."""
 
 from __future__ import annotations
 
