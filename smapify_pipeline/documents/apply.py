@@ -26,6 +26,7 @@ from smapify_pipeline.platforms.smaregi.client import SmaregiClient
 from smapify_pipeline.stock.writers import SmaregiStockAddWriter
 from smapify_pipeline.sync.apply import ChangeOutcome, Writer
 from smapify_pipeline.sync.plan import PlanRow
+from smapify_pipeline.sync.push import PushSlice
 
 DOCUMENT_KINDS = (SHOPIFY_ORDER, SMAREGI_TRANSACTION, SHOPIFY_REFUND)
 ALL_KINDS = (*DOCUMENT_KINDS, SHOPIFY_STOCK_ADJUST, SMAREGI_STOCK_ADD)
@@ -43,20 +44,17 @@ def document_writers(shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[str
     }
 
 
-class DocumentPush:
+class DocumentPush(PushSlice):
     """The document family's push; each mirrored document applied is recorded in ``core.document_links``."""
 
-    def __init__(self, shopify: ShopifyClient, smaregi: SmaregiClient) -> None:
+    def __init__(
+        self, shopify: ShopifyClient, smaregi: SmaregiClient, primary: str = "", run_id: str | None = None
+    ) -> None:
+        super().__init__(shopify, smaregi, primary, run_id)
         self.by_kind = document_writers(shopify, smaregi)
 
     def writer_for(self, row: PlanRow) -> Writer:
         return self.by_kind[row.kind]
-
-    def before(self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow]) -> dict[str, Any]:
-        return {}
-
-    def landed(self, conn: duckdb.DuckDBPyConnection, row: PlanRow, outcome: ChangeOutcome) -> None:
-        return None
 
     def after(
         self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow], outcomes: list[ChangeOutcome]

@@ -20,8 +20,9 @@ from smapify_pipeline.documents.plan import (
     record_history,
     save_plan,
 )
-from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
-from smapify_pipeline.sync.push import PlanSpec, run_push
+from smapify_pipeline.resources import SmaregiResource, SyncRulesResource, WarehouseResource
+from smapify_pipeline.sync.assets import push_asset
+from smapify_pipeline.sync.push import PlanSpec
 from smapify_pipeline.sync.records import SyncContext
 from smapify_pipeline.sync.report import plan_metadata
 
@@ -62,22 +63,6 @@ def _plan(
     )
 
 
-def _push(
-    context: dg.AssetExecutionContext,
-    spec: PlanSpec,
-    shopify: ShopifyResource,
-    smaregi: SmaregiResource,
-    sync_rules: SyncRulesResource,
-    warehouse_db: WarehouseResource,
-) -> dg.MaterializeResult:
-    def open_push() -> DocumentPush:
-        return DocumentPush(shopify.get_client(), smaregi.get_client())
-
-    with warehouse_db.connect() as conn:
-        metadata = run_push(conn, spec, open_push, dry_run=sync_rules.settings().dry_run, log=context.log)
-    return dg.MaterializeResult(metadata=metadata)
-
-
 @dg.asset(group_name="plan", kinds={"duckdb"}, pool=POOL, deps=DOCUMENT_INPUTS)
 def order_plan(
     context: dg.AssetExecutionContext,
@@ -109,30 +94,24 @@ def refund_plan(
         return _plan(conn, context.run.run_id, REFUND_PLAN, plan_refunds, ctx)
 
 
-@dg.asset(group_name="push", kinds={"shopify", "smaregi"}, pool=POOL, deps=ALL_PLANS)
-def push_orders(
-    context: dg.AssetExecutionContext,
-    shopify: ShopifyResource,
-    smaregi: SmaregiResource,
-    sync_rules: SyncRulesResource,
-    warehouse_db: WarehouseResource,
-) -> dg.MaterializeResult:
-    """Shopify orderCreate + the idempotent −quantity adjustment for POS sales; Smaregi POST /transactions for
-    online orders (+ stock adds where Shopify took the units elsewhere)."""
-    return _push(context, ORDER_PLAN, shopify, smaregi, sync_rules, warehouse_db)
-
-
-@dg.asset(group_name="push", kinds={"shopify", "smaregi"}, pool=POOL, deps=["refund_plan", push_orders])
-def push_refunds(
-    context: dg.AssetExecutionContext,
-    shopify: ShopifyResource,
-    smaregi: SmaregiResource,
-    sync_rules: SyncRulesResource,
-    warehouse_db: WarehouseResource,
-) -> dg.MaterializeResult:
-    """Shopify refundCreate @idempotent for Smaregi returns, voids and reversals; Smaregi return transactions
-    (+ compensating stock adds) for Shopify refunds."""
-    return _push(context, REFUND_PLAN, shopify, smaregi, sync_rules, warehouse_db)
+push_orders = push_asset(
+    "push_orders",
+    ORDER_PLAN,
+    DocumentPush,
+    deps=ALL_PLANS,
+    kinds={"shopify", "smaregi"},
+    description="Shopify orderCreate + the idempotent −quantity adjustment for POS sales; Smaregi POST "
+    "/transactions for online orders (+ stock adds where Shopify took the units elsewhere).",
+)
+push_refunds = push_asset(
+    "push_refunds",
+    REFUND_PLAN,
+    DocumentPush,
+    deps=["refund_plan", push_orders],
+    kinds={"shopify", "smaregi"},
+    description="Shopify refundCreate @idempotent for Smaregi returns, voids and reversals; Smaregi return "
+    "transactions (+ compensating stock adds) for Shopify refunds.",
+)
 
 
 DOCUMENT_ASSETS = [order_plan, refund_plan, push_orders, push_refunds]

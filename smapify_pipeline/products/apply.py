@@ -34,6 +34,7 @@ from smapify_pipeline.stock.rules import stock_memo
 from smapify_pipeline.stock.writers import SmaregiStockAddWriter, stock_add_payload
 from smapify_pipeline.sync.apply import ChangeOutcome, PlannedChange, Writer, apply_change
 from smapify_pipeline.sync.plan import PlanRow
+from smapify_pipeline.sync.push import PushSlice
 from smapify_pipeline.sync.writes import SmaregiStockAdd
 from smapify_pipeline.warehouse.audit import AuditKind, record_audit
 
@@ -51,13 +52,13 @@ def product_writers(shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[tupl
     }
 
 
-class ProductPush:
+class ProductPush(PushSlice):
     """The product family's push: links, stock and retirements follow each landed write; bases advance last."""
 
     def __init__(
         self, shopify: ShopifyClient, smaregi: SmaregiClient, primary: str, run_id: str | None = None
     ) -> None:
-        self.shopify, self.smaregi, self.primary, self.run_id = shopify, smaregi, primary, run_id
+        super().__init__(shopify, smaregi, primary, run_id)
         self.writers = product_writers(shopify, smaregi)
         self.linked = self.retired = self.audited = 0
 
@@ -65,9 +66,6 @@ class ProductPush:
         if row.kind == "product_unlink":
             return None
         return self.writers[(row.kind, row.target)]
-
-    def before(self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow]) -> dict[str, Any]:
-        return {}
 
     def landed(self, conn: duckdb.DuckDBPyConnection, row: PlanRow, outcome: ChangeOutcome) -> None:
         kind, target, key, payload = row.kind, row.target, row.key, row.payload

@@ -5,8 +5,9 @@ import dagster as dg
 
 from smapify_pipeline.products.apply import ProductPush
 from smapify_pipeline.products.plan import PLAN_TABLE, plan_products
-from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
-from smapify_pipeline.sync.push import PlanSpec, run_push
+from smapify_pipeline.resources import SyncRulesResource, WarehouseResource
+from smapify_pipeline.sync.assets import push_asset
+from smapify_pipeline.sync.push import PlanSpec
 from smapify_pipeline.sync.report import plan_metadata
 
 POOL = "duckdb"
@@ -48,24 +49,14 @@ def product_plan(
     )
 
 
-@dg.asset(group_name="push", kinds={"shopify", "smaregi", "duckdb"}, pool=POOL, deps=["product_plan"])
-def push_products(
-    context: dg.AssetExecutionContext,
-    shopify: ShopifyResource,
-    smaregi: SmaregiResource,
-    warehouse_db: WarehouseResource,
-    sync_rules: SyncRulesResource,
-) -> dg.MaterializeResult:
-    """Product writes through the ledger; with ``dry_run`` nothing is written and the plan is shown."""
-    settings = sync_rules.settings()
-    run_id = context.run.run_id
-
-    def open_push() -> ProductPush:
-        return ProductPush(shopify.get_client(), smaregi.get_client(), settings.primary, run_id)
-
-    with warehouse_db.connect() as conn:
-        metadata = run_push(conn, PLAN, open_push, dry_run=settings.dry_run, log=context.log)
-    return dg.MaterializeResult(metadata=metadata)
+push_products = push_asset(
+    "push_products",
+    PLAN,
+    ProductPush,
+    deps=["product_plan"],
+    kinds={"shopify", "smaregi", "duckdb"},
+    description="Product writes through the ledger; with ``dry_run`` nothing is written and the plan is shown.",
+)
 
 
 PRODUCT_ASSETS = [product_plan, push_products]

@@ -30,6 +30,7 @@ from smapify_pipeline.stock.writers import (
 from smapify_pipeline.sync import payloads
 from smapify_pipeline.sync.apply import ChangeOutcome, ChangeStatus, PlannedChange, Writer
 from smapify_pipeline.sync.plan import PlanRow
+from smapify_pipeline.sync.push import PushSlice
 from smapify_pipeline.warehouse import ledger
 from smapify_pipeline.warehouse.audit import record_audit
 
@@ -45,13 +46,13 @@ def writers(shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[str, Writer]
     }
 
 
-class StockPush:
+class StockPush(PushSlice):
     """The stock family's push: earlier leftovers resolved first, audits and the synced base after each write."""
 
     def __init__(
         self, shopify: ShopifyClient, smaregi: SmaregiClient, primary: str, run_id: str | None = None
     ) -> None:
-        self.shopify, self.smaregi, self.primary, self.run_id = shopify, smaregi, primary, run_id
+        super().__init__(shopify, smaregi, primary, run_id)
         self.by_kind = writers(shopify, smaregi)
         self.audited = 0
 

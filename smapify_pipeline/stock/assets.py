@@ -3,10 +3,11 @@ left alone) and ``push_inventory`` (after every document push: documents before 
 
 import dagster as dg
 
-from smapify_pipeline.resources import ShopifyResource, SmaregiResource, SyncRulesResource, WarehouseResource
+from smapify_pipeline.resources import SyncRulesResource, WarehouseResource
 from smapify_pipeline.stock.apply import StockPush
 from smapify_pipeline.stock.plan import PLAN_TABLE, plan_inventory
-from smapify_pipeline.sync.push import PlanSpec, run_push
+from smapify_pipeline.sync.assets import push_asset
+from smapify_pipeline.sync.push import PlanSpec
 from smapify_pipeline.sync.report import plan_metadata
 
 POOL = "duckdb"
@@ -47,31 +48,16 @@ def inventory_plan(warehouse_db: WarehouseResource, sync_rules: SyncRulesResourc
     )
 
 
-@dg.asset(
-    group_name="push",
-    kinds={"shopify", "smaregi", "duckdb"},
-    pool=POOL,
+push_inventory = push_asset(
+    "push_inventory",
+    PLAN,
+    StockPush,
     deps=["inventory_plan", "push_products", "push_orders", "push_refunds"],
+    kinds={"shopify", "smaregi", "duckdb"},
+    description="Stock writes through the ledger: Shopify ``inventorySetQuantities`` compare-and-set, Smaregi "
+    "relative adds; overwritten manual edits and first-link seeds recorded in ``sync.audit``. With ``dry_run`` "
+    "nothing is written and the plan is shown.",
 )
-def push_inventory(
-    context: dg.AssetExecutionContext,
-    shopify: ShopifyResource,
-    smaregi: SmaregiResource,
-    warehouse_db: WarehouseResource,
-    sync_rules: SyncRulesResource,
-) -> dg.MaterializeResult:
-    """Stock writes through the ledger: Shopify ``inventorySetQuantities`` compare-and-set, Smaregi relative
-    adds; overwritten manual edits and first-link seeds recorded in ``sync.audit``. With ``dry_run`` nothing
-    is written and the plan is shown."""
-    settings = sync_rules.settings()
-    run_id = context.run.run_id
-
-    def open_push() -> StockPush:
-        return StockPush(shopify.get_client(), smaregi.get_client(), settings.primary, run_id)
-
-    with warehouse_db.connect() as conn:
-        metadata = run_push(conn, PLAN, open_push, dry_run=settings.dry_run, log=context.log)
-    return dg.MaterializeResult(metadata=metadata)
 
 
 STOCK_ASSETS = [inventory_plan, push_inventory]

@@ -4,7 +4,8 @@ books after each landed write, and describe the run for the materialization. Wit
 the plan and writes nothing.
 
 A family gives a :class:`PushSlice`: which writer sends a row (``None`` for a change that is bookkeeping
-only), what to do before the rows, after each landed row, and after all of them.
+only), what to do before the rows, after each landed row, and after all of them. :func:`push_asset` makes
+the family's push asset.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import dagster as dg
 import duckdb
 import pandas as pd
 
+from smapify_pipeline.platforms.shopify.client import ShopifyClient
+from smapify_pipeline.platforms.smaregi.client import SmaregiClient
 from smapify_pipeline.sync.apply import ChangeOutcome, ChangeStatus, PlannedChange, Writer, apply_change
 from smapify_pipeline.sync.plan import PlanRow, read_plan
 from smapify_pipeline.sync.report import plan_metadata
@@ -95,12 +98,22 @@ class PlanSpec:
     order_by: str = "key"
 
 
-class PushSlice(Protocol):
+class PushSlice:
+    """One family's part of a push: which writer sends a row, and the books it keeps around the writes. The
+    defaults keep no books."""
+
+    def __init__(
+        self, shopify: ShopifyClient, smaregi: SmaregiClient, primary: str, run_id: str | None = None
+    ) -> None:
+        self.shopify, self.smaregi, self.primary, self.run_id = shopify, smaregi, primary, run_id
+
     def writer_for(self, row: PlanRow) -> Writer | None:
         """The writer of a row; ``None`` when the change is bookkeeping only (no API call, no ledger row)."""
+        raise NotImplementedError
 
     def before(self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow]) -> Mapping[str, Any]:
         """Work before the rows (e.g. resolving earlier leftovers); returns metadata."""
+        return {}
 
     def landed(self, conn: duckdb.DuckDBPyConnection, row: PlanRow, outcome: ChangeOutcome) -> None:
         """Bookkeeping once a row's write is applied (or it was applied before)."""
@@ -109,6 +122,7 @@ class PushSlice(Protocol):
         self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow], outcomes: list[ChangeOutcome]
     ) -> Mapping[str, Any]:
         """Bookkeeping after every row; returns metadata."""
+        return {}
 
 
 def push_rows(conn: duckdb.DuckDBPyConnection, rows: list[PlanRow], family: PushSlice) -> list[ChangeOutcome]:
