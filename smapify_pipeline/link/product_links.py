@@ -29,9 +29,6 @@ import duckdb
 from smapify_pipeline.warehouse.quarantine import quarantine_rows
 
 QUARANTINE_SOURCE = "core.product_links"
-DUPLICATE_KEY = "duplicate match key"
-NO_KEY = "no match key"
-EXCLUDED = "excluded by tag"
 
 
 @dataclass(frozen=True)
