@@ -7,23 +7,21 @@ credential variables unset, the resources point at the local sandboxes with thei
 
 import dagster as dg
 
-from smapify_pipeline.assets.checks_sync import SYNC_CHECKS
-from smapify_pipeline.assets.link import LINK_ASSETS
-from smapify_pipeline.assets.plan_documents import DOCUMENT_PLAN_ASSETS
-from smapify_pipeline.assets.plan_inventory import INVENTORY_PLAN_ASSETS
-from smapify_pipeline.assets.plan_products import PRODUCT_PLAN_ASSETS
-from smapify_pipeline.assets.push_documents import DOCUMENT_PUSH_ASSETS
-from smapify_pipeline.assets.push_inventory import INVENTORY_PUSH_ASSETS
-from smapify_pipeline.assets.push_products import PRODUCT_PUSH_ASSETS
-from smapify_pipeline.assets.snapshot import SNAPSHOT_ASSETS
+from smapify_pipeline.documents.assets import DOCUMENT_ASSETS
+from smapify_pipeline.documents.checks import DOCUMENT_CHECKS
 from smapify_pipeline.extract.assets import EXTRACT_ASSETS
 from smapify_pipeline.extract.checks import EXTRACT_CHECKS
 from smapify_pipeline.jobs import build_jobs
+from smapify_pipeline.link.assets import LINK_ASSETS
 from smapify_pipeline.platforms import sandboxes
+from smapify_pipeline.products.assets import PRODUCT_ASSETS
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource
 from smapify_pipeline.schedules import SCHEDULES
 from smapify_pipeline.sensors import build_sensors
 from smapify_pipeline.settings import PlatformSettings, Settings, load_settings
+from smapify_pipeline.snapshot.assets import SNAPSHOT_ASSETS
+from smapify_pipeline.stock.assets import STOCK_ASSETS
+from smapify_pipeline.stock.checks import STOCK_CHECKS
 from smapify_pipeline.webhooks.resource import WebhookInboxResource
 
 
@@ -73,16 +71,18 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
 PIPELINE = [
     *EXTRACT_ASSETS,
     *LINK_ASSETS,
-    *PRODUCT_PLAN_ASSETS,
-    *DOCUMENT_PLAN_ASSETS,
-    *INVENTORY_PLAN_ASSETS,
-    *PRODUCT_PUSH_ASSETS,
-    *DOCUMENT_PUSH_ASSETS,
-    *INVENTORY_PUSH_ASSETS,
+    *PRODUCT_ASSETS,
+    *DOCUMENT_ASSETS,
+    *STOCK_ASSETS,
     *SNAPSHOT_ASSETS,
 ]
 ASSETS = [a for a in PIPELINE if not isinstance(a, dg.AssetChecksDefinition)]
-CHECKS = [*EXTRACT_CHECKS, *SYNC_CHECKS, *(a for a in PIPELINE if isinstance(a, dg.AssetChecksDefinition))]
+CHECKS = [
+    *EXTRACT_CHECKS,
+    *DOCUMENT_CHECKS,
+    *STOCK_CHECKS,
+    *(a for a in PIPELINE if isinstance(a, dg.AssetChecksDefinition)),
+]
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:

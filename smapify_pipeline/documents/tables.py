@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from smapify_pipeline.documents.smaregi_totals import TaxDivision
 from smapify_pipeline.sync.records import (
     Links,
     ShopifyOrder,
@@ -23,7 +24,6 @@ from smapify_pipeline.sync.records import (
     SmaregiTransaction,
     VariantLink,
 )
-from smapify_pipeline.sync.smaregi_totals import TaxDivision
 
 
 def load_links(conn: duckdb.DuckDBPyConnection) -> Links:

@@ -1,15 +1,15 @@
 """``core.product_links``: one Smaregi product ↔ one Shopify variant, by the configured match key.
 
-Rules (DESIGN §3, SCENARIOS P8–P10), in this order:
+Rules (docs/architecture.md, "Linking"), in this order:
 
 1. **Stable**: a link made on an earlier run is kept while both products still exist in ``raw`` (a deleted
-   side keeps its link until the deletion is mirrored and the link retired, P6/P7), whatever their fields
+   side keeps its link until the deletion is mirrored and the link retired), whatever their fields
    become — a changed SKU or productCode does not move a product to another partner.
 2. **Excluded**: a live product carrying ``exclude_tag`` (Shopify tags; Smaregi ``tag`` text) is never linked,
-   and an existing link of it is dropped (P10). Quarantined with reason "excluded by tag".
+   and an existing link of it is dropped. Quarantined with reason "excluded by tag".
 3. **Retired**: products of a link ended by a deletion (``core.retired_links``) are never linked again.
-4. **New links**: among the rest, a blank match key is quarantined "no match key" (P9); a code held by more
-   than one live product on the same side is quarantined "duplicate match key" on every unlinked holder (P8)
+4. **New links**: among the rest, a blank match key is quarantined "no match key"; a code held by more
+   than one live product on the same side is quarantined "duplicate match key" on every unlinked holder
    — an already linked holder keeps its partner; a code unique on both sides links. An unlinked product
    whose code is already held on the other side by a product that cannot be its partner (a duplicate, an
    excluded one, one linked elsewhere) is quarantined "duplicate match key" too: creating it would add a
@@ -29,9 +29,6 @@ import duckdb
 from smapify_pipeline.warehouse.quarantine import quarantine_rows
 
 QUARANTINE_SOURCE = "core.product_links"
-DUPLICATE_KEY = "duplicate match key"
-NO_KEY = "no match key"
-EXCLUDED = "excluded by tag"
 
 
 @dataclass(frozen=True)

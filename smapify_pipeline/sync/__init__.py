@@ -1,18 +1,12 @@
-"""The sync engine's pure rules (DESIGN §4–§5): no Dagster, no HTTP, no DuckDB.
+"""The sync engine's shared vocabulary and machinery; the change families live in :mod:`smapify_pipeline.documents`,
+:mod:`smapify_pipeline.products` and :mod:`smapify_pipeline.stock`, each read rules → plan → writers → apply →
+assets.
 
-Plan assets adapt table rows to the small frozen dataclasses of :mod:`.records` and call:
-
-* :mod:`.markers` / :mod:`.keys` — what makes our writes recognisable, and the ledger's idempotency keys;
-* :mod:`.smaregi_totals` — exact yen arithmetic of a Smaregi transaction;
-* :mod:`.classify` — which Smaregi and Shopify documents are mirrored and as what;
-* :mod:`.orders` — POS sale → Shopify order, online order → Smaregi transaction;
-* :mod:`.refunds` — Shopify refund → Smaregi return, Smaregi return / void / reversal → Shopify refund;
-* :mod:`.products` — field mapping, three-way merge, exclusion; :mod:`.product_writes` — the bodies that
-  carry merged changes, creates and deletes;
-* :mod:`.stock` — the stock principle's correction and its audit records.
-
-Helpers: :mod:`.smaregi_body` (a POST /transactions body from detail drafts), :mod:`.writes` (planned stock
-writes, money and tax-line helpers), :mod:`.audit` (audit records), :mod:`.gids`, :mod:`.timefmt`.
-
-Every choice made where the platforms' behaviour is unsure lives in :mod:`.choices`.
+* :mod:`.records`, :mod:`.keys`, :mod:`.markers`, :mod:`.gids`, :mod:`.timefmt`, :mod:`.audit`, :mod:`.writes` —
+  the records the rules read, the ledger's idempotency keys, what makes our writes recognisable, and the planned
+  writes the families share;
+* :mod:`.choices` — every choice made where the platforms' behaviour is unsure;
+* :mod:`.plan` — the one plan-row contract and the one atomic ``replace_plan``;
+* :mod:`.apply` — the ledger protocol (exactly once), with :mod:`.payloads` keeping each write's variables;
+* :mod:`.push` — the push runner every family uses, and :mod:`.report` the plan metadata.
 """

@@ -1,4 +1,4 @@
-"""Audit records: every overwritten manual edit, stock seed and two-sided product conflict (DESIGN §4).
+"""Audit records: every overwritten manual edit, stock seed and two-sided product conflict.
 
 Shaped like a ``sync.audit`` row, minus the columns the writer fills (id, time, run id).
 """

@@ -1,4 +1,5 @@
-"""Every rule of the sync engine chosen where the references (``reference/smaregi.md``, ``shopify.md``) are unsure.
+"""Every rule of the sync engine chosen where the platforms' documentation is unsure (docs/architecture.md,
+"Where the platforms are unsure").
 
 Kept in one place so that a fact learnt from a real platform is a one-line correction here. Each constant says
 what it decides and why; modules import these names instead of repeating literals.
@@ -10,32 +11,32 @@ from typing import Final
 
 # --- markers (no echo, findable after a lost answer) -----------------------------------------------------
 SOURCE_NAME: Final = "smapify"
-"""``sourceName`` of every Shopify order we create (DESIGN §4)."""
+"""``sourceName`` of every Shopify order we create."""
 MARKER_PREFIX: Final = "smapify"
 """First word of every marker we write (Shopify tags, sourceIdentifier, refund notes, Smaregi memos)."""
 TERMINAL_TRAN_ID_LENGTH: Final = 10
-"""``terminalTranId`` is at most 10 characters ("連携元システムで任意の連番", reference §3.5)."""
+"""``terminalTranId`` is at most 10 characters ("連携元システムで任意の連番")."""
 TERMINAL_TRAN_ID_KIND_DIGIT: Final = {"order": "1", "refund": "2"}
 """Digits only (the field is described as a sequence number, so letters may be refused — unconfirmed): one kind
 digit then the last 9 digits of the Shopify numeric id. Not unique over all of history, so a lookup must also
 match the memo marker, which carries the full id."""
 LOOKUP_WINDOW_MINUTES: Final = 10
 """A lost POST /transactions is looked up in ±this window around the terminal time we sent (the list endpoint
-has no ``terminal_tran_id`` filter, reference §3.5)."""
+has no ``terminal_tran_id`` filter)."""
 
 # --- Smaregi transactions we create -----------------------------------------------------------------------
 ONLINE_TERMINAL_ID: Final = "1"
-"""An online store has no register. A missing terminal is allowed only with ``sumDivision`` 2 (reference §3.5,
-consume_product_sets page, INFERRED to apply to POST /transactions), so we always send sumDivision 2 + sumDate."""
+"""An online store has no register. A missing terminal is allowed only with ``sumDivision`` 2 (documented for another endpoint, inferred to apply to POST /transactions), so we always send sumDivision 2
++ sumDate."""
 SUM_DIVISION_CLOSED: Final = "2"
 RETURN_QUANTITY_SIGN: Final = -1
 """A returned line is ``transactionDetailDivision`` "2" with a positive unit price and a *negative* quantity, so
-subtotal and total are negative — what register-made returns look like (reference §3.5, C79/C172). The
-reference leaves open whether the API accepts it (C172 saw a negative subtotal refused, recipe not visible)."""
+subtotal and total are negative — what register-made returns look like. The documentation leaves open whether
+the API accepts it."""
 RETURNS_RESTOCK_ON_SMAREGI: Final = True
-"""A return line of a stock-managed product puts the units back at the transaction's store (INFERRED, §3.5)."""
+"""A return line of a stock-managed product puts the units back at the transaction's store (inferred)."""
 CARRIAGE_IN_TAX_INCLUDE: Final = False
-"""``taxInclude`` covers goods only: the reference's formula is "tax-included goods total × r/(100+r)" and adds
+"""``taxInclude`` covers goods only: Smaregi's documented formula is "tax-included goods total × r/(100+r)" and adds
 ``carriage`` to the total separately. So a mirrored shipping line carries no tax line on Shopify. When True,
 carriage is taxed at the standard rate inside ``taxInclude``."""
 STANDARD_TAX_RATE: Final = 10

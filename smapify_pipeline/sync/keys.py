@@ -1,9 +1,9 @@
-"""Idempotency keys of the ledger (DESIGN §5): deterministic from the source event, so a re-run plans the same
+"""Idempotency keys of the ledger (docs/architecture.md, "Ledger and exactly-once"): deterministic from the source event, so a re-run plans the same
 key and the ledger refuses to apply it twice.
 
 Shopify numeric ids (not GIDs) keep keys short. The Shopify ``@idempotent(key:)`` value is derived from a ledger
 key and an attempt number: an unknown outcome is retried with the same attempt (same key, same variables); only
-an answer proving nothing was applied moves to the next attempt (DESIGN §5).
+an answer proving nothing was applied moves to the next attempt (docs/architecture.md, "Ledger and exactly-once").
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ _NAMESPACE = uuid.UUID(choices.IDEMPOTENCY_NAMESPACE)
 
 
 def sale_order_key(contract_id: str, transaction_head_id: str) -> str:
-    """POS sale → Shopify orderCreate (D1)."""
+    """POS sale → Shopify orderCreate."""
     return f"smaregi:{contract_id}:txn:{transaction_head_id}:order"
 
 
 def sale_stock_key(contract_id: str, transaction_head_id: str) -> str:
-    """The −quantity inventoryAdjustQuantities that follows that order (D1, F4)."""
+    """The −quantity inventoryAdjustQuantities that follows that order."""
     return f"smaregi:{contract_id}:txn:{transaction_head_id}:stock"
 
 
@@ -36,7 +36,7 @@ def return_restock_key(contract_id: str, transaction_head_id: str) -> str:
 
 
 def smaregi_refund_key(contract_id: str, transaction_head_id: str, event: str) -> str:
-    """Smaregi return / reversal record / void → Shopify refundCreate (D6–D8).
+    """Smaregi return / reversal record / void → Shopify refundCreate.
 
     For a return or a reversal ``transaction_head_id`` is the new (return / negative) record; for a void it is
     the cancelled sale itself, which is why the event is part of the key.
@@ -50,7 +50,7 @@ def smaregi_refund_key(contract_id: str, transaction_head_id: str, event: str) -
 
 
 def order_transaction_key(order_id: str) -> str:
-    """Online order → Smaregi POST /transactions (D2)."""
+    """Online order → Smaregi POST /transactions."""
     return f"shopify:order:{numeric_id(order_id)}:txn"
 
 
@@ -60,12 +60,12 @@ def order_stock_key(order_id: str) -> str:
 
 
 def refund_transaction_key(refund_id: str) -> str:
-    """Shopify refund → Smaregi return transaction (D3–D5)."""
+    """Shopify refund → Smaregi return transaction."""
     return f"shopify:refund:{numeric_id(refund_id)}:txn"
 
 
 def refund_stock_key(refund_id: str) -> str:
-    """Compensating Smaregi stock adds of that return (NO_RESTOCK lines, other locations: D4)."""
+    """Compensating Smaregi stock adds of that return (NO_RESTOCK lines, other locations)."""
     return f"shopify:refund:{numeric_id(refund_id)}:stock"
 
 
@@ -92,7 +92,7 @@ def product_update_key(target: str, target_id: str, changes: dict[str, object]) 
 
 
 def product_delete_key(target: str, target_id: str, policy: str) -> str:
-    """Archive / delete on ``target`` of a product deleted on the other side (P6, P7)."""
+    """Archive / delete on ``target`` of a product deleted on the other side."""
     _check_side(target)
     return f"{target}:product:{_short(target_id)}:{policy}"
 
@@ -116,7 +116,7 @@ def stock_push_key(
 def shopify_idempotency_key(ledger_key: str, attempt: int) -> str:
     """``@idempotent(key:)`` for attempt ``attempt`` (1, 2, …) of a ledger key: a name-based UUID (uuid5).
 
-    Deterministic, so a process that dies after sending can resend the very same key (F3, F4).
+    Deterministic, so a process that dies after sending can resend the very same key.
     """
     if attempt < 1:
         raise ValueError("attempts count from 1")

@@ -1,5 +1,5 @@
-"""Markers that make our own writes recognisable (no echo, DESIGN §4 invariant 3) and findable after a lost
-answer (DESIGN §5): a ``pending`` ledger row is resolved by looking the marker up on the remote side.
+"""Markers that make our own writes recognisable (no echo) and findable after a lost
+answer (docs/architecture.md, "Ledger and exactly-once"): a ``pending`` ledger row is resolved by looking the marker up on the remote side.
 
 Shopify orders we create from Smaregi sales carry ``sourceName`` "smapify", ``sourceIdentifier``
 ``smapify:smaregi:{contract}:txn:{id}`` and the tag ``smapify-txn-{contract}-{id}`` (tags are searchable with
@@ -51,7 +51,7 @@ def order_tag(contract_id: str, transaction_head_id: str) -> str:
 
 
 def order_lookup_query(contract_id: str, transaction_head_id: str) -> str:
-    """``orders(query:)`` string that finds the order mirroring a Smaregi sale after a lost answer (F1)."""
+    """``orders(query:)`` string that finds the order mirroring a Smaregi sale after a lost answer."""
     return f"tag:'{order_tag(contract_id, transaction_head_id)}'"
 
 
@@ -60,7 +60,7 @@ _ORDER_TAG = re.compile(rf"^{_PREFIX}-txn-(?P<contract>.+)-(?P<txn>\d+)$")
 
 
 def order_is_ours(source_name: str | None, source_identifier: str | None, tags: tuple[str, ...] = ()) -> bool:
-    """A Shopify order we created (so never mirrored back: D12). Any one marker suffices."""
+    """A Shopify order we created (so never mirrored back). Any one marker suffices."""
     if source_name == choices.SOURCE_NAME:
         return True
     if source_identifier and _SOURCE_IDENTIFIER.match(source_identifier):
@@ -135,7 +135,7 @@ def transaction_source(memo: str | None) -> ShopifySource | None:
 
 
 def transaction_lookup_params(store_id: str, terminal_time: datetime) -> dict[str, str]:
-    """``GET /transactions`` query that lists the candidates for a lost POST /transactions (F2).
+    """``GET /transactions`` query that lists the candidates for a lost POST /transactions.
 
     The list has no terminal-id filter, so we list the store's transactions around the terminal time we sent
     and keep those :func:`transaction_matches` accepts.

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
+from smapify_pipeline.documents.smaregi_totals import TaxDivision, TaxRounding
 from smapify_pipeline.settings import SyncSettings
-from smapify_pipeline.sync.smaregi_totals import TaxDivision, TaxRounding
 
 
 class UnmappableDocument(ValueError):
@@ -21,7 +21,7 @@ class UnmappableDocument(ValueError):
 
 @dataclass(frozen=True)
 class SyncContext:
-    """What every mapping needs from the settings (DESIGN §4) and the Smaregi contract."""
+    """What every mapping needs from the settings and the Smaregi contract."""
 
     contract_id: str
     location_pairs: tuple[tuple[str, str], ...]
@@ -118,8 +118,8 @@ class SmaregiLine:
 
 @dataclass(frozen=True)
 class SmaregiTransaction:
-    """A Smaregi transaction head with its details: a sale, a line return, a voided sale or a reversal record
-    (reference §3.5 "Cancellations and returns"); :mod:`.classify` tells which."""
+    """A Smaregi transaction head with its details: a sale, a line return, a voided sale or a reversal record;
+    :mod:`smapify_pipeline.documents.classify` tells which."""
 
     transaction_head_id: str
     store_id: str

@@ -1,4 +1,4 @@
-"""Smaregi timestamps: local Japan time with an explicit ``+09:00`` offset (reference §3.0, §8)."""
+"""Smaregi timestamps: local Japan time with an explicit ``+09:00`` offset."""
 
 from __future__ import annotations
 

@@ -40,10 +40,10 @@ class InventoryChange:
 
 @dataclass(frozen=True)
 class InventoryAdjustment:
-    """One idempotent ``inventoryAdjustQuantities`` call (DESIGN §4 stock principle).
+    """One idempotent ``inventoryAdjustQuantities`` call (docs/architecture.md, "Stock principle").
 
     ``changeFromQuantity`` is mandatory since 2026-04 but is the count *at push time*, so push reads it just
-    before the first attempt and keeps it for every retry of that attempt (DESIGN §5).
+    before the first attempt and keeps it for every retry of that attempt (docs/architecture.md, "Ledger and exactly-once").
     """
 
     key: str

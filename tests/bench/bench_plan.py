@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from smapify_pipeline import warehouse  # noqa: E402
 from smapify_pipeline.link.location_links import build_location_links  # noqa: E402
 from smapify_pipeline.link.product_links import build_product_links  # noqa: E402
-from smapify_pipeline.planning.inventory import plan_inventory  # noqa: E402
-from smapify_pipeline.planning.products import SHOPIFY_HASH, SMAREGI_HASH, plan_products  # noqa: E402
+from smapify_pipeline.products.plan import SHOPIFY_HASH, SMAREGI_HASH, plan_products  # noqa: E402
+from smapify_pipeline.stock.plan import plan_inventory  # noqa: E402
 from tests.bench.report import machine, write_section  # noqa: E402
 
 LOCATION = "gid://shopify/Location/1"

@@ -3,7 +3,7 @@
 Both sandboxes are served over real HTTP at time scale 1, seeded from one catalogue; the push runs against
 tight limits (a small Shopify cost bucket swapped in after the extract, a Smaregi write limit). A baseline extract + link runs, then ``--sales`` POS sales and
 ``--orders`` online orders are made, extract + link + ``order_plan`` run, and the planned writes are applied
-with the production push code (:func:`smapify_pipeline.push.apply_all` and the document writers), one platform
+with the production push code (:func:`smapify_pipeline.sync.push.apply_all` and the document writers), one platform
 at a time:
 
 * Shopify (POS sales → ``orderCreate`` + ``available`` read + ``inventoryAdjustQuantities``): utilisation =
@@ -30,12 +30,11 @@ sys.path.insert(0, str(ROOT))
 import dagster as dg  # noqa: E402
 
 from smapify_pipeline import warehouse  # noqa: E402
-from smapify_pipeline.assets.link import LINK_ASSETS  # noqa: E402
-from smapify_pipeline.assets.plan_documents import order_plan  # noqa: E402
-from smapify_pipeline.assets.push_documents import DocumentWriters, _planned  # noqa: E402
+from smapify_pipeline.documents.apply import DocumentPush  # noqa: E402
+from smapify_pipeline.documents.assets import ORDER_PLAN, order_plan  # noqa: E402
 from smapify_pipeline.extract.assets import EXTRACT_ASSETS  # noqa: E402
+from smapify_pipeline.link.assets import LINK_ASSETS  # noqa: E402
 from smapify_pipeline.platforms import sandboxes as credentials  # noqa: E402
-from smapify_pipeline.push import apply_all, changes_from_plan, outcome_counts  # noqa: E402
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource  # noqa: E402
 from smapify_pipeline.sandbox.seed import build_catalogue  # noqa: E402
 from smapify_pipeline.sandbox.server import SandboxServer  # noqa: E402
@@ -43,6 +42,8 @@ from smapify_pipeline.sandbox.shopify.app import ShopifySandbox  # noqa: E402
 from smapify_pipeline.sandbox.shopify.cost import CostBucket  # noqa: E402
 from smapify_pipeline.sandbox.smaregi.app import SmaregiSandbox  # noqa: E402
 from smapify_pipeline.settings import SyncSettings  # noqa: E402
+from smapify_pipeline.sync.plan import read_plan  # noqa: E402
+from smapify_pipeline.sync.push import apply_all, outcome_counts, planned_change  # noqa: E402
 from tests.bench.report import machine, write_section  # noqa: E402
 
 SECTION = "push-throughput"
@@ -93,16 +94,19 @@ def run(sales: int, orders: int) -> dict[str, Any]:
         """The tight bucket only for the push: extract pages cost more than it holds."""
         shopify_client = resources["shopify"].get_client()  # type: ignore[attr-defined]
         smaregi_client = resources["smaregi"].get_client()  # type: ignore[attr-defined]
-        writers = DocumentWriters(shopify_client, smaregi_client)
+        family = DocumentPush(shopify_client, smaregi_client)
         results: dict[str, Any] = {"machine": machine(), "sales": sales, "online_orders": orders}
         with warehouse.connect(f"{folder}/smapify.duckdb") as conn:
-            planned = changes_from_plan(_planned(conn, "plan.order_plan"))
+            planned = [
+                (planned_change(r), r.depends_on)
+                for r in read_plan(conn, ORDER_PLAN.table, ORDER_PLAN.order_by)
+            ]
             for target in ("shopify", "smaregi"):
                 changes = [(c, d) for c, d in planned if c.target == target]
                 bucket_before = shopify.bucket.status()["currentlyAvailable"]
                 calls_before = sum(smaregi_client.calls.values())
                 started = time.perf_counter()
-                outcomes = apply_all(conn, changes, writers)
+                outcomes = apply_all(conn, changes, lambda change: family.by_kind[change.kind])
                 seconds = time.perf_counter() - started
                 counts = outcome_counts(outcomes)
                 if target == "shopify":

@@ -116,7 +116,7 @@ def location_pairs(pair: SandboxPair) -> list[str]:
 
 def pipeline_assets() -> tuple[list[Any], list[Any]]:
     """Every asset and check of the sync (the definitions' own when complete, else assembled per module)."""
-    from smapify_pipeline.assets.snapshot import SNAPSHOT_ASSETS
+    from smapify_pipeline.snapshot.assets import SNAPSHOT_ASSETS
     from tests.e2e.scenario_harness import pipeline_definitions
 
     found = pipeline_definitions()

@@ -1,8 +1,8 @@
-"""The starting point of every SCENARIOS.md case, for either primary, and the checks every case ends with.
+"""The starting point of every end-to-end sync case, for either primary, and the checks every case ends with.
 
 ``make_scenario(primary=...)`` serves two tiny sandboxes seeded from one catalogue:
 
-* X — the linked pair of SCENARIOS.md: productCode = SKU = barcode ``4901234567894``, ¥1,100 tax-included, 10%;
+* X — the linked pair: productCode = SKU = barcode ``4901234567894``, ¥1,100 tax-included, 10%;
 * R — a reduced-rate (8%) linked product for D10, ¥540;
 * stock 10 of each at every location; store "1" ↔ the first Shopify location (S ↔ L), and with
   ``two_pairs=True`` store "2" ↔ the second location (S6); ``online_store_id`` = S.
@@ -12,7 +12,7 @@ sandboxes' ids, the online store and the delete policy) and runs one baseline ``
 starts linked with nothing pending.
 
 Actions go through the sandboxes' own hooks (a register sale, a storefront checkout, a merchant refund in the
-admin…) and are *recorded*, so that :meth:`ScenarioHarness.assert_invariants` can check DESIGN §4's four
+admin…) and are *recorded*, so that :meth:`ScenarioHarness.assert_invariants` can check the sync's four
 invariants against what really happened: exactly once (every recorded source document has exactly one mirror,
 found by its marker), no lost sale (both sides hold the initial count minus every sale plus every restock),
 no echo (nothing we created is mirrored back) and convergence (secondary == primary for every linked pair).
@@ -78,14 +78,12 @@ BULK_POLL_SECONDS = 0.05
 
 PIPELINE_MODULES: tuple[tuple[str, str], ...] = (
     ("smapify_pipeline.extract.assets", "EXTRACT_ASSETS"),
-    ("smapify_pipeline.assets.link", "LINK_ASSETS"),
-    ("smapify_pipeline.assets.plan_products", "PRODUCT_PLAN_ASSETS"),
-    ("smapify_pipeline.assets.plan_documents", "DOCUMENT_PLAN_ASSETS"),
-    ("smapify_pipeline.assets.plan_inventory", "INVENTORY_PLAN_ASSETS"),
-    ("smapify_pipeline.assets.push_products", "PRODUCT_PUSH_ASSETS"),
-    ("smapify_pipeline.assets.push_documents", "DOCUMENT_PUSH_ASSETS"),
-    ("smapify_pipeline.assets.push_inventory", "INVENTORY_PUSH_ASSETS"),
-    ("smapify_pipeline.assets.checks_sync", "SYNC_CHECKS"),
+    ("smapify_pipeline.link.assets", "LINK_ASSETS"),
+    ("smapify_pipeline.products.assets", "PRODUCT_ASSETS"),
+    ("smapify_pipeline.documents.assets", "DOCUMENT_ASSETS"),
+    ("smapify_pipeline.stock.assets", "STOCK_ASSETS"),
+    ("smapify_pipeline.documents.checks", "DOCUMENT_CHECKS"),
+    ("smapify_pipeline.stock.checks", "STOCK_CHECKS"),
 )
 """(module, list name) of every asset and check list of a full sync, in data-flow order."""
 
@@ -475,7 +473,7 @@ class ScenarioHarness:
         )
 
     def assert_invariants(self) -> None:
-        """DESIGN §4 invariants 1–4 over the sandboxes' final state and what the scenario recorded."""
+        """The sync's invariants 1–4 over the sandboxes' final state and what the scenario recorded."""
         self._assert_exactly_once()
         self._assert_no_lost_sale()
         self._assert_no_echo()

@@ -42,7 +42,7 @@ def test_a_deployment_already_mirroring_records_no_history(tmp_path: Path) -> No
     """Upgrading onto this code must not turn extracted-but-unmirrored sales into history."""
     from datetime import UTC, datetime
 
-    from smapify_pipeline.documents.planner import record_history
+    from smapify_pipeline.documents.plan import record_history
 
     with warehouse.connect(tmp_path / "smapify.duckdb") as conn:
         conn.execute(

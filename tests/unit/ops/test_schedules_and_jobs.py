@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from smapify_pipeline.assets.snapshot import SNAPSHOT_ASSETS
 from smapify_pipeline.definitions import defs
 from smapify_pipeline.extract.assets import EXTRACT_ASSETS
 from smapify_pipeline.jobs import SYNC_TAG, build_jobs
+from smapify_pipeline.snapshot.assets import SNAPSHOT_ASSETS
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 ENGINE = {

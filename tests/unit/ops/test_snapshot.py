@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from smapify_pipeline import warehouse
-from smapify_pipeline.assets.snapshot import analytics_snapshot, reconciliation_report
 from smapify_pipeline.resources import WarehouseResource
+from smapify_pipeline.snapshot.assets import analytics_snapshot, reconciliation_report
 
 NOW = "2026-11-27 01:00:00+00"
 SEED_SQL = f"""

@@ -1,4 +1,4 @@
-"""Idempotency keys are deterministic from the source event (DESIGN §5)."""
+"""Idempotency keys are deterministic from the source event (docs/architecture.md, "Ledger and exactly-once")."""
 
 import re
 import uuid

@@ -14,12 +14,13 @@ import pytest
 from graphql import GraphQLSchema, OperationDefinitionNode, build_schema, parse
 from graphql.execution.values import get_variable_values
 
-from smapify_pipeline.sync.orders import sale_to_order
-from smapify_pipeline.sync.product_writes import shopify_create_for, shopify_product_update
+from smapify_pipeline.documents.orders import sale_to_order
+from smapify_pipeline.documents.refunds import smaregi_to_refund
+from smapify_pipeline.products.bodies import shopify_create_for, shopify_product_update
+from smapify_pipeline.stock.rules import StockObservation, plan_stock_correction
 from smapify_pipeline.sync.records import SmaregiLine
-from smapify_pipeline.sync.refunds import smaregi_to_refund
-from smapify_pipeline.sync.stock import StockObservation, plan_stock_correction
-from tests.unit.sync.scenario import (
+from tests.unit.products.test_merge import SHOPIFY_X, SMAREGI_X
+from tests.unit.scenario import (
     CTX,
     LINKS,
     LOCATION_L,
@@ -30,7 +31,6 @@ from tests.unit.sync.scenario import (
     sale,
     x_line,
 )
-from tests.unit.sync.test_products import SHOPIFY_X, SMAREGI_X
 
 SDL = Path(__file__).resolve().parents[3] / "smapify_pipeline" / "sandbox" / "shopify" / "schema.graphql"
 

@@ -1,0 +1,192 @@
+"""Writers (:class:`~smapify_pipeline.sync.apply.Writer`) of the document writes on both platforms; the stock
+adds of documents use the one Smaregi stock writer (:class:`smapify_pipeline.stock.writers.SmaregiStockAddWriter`).
+
+* :class:`OrderCreateWriter` — ``orderCreate`` takes no ``@idempotent`` key, so a lost answer is resolved by
+  finding the order by its tag (payload ``lookup_query``) and checking its ``sourceIdentifier``.
+* :class:`InventoryAdjustWriter` — ``inventoryAdjustQuantities @idempotent``: ``changeFromQuantity`` is read
+  just before a fresh attempt and kept in the stored variables, so a resend is identical; a stale one
+  (``CHANGE_FROM_QUANTITY_STALE``) proves nothing was applied and leads to a re-read.
+* :class:`RefundCreateWriter` — ``refundCreate @idempotent``; the order's paid transaction (the refund's
+  parent) is read when the attempt is prepared.
+* :class:`TransactionPostWriter` — Smaregi ``POST /transactions`` has no idempotency key, so a lost answer is
+  resolved by listing the store's transactions around the terminal time we sent (payload ``lookup_params``)
+  and matching the memo marker and ``terminalTranId``
+  (:func:`~smapify_pipeline.sync.markers.transaction_matches`).
+
+Payloads (the plan row's ``payload``):
+
+* order: ``{"variables": {"order", "options"}, "lookup_query": str, "source_identifier": str}``
+* inventory adjustment: ``{"changes": [{"inventoryItemId", "locationId", "delta"}], "reason",
+  "referenceDocumentUri"}``
+* refund: ``{"variables": {"input": RefundInput}, "amount": int}``
+* transaction: ``{"body": {...}, "lookup_params": {...}, "marker_kind": "order"|"refund", "shopify_id": gid}``
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from smapify_pipeline.platforms.shopify.client import ShopifyClient
+from smapify_pipeline.platforms.shopify.errors import ShopifyUserError
+from smapify_pipeline.platforms.smaregi.client import SmaregiClient
+from smapify_pipeline.stock.writers import STALE, available_at
+from smapify_pipeline.sync import choices, markers
+from smapify_pipeline.sync.apply import NothingApplied, PlannedChange
+
+ORDER_CREATE = """
+mutation MirrorSale($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput) {
+  orderCreate(order: $order, options: $options) {
+    order { id }
+    userErrors { field message code }
+  }
+}
+"""
+
+ORDER_LOOKUP = """
+query FindMirroredOrder($query: String!) {
+  orders(first: 5, query: $query) { nodes { id sourceIdentifier } }
+}
+"""
+
+INVENTORY_ADJUST = """
+mutation MirrorStock($input: InventoryAdjustQuantitiesInput!, $key: String!) {
+  inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
+    inventoryAdjustmentGroup { id }
+    userErrors { field message code }
+  }
+}
+"""
+
+
+REFUND_CREATE = """
+mutation MirrorRefund($input: RefundInput!, $key: String!) {
+  refundCreate(input: $input) @idempotent(key: $key) {
+    refund { id }
+    userErrors { field message }
+  }
+}
+"""
+
+ORDER_TRANSACTIONS = """
+query PaidTransactions($id: ID!) {
+  order(id: $id) { id transactions(first: 20) { id kind status gateway } }
+}
+"""
+
+
+class OrderCreateWriter:
+    idempotent = False
+
+    def __init__(self, client: ShopifyClient) -> None:
+        self.client = client
+
+    def prepare(self, change: PlannedChange) -> dict[str, Any]:
+        return copy.deepcopy(dict(change.payload["variables"]))
+
+    def send(self, change: PlannedChange, variables: dict[str, Any], idempotency_key: str) -> str | None:
+        data = self.client.execute(ORDER_CREATE, variables)
+        return str(data["orderCreate"]["order"]["id"])
+
+    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
+        data = self.client.execute(ORDER_LOOKUP, {"query": change.payload["lookup_query"]})
+        wanted = change.payload["source_identifier"]
+        for node in data["orders"]["nodes"]:
+            if node.get("sourceIdentifier") == wanted:
+                return str(node["id"])
+        return None
+
+
+class InventoryAdjustWriter:
+    idempotent = True
+
+    def __init__(self, client: ShopifyClient) -> None:
+        self.client = client
+
+    def prepare(self, change: PlannedChange) -> dict[str, Any]:
+        changes = []
+        for item in change.payload["changes"]:
+            observed = available_at(self.client, item["inventoryItemId"], item["locationId"])
+            changes.append({**item, "changeFromQuantity": observed})
+        return {
+            "input": {
+                "name": choices.QUANTITY_NAME,
+                "reason": change.payload["reason"],
+                "referenceDocumentUri": change.payload["referenceDocumentUri"],
+                "changes": changes,
+            }
+        }
+
+    def send(self, change: PlannedChange, variables: dict[str, Any], idempotency_key: str) -> str | None:
+        try:
+            data = self.client.execute(
+                INVENTORY_ADJUST, {**variables, "key": idempotency_key}, idempotent=True
+            )
+        except ShopifyUserError as error:
+            raise NothingApplied(str(error), retry_fresh=STALE in error.codes) from error
+        group = data["inventoryAdjustQuantities"].get("inventoryAdjustmentGroup") or {}
+        return str(group.get("id") or "")
+
+    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
+        return None
+
+
+class RefundCreateWriter:
+    idempotent = True
+
+    def __init__(self, client: ShopifyClient) -> None:
+        self.client = client
+
+    def prepare(self, change: PlannedChange) -> dict[str, Any]:
+        variables = copy.deepcopy(dict(change.payload["variables"]))
+        refund_input = variables["input"]
+        amount = int(change.payload.get("amount") or 0)
+        if amount > 0 and not refund_input.get("transactions"):
+            data = self.client.execute(ORDER_TRANSACTIONS, {"id": refund_input["orderId"]})
+            paid = [
+                t
+                for t in (data.get("order") or {}).get("transactions") or []
+                if t["kind"] in ("SALE", "CAPTURE") and t["status"] == "SUCCESS"
+            ]
+            if paid:
+                refund_input["transactions"] = [
+                    {
+                        "orderId": refund_input["orderId"],
+                        "parentId": paid[0]["id"],
+                        "kind": "REFUND",
+                        "gateway": paid[0].get("gateway") or choices.PAYMENT_GATEWAY,
+                        "amount": str(amount),
+                    }
+                ]
+        return variables
+
+    def send(self, change: PlannedChange, variables: dict[str, Any], idempotency_key: str) -> str | None:
+        try:
+            data = self.client.execute(REFUND_CREATE, {**variables, "key": idempotency_key}, idempotent=True)
+        except ShopifyUserError as error:
+            raise NothingApplied(str(error)) from error
+        return str(data["refundCreate"]["refund"]["id"])
+
+    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
+        return None
+
+
+class TransactionPostWriter:
+    idempotent = False
+
+    def __init__(self, client: SmaregiClient) -> None:
+        self.client = client
+
+    def prepare(self, change: PlannedChange) -> dict[str, Any]:
+        return copy.deepcopy(dict(change.payload["body"]))
+
+    def send(self, change: PlannedChange, variables: dict[str, Any], idempotency_key: str) -> str | None:
+        answer = self.client.post("/transactions", variables)
+        return str(answer["transactionHeadId"])
+
+    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
+        kind, shopify_id = change.payload["marker_kind"], change.payload["shopify_id"]
+        for row in self.client.get_list("/transactions", change.payload["lookup_params"], typed=False):
+            if markers.transaction_matches(kind, shopify_id, row.get("memo"), row.get("terminalTranId")):
+                return str(row["transactionHeadId"])
+        return None

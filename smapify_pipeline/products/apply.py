@@ -1,0 +1,238 @@
+"""Apply ``plan.product_plan`` through the ledger and keep the sync state in step with what was applied.
+
+* An applied update makes the pair's merged fields (``plan.product_base``) its new base; a pair merged without
+  any write gets its base (and raw hashes) at once. A conflict carried by an update is audited when it lands.
+* An applied create links the new product at once (``core.product_links``) and brings its stock: a
+  new Smaregi product gets a relative add of the Shopify count per paired store (no stock row before), a new
+  Shopify product was created with its quantities; where the created side is the primary this is the
+  first-link seed and is audited (``stock_seed``).
+* An applied deletion (or ``ignore``) retires the link (``core.retired_links``): nothing is mirrored for it
+  afterwards.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from smapify_pipeline.platforms.shopify.client import ShopifyClient
+from smapify_pipeline.platforms.smaregi.client import SmaregiClient
+from smapify_pipeline.products.plan import BASE_TABLE
+from smapify_pipeline.products.writers import (
+    ShopifyArchiveWriter,
+    ShopifyCreateWriter,
+    ShopifyDeleteWriter,
+    ShopifyUpdateWriter,
+    SmaregiCreateWriter,
+    SmaregiDeleteWriter,
+    SmaregiPatchWriter,
+    shopify_variants_by_sku,
+)
+from smapify_pipeline.stock.rules import stock_memo
+from smapify_pipeline.stock.writers import SmaregiStockAddWriter, stock_add_payload
+from smapify_pipeline.sync.apply import ChangeOutcome, PlannedChange, Writer, apply_change
+from smapify_pipeline.sync.plan import PlanRow
+from smapify_pipeline.sync.push import PushSlice
+from smapify_pipeline.sync.writes import SmaregiStockAdd
+from smapify_pipeline.warehouse.audit import AuditKind, record_audit
+
+
+def product_writers(shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[tuple[str, str], Writer]:
+    return {
+        ("product_update", "smaregi"): SmaregiPatchWriter(smaregi),
+        ("product_update", "shopify"): ShopifyUpdateWriter(shopify),
+        ("product_create", "smaregi"): SmaregiCreateWriter(smaregi),
+        ("product_create", "shopify"): ShopifyCreateWriter(shopify),
+        ("product_hide", "smaregi"): SmaregiPatchWriter(smaregi),
+        ("product_delete", "smaregi"): SmaregiDeleteWriter(smaregi),
+        ("product_archive", "shopify"): ShopifyArchiveWriter(shopify),
+        ("product_delete_product", "shopify"): ShopifyDeleteWriter(shopify),
+    }
+
+
+class ProductPush(PushSlice):
+    """The product family's push: links, stock and retirements follow each landed write; bases advance last."""
+
+    def __init__(
+        self, shopify: ShopifyClient, smaregi: SmaregiClient, primary: str, run_id: str | None = None
+    ) -> None:
+        super().__init__(shopify, smaregi, primary, run_id)
+        self.writers = product_writers(shopify, smaregi)
+        self.linked = self.retired = self.audited = 0
+
+    def writer_for(self, row: PlanRow) -> Writer | None:
+        if row.kind == "product_unlink":
+            return None
+        return self.writers[(row.kind, row.target)]
+
+    def landed(self, conn: duckdb.DuckDBPyConnection, row: PlanRow, outcome: ChangeOutcome) -> None:
+        kind, target, key, payload = row.kind, row.target, row.key, row.payload
+        if kind == "product_unlink":
+            self.retired += _retire(
+                conn, row.smaregi_product_id, row.shopify_variant_id, "deleted; link ended"
+            )
+        elif kind == "product_update":
+            for number, conflict in enumerate(row.audit or ()):
+                self.audited += record_audit(
+                    conn, kind=AuditKind.PRODUCT_CONFLICT, entity=conflict["entity"],
+                    entity_key=conflict["entity_key"], old_value=conflict["old_value"],
+                    new_value=conflict["new_value"], why=conflict["why"], run_id=self.run_id,
+                    ledger_key=f"{key}#conflict{number}",
+                )  # fmt: skip
+        elif kind == "product_create" and target == "smaregi":
+            self.linked += _link_smaregi_create(
+                conn, self.smaregi, self.primary, key, payload, outcome.remote_id, self.run_id
+            )
+        elif kind == "product_create" and target == "shopify":
+            self.linked += _link_shopify_create(conn, self.shopify, self.primary, key, payload, self.run_id)
+        else:
+            why = f"deleted; {kind} applied on {target}"
+            self.retired += _retire(conn, row.smaregi_product_id, row.shopify_variant_id, why)
+
+    def after(
+        self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow], outcomes: list[ChangeOutcome]
+    ) -> dict[str, Any]:
+        _advance_bases(conn, {outcome.key for outcome in outcomes if outcome.done})
+        return {"linked": self.linked, "retired": self.retired, "conflicts_audited": self.audited}
+
+
+def _advance_bases(conn: duckdb.DuckDBPyConnection, applied: set[str]) -> None:
+    """Every merged pair whose writes all landed takes its merged fields as the new base."""
+    conn.execute("CREATE OR REPLACE TEMP TABLE product_push_applied (key VARCHAR)")
+    if applied:
+        conn.executemany("INSERT INTO product_push_applied VALUES (?)", [[k] for k in sorted(applied)])
+    conn.execute(
+        f"""
+        INSERT INTO core.product_sync_base
+        SELECT b.smaregi_product_id, b.shopify_variant_id, b.fields, b.shopify_hash, b.smaregi_hash, now()
+        FROM {BASE_TABLE} AS b
+        WHERE NOT EXISTS (
+            SELECT 1 FROM unnest(b.write_keys) AS w(key) WHERE w.key NOT IN (SELECT key FROM product_push_applied)
+        )
+        ON CONFLICT (smaregi_product_id) DO UPDATE SET shopify_variant_id = excluded.shopify_variant_id,
+            fields = excluded.fields, shopify_hash = excluded.shopify_hash,
+            smaregi_hash = excluded.smaregi_hash, synced_at = excluded.synced_at
+        """
+    )
+
+
+def _retire(conn: duckdb.DuckDBPyConnection, product_id: str | None, variant_id: str | None, why: str) -> int:
+    if product_id is None or variant_id is None:
+        return 0
+    code = conn.execute(
+        "SELECT product_code FROM core.product_links WHERE smaregi_product_id = ?", [product_id]
+    ).fetchall()
+    conn.execute(
+        "INSERT INTO core.retired_links VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [product_id, variant_id, code[0][0] if code else None, why, datetime.now(UTC)],
+    )
+    conn.execute("DELETE FROM core.product_links WHERE smaregi_product_id = ?", [product_id])
+    conn.execute("DELETE FROM core.product_sync_base WHERE smaregi_product_id = ?", [product_id])
+    conn.execute("DELETE FROM core.stock_sync_base WHERE smaregi_product_id = ?", [product_id])
+    return 1
+
+
+def _insert_link(
+    conn: duckdb.DuckDBPyConnection,
+    product_id: str,
+    code: str,
+    variant_id: str,
+    product: str,
+    item: str | None,
+) -> int:
+    conn.execute(
+        "INSERT INTO core.product_links VALUES (?, ?, ?, ?, ?, true, ?) ON CONFLICT DO NOTHING",
+        [product_id, code, variant_id, product, item, datetime.now(UTC)],
+    )
+    return 1
+
+
+def _link_smaregi_create(
+    conn: duckdb.DuckDBPyConnection,
+    smaregi: SmaregiClient,
+    primary: str,
+    key: str,
+    payload: dict[str, Any],
+    product_id: str | None,
+    run_id: str | None,
+) -> int:
+    """Link the new Smaregi product and give it the Shopify count at each paired store."""
+    if product_id is None:
+        return 0
+    linked = _insert_link(
+        conn, product_id, payload["code"], payload["shopify_variant_id"], payload["shopify_product_id"],
+        payload["inventory_item_id"],
+    )  # fmt: skip
+    locations = dict(
+        conn.execute("SELECT smaregi_store_id, shopify_location_id FROM core.location_links").fetchall()
+    )
+    writer = SmaregiStockAddWriter(smaregi)
+    for store, count in sorted(payload["stock"].items()):
+        if store not in locations:
+            continue
+        add_key = f"{key}:stock@{store}"
+        if count:
+            add = SmaregiStockAdd(add_key, product_id, store, int(count), stock_memo(add_key))
+            change = PlannedChange(add_key, "stock_add", "smaregi", stock_add_payload(add))
+            outcome = apply_change(conn, change, writer)
+            if not outcome.done:
+                continue
+            if primary == "smaregi":
+                record_audit(
+                    conn, kind=AuditKind.STOCK_SEED, entity="stock", entity_key=product_id,
+                    location=f"smaregi:{store}", old_value=None, new_value=int(count),
+                    why="first link of a product created from Shopify: smaregi (primary) seeded from shopify",
+                    run_id=run_id, ledger_key=add_key,
+                )  # fmt: skip
+        _remember_stock(conn, product_id, store, locations[store], int(count))
+    return linked
+
+
+def _link_shopify_create(
+    conn: duckdb.DuckDBPyConnection,
+    shopify: ShopifyClient,
+    primary: str,
+    key: str,
+    payload: dict[str, Any],
+    run_id: str | None,
+) -> int:
+    """Link each Smaregi member to the created variant with its code; its stock came with the create."""
+    stores = dict(
+        conn.execute("SELECT shopify_location_id, smaregi_store_id FROM core.location_links").fetchall()
+    )
+    linked = 0
+    for member in payload["members"]:
+        found = shopify_variants_by_sku(shopify, member["code"])
+        if not found:
+            continue
+        variant = found[0]
+        product_id = member["smaregi_product_id"]
+        linked += _insert_link(
+            conn, product_id, member["code"], variant["id"], variant["product"]["id"],
+            (variant.get("inventoryItem") or {}).get("id"),
+        )  # fmt: skip
+        for location, count in sorted((payload["stock"].get(product_id) or {}).items()):
+            if location not in stores:
+                continue
+            if primary == "shopify":
+                record_audit(
+                    conn, kind=AuditKind.STOCK_SEED, entity="stock", entity_key=product_id,
+                    location=f"shopify:{location}", old_value=None, new_value=int(count),
+                    why="first link of a product created from Smaregi: shopify (primary) seeded from smaregi",
+                    run_id=run_id, ledger_key=f"{key}:stock@{location}",
+                )  # fmt: skip
+            _remember_stock(conn, product_id, stores[location], location, int(count))
+    return linked
+
+
+def _remember_stock(
+    conn: duckdb.DuckDBPyConnection, product: str, store: str, location: str, count: int
+) -> None:
+    conn.execute(
+        "INSERT INTO core.stock_sync_base VALUES (?, ?, ?, ?, ?) ON CONFLICT (smaregi_product_id, "
+        "smaregi_store_id) DO UPDATE SET last_synced_secondary = excluded.last_synced_secondary, "
+        "synced_at = excluded.synced_at",
+        [product, store, location, count, datetime.now(UTC)],
+    )

@@ -1,0 +1,234 @@
+"""Products both ways (docs/architecture.md, "Products").
+
+Mapped fields, compared in one canonical form (:class:`ProductFields`):
+title ↔ productName; variant price ↔ price (tax-included, taxDivision 0); SKU or barcode ↔ productCode (by
+``match_key``; the link key, never copied); productType ↔ category name; description ↔ description; unit cost ↔
+cost; status ACTIVE ↔ displayFlag 1 (DRAFT/ARCHIVED ↔ 0); variants ↔ products sharing a groupCode; option values
+↔ size/color.
+
+Updates are a three-way merge against the values both sides had after the last sync (the link's *base*): a
+field changed on one side is copied across; changed on both to different values, the primary wins and a
+conflict is recorded. The request bodies that carry the result are built by :mod:`.bodies`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal
+from typing import Any
+
+from smapify_pipeline.sync import choices
+from smapify_pipeline.sync.audit import AuditRecord
+from smapify_pipeline.sync.records import UnmappableDocument
+
+SMAREGI_NAME_LIMIT = 85
+SMAREGI_TEXT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class ProductFields:
+    """A variant's mapped fields in the form both platforms are compared in."""
+
+    code: str
+    title: str
+    price: int
+    category: str | None
+    description: str | None
+    cost: Decimal | None
+    visible: bool
+    size: str | None
+    color: str | None
+
+
+MERGED_FIELDS = tuple(f.name for f in fields(ProductFields) if f.name != "code")
+"""Fields copied across; ``code`` is the link key and is never copied."""
+
+
+@dataclass(frozen=True)
+class ShopifyVariantSnapshot:
+    product_id: str
+    variant_id: str
+    inventory_item_id: str
+    title: str
+    product_type: str | None
+    description_html: str | None
+    status: str
+    """ACTIVE, DRAFT, ARCHIVED (UNLISTED reads as ACTIVE)."""
+    price: int
+    sku: str | None
+    barcode: str | None
+    cost: Decimal | None
+    options: tuple[tuple[str, str], ...] = ()
+    """(option name, value) pairs of the variant."""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SmaregiProductSnapshot:
+    product_id: str
+    product_code: str
+    product_name: str
+    price: int
+    category_id: str
+    category_name: str | None
+    description: str | None
+    cost: Decimal | None
+    display_flag: str
+    size: str | None
+    color: str | None
+    group_code: str | None
+    tag: str | None = None
+    tax_division: str = choices.SMAREGI_TAX_DIVISION_INCLUDED
+
+
+# --- canonical fields ---------------------------------------------------------------------------------------
+
+
+def match_code(variant: ShopifyVariantSnapshot, match_key: str) -> str | None:
+    """The variant's match key value (SKU or barcode), stripped; ``None`` when blank."""
+    raw = variant.sku if match_key == "sku" else variant.barcode
+    value = (raw or "").strip()
+    return value or None
+
+
+def shopify_fields(variant: ShopifyVariantSnapshot, match_key: str) -> ProductFields:
+    code = match_code(variant, match_key)
+    if code is None:
+        raise UnmappableDocument(f"Shopify variant {variant.variant_id} has no match key ({match_key})")
+    return ProductFields(
+        code=code,
+        title=_name(variant.title),
+        price=variant.price,
+        category=_blank_to_none(variant.product_type),
+        description=_text(variant.description_html),
+        cost=_cost(variant.cost),
+        visible=variant.status in ("ACTIVE", "UNLISTED"),
+        size=_option(variant.options, "size"),
+        color=_option(variant.options, "color"),
+    )
+
+
+def smaregi_fields(product: SmaregiProductSnapshot) -> ProductFields:
+    if product.tax_division != choices.SMAREGI_TAX_DIVISION_INCLUDED:
+        raise UnmappableDocument(
+            f"Smaregi product {product.product_id} is not priced tax-included (taxDivision {product.tax_division})"
+        )
+    return ProductFields(
+        code=product.product_code,
+        title=_name(product.product_name),
+        price=product.price,
+        category=_blank_to_none(product.category_name),
+        description=_text(product.description),
+        cost=_cost(product.cost),
+        visible=product.display_flag == choices.SMAREGI_VISIBLE,
+        size=_blank_to_none(product.size),
+        color=_blank_to_none(product.color),
+    )
+
+
+# --- three-way merge ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductMerge:
+    to_shopify: dict[str, Any]
+    to_smaregi: dict[str, Any]
+    conflicts: tuple[AuditRecord, ...]
+    result: ProductFields
+    """Both sides' values once the copies are applied: the next base."""
+
+
+def merge_product(
+    base: ProductFields | None, shopify: ProductFields, smaregi: ProductFields, primary: str
+) -> ProductMerge:
+    """Three-way merge of one linked variant.
+
+    With no base (first link), differing fields take the primary's value without a conflict record: nothing
+    was changed "since the last sync" yet.
+    """
+    if primary not in ("shopify", "smaregi"):
+        raise ValueError(f"unknown primary {primary!r}")
+    to_shopify: dict[str, Any] = {}
+    to_smaregi: dict[str, Any] = {}
+    conflicts = []
+    result = shopify if primary == "shopify" else smaregi
+    for name in MERGED_FIELDS:
+        on_shopify, on_smaregi = getattr(shopify, name), getattr(smaregi, name)
+        if on_shopify == on_smaregi:
+            continue
+        shopify_changed = base is None or on_shopify != getattr(base, name)
+        smaregi_changed = base is None or on_smaregi != getattr(base, name)
+        if shopify_changed and smaregi_changed:
+            winner = on_shopify if primary == "shopify" else on_smaregi
+            if base is not None:
+                conflicts.append(
+                    AuditRecord(
+                        kind="product_conflict",
+                        entity="product",
+                        entity_key=shopify.code,
+                        location=None,
+                        old_value={
+                            "field": name,
+                            "shopify": _jsonable(on_shopify),
+                            "smaregi": _jsonable(on_smaregi),
+                        },
+                        new_value={"field": name, "value": _jsonable(winner)},
+                        why=f"{name} changed on both sides since the last sync; {primary} is primary",
+                    )
+                )
+        else:
+            winner = on_shopify if shopify_changed else on_smaregi
+        if on_shopify != winner:
+            to_shopify[name] = winner
+        if on_smaregi != winner:
+            to_smaregi[name] = winner
+        result = replace(result, **{name: winner})
+    return ProductMerge(to_shopify, to_smaregi, tuple(conflicts), result)
+
+
+# --- exclusion --------------------------------------------------------------------------------------------
+
+
+def is_excluded(tags: Iterable[str] | str | None, exclude_tag: str) -> bool:
+    """Whether a product carries ``exclude_tag``: Shopify tags, or Smaregi's ``tag`` text (split on
+    commas and whitespace). Case-insensitive, like Shopify tags."""
+    if not tags or not exclude_tag:
+        return False
+    items = re.split(r"[,\s、]+", tags) if isinstance(tags, str) else list(tags)
+    wanted = exclude_tag.strip().casefold()
+    return any(item.strip().casefold() == wanted for item in items)
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _name(text: str) -> str:
+    return text.strip()[:SMAREGI_NAME_LIMIT]
+
+
+def _text(text: str | None) -> str | None:
+    value = (text or "").strip()
+    return value[:SMAREGI_TEXT_LIMIT] or None
+
+
+def _cost(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.00001")).normalize()
+
+
+def _blank_to_none(text: str | None) -> str | None:
+    value = (text or "").strip()
+    return value or None
+
+
+def _option(options: tuple[tuple[str, str], ...], field_name: str) -> str | None:
+    aliases = choices.SHOPIFY_OPTION_ALIASES[field_name]
+    for name, value in options:
+        if name in aliases and value != choices.DEFAULT_OPTION_VALUE:
+            return _blank_to_none(value)
+    return None
+
+
+def _jsonable(value: Any) -> Any:
+    return format(value, "f") if isinstance(value, Decimal) else value
