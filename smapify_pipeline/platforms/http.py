@@ -255,16 +255,15 @@ class RetryingClient(Closing):
                 auth_renewed = True
                 number -= 1
                 continue
-            if status == 429 and not attempt.last:
-                self._count_throttled(call.operation)
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                if call.hold is not None and retry_after is not None:
-                    call.hold(retry_after)
-                else:
-                    attempt.back_off(at_least=retry_after or 0.0)
-                continue
             if status == 429:
                 self._count_throttled(call.operation)
+                if not attempt.last:
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    if call.hold is not None and retry_after is not None:
+                        call.hold(retry_after)
+                    else:
+                        attempt.back_off(at_least=retry_after or 0.0)
+                    continue
             elif status >= 500:
                 cause = f"HTTP {status}"
                 if call.writes and (not call.may_resend or attempt.last):
