@@ -67,7 +67,10 @@ class RenewedToken:
         try:
             response = send_safely_repeatable(
                 lambda: self._http.post(
-                    self._url, data=self._form, auth=self._auth, headers={"Accept": "application/json"}
+                    self._url,
+                    data=self._form,
+                    auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+                    headers={"Accept": "application/json"},
                 ),
                 self._retry,
             )

@@ -136,14 +136,41 @@ def test_pagination_reaches_every_product_variant_and_location(sandbox: ShopifyS
     assert client.calls["productVariants"] == -(-len(state.variants) // 25)
 
 
-def test_pacing_keeps_a_small_bucket_from_throttling(url: str, sandbox: ShopifySandbox) -> None:
-    sandbox.bucket.__init__(sandbox.clock, 60.0, 50.0)  # type: ignore[misc]
-    with make_client(url) as client:
+@pytest.fixture
+def still_sandbox() -> Iterator[ShopifySandbox]:
+    """A sandbox with a 60-point bucket refilling at 50/s, whose clock all but stands still in real time.
+
+    The client under test keeps time and waits on this clock (``sleep`` advances it), so the bucket refills only
+    by the client's own waits: the pacing is exercised the same way however fast or loaded the machine is.
+    """
+    shop = ShopifySandbox.create(
+        seed_size="small", seed=3, time_scale=0.001, bucket_size=60.0, restore_rate=50.0
+    )
+    try:
+        yield shop
+    finally:
+        shop.close()
+
+
+def test_pacing_keeps_a_small_bucket_from_throttling(still_sandbox: ShopifySandbox) -> None:
+    clock = still_sandbox.clock
+    retry = RetryPolicy(max_attempts=10, base=0.02, cap=0.2, sleep=clock.advance)
+    with (
+        SandboxServer(still_sandbox.app) as server,
+        make_client(server.url, retry=retry, clock=clock.monotonic) as client,
+    ):
         variants = [v["id"] for _ in range(3) for v in client.paginate(VARIANTS, {}, "productVariants")]
-    assert len(variants) == 3 * len(sandbox.state.variants)
-    # Only the first calls can overrun a bucket the client has not seen yet; afterwards it waits for budget.
-    assert client.throttled["productVariants"] <= 2
+    pages = -(-len(still_sandbox.state.variants) // 25)
+    assert len(variants) == 3 * len(still_sandbox.state.variants)
+    # Together the queries cost more than the 60-point bucket holds, so they only fit if the client waits for
+    # it to refill. It does, before every query the bucket it last saw cannot cover, and is never throttled.
+    assert client.last_cost is not None
+    assert 3 * pages * client.last_cost["requestedQueryCost"] > 60
+    assert client.throttled["productVariants"] == 0
+    assert client.calls["productVariants"] == 3 * pages
     assert client.pacer.waited_seconds > 0
+    # Simulated time moved by the client's waits alone (plus a thousandth of the real time the test took).
+    assert clock.monotonic() == pytest.approx(client.pacer.waited_seconds, abs=0.1)
 
 
 def test_a_throttled_answer_is_retried_until_it_succeeds(url: str, sandbox: ShopifySandbox) -> None:

@@ -128,13 +128,36 @@ def test_an_expired_token_is_renewed_after_a_401(url: str, sandbox: SmaregiSandb
         assert client.auth.grants == 2
 
 
-def test_429_retry_after_is_honoured_and_every_page_arrives(url: str, sandbox: SmaregiSandbox) -> None:
-    sandbox.rate_limiter.configure(reads_per_second=20, writes_per_second=4)
-    sandbox.rate_limiter.enabled = True
-    with make_client(url, reads_per_second=200.0) as client:  # far faster than the sandbox allows
+@pytest.fixture
+def still_sandbox() -> Iterator[SmaregiSandbox]:
+    """A sandbox allowing 20 reads/s, whose clock all but stands still in real time.
+
+    The client under test keeps time and waits on this clock (``sleep`` advances it), so the sandbox's budget
+    refills only by the client's own waits: a client faster than the sandbox allows is refused however slow or
+    loaded the machine is.
+    """
+    shop = SmaregiSandbox.create(
+        seed_size="small", seed=3, time_scale=0.001, reads_per_second=20, writes_per_second=4
+    )
+    try:
+        yield shop
+    finally:
+        shop.close()
+
+
+def test_429_retry_after_is_honoured_and_every_page_arrives(still_sandbox: SmaregiSandbox) -> None:
+    clock = still_sandbox.clock
+    retry = RetryPolicy(max_attempts=10, base=0.02, cap=0.2, sleep=clock.advance)
+    with (
+        SandboxServer(still_sandbox.app) as server,
+        make_client(server.url, retry=retry, clock=clock.monotonic, reads_per_second=200.0) as client,
+    ):  # far faster than the sandbox allows
         products = list(client.get_list("/products", limit=1))
-    assert len(products) == len(sandbox.state.products)
-    assert client.rate_limited["GET /products"] > 0
+    assert len(products) == len(still_sandbox.state.products)
+    refused = client.rate_limited["GET /products"]
+    assert refused > 0
+    # Every 429 said "Retry-After: 1" (or more), and the client sent nothing for that long.
+    assert client.budgets.read.waited_seconds >= refused * 1.0
 
 
 def test_a_client_paced_at_the_sandbox_rate_is_rarely_refused(url: str, sandbox: SmaregiSandbox) -> None:

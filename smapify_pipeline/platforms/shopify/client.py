@@ -23,22 +23,22 @@ Which failures a mutation may be retried after (choices, kept here so they can b
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
 
 from smapify_pipeline.platforms.http import (
+    RESEND,
     USER_AGENT,
+    Attempt,
+    Call,
     Clock,
-    Closing,
+    Resend,
+    RetryingClient,
     RetryPolicy,
     body_excerpt,
-    parse_retry_after,
-    reached_server,
 )
 from smapify_pipeline.platforms.shopify.auth import ClientCredentialsToken, StaticToken, TokenProvider
 from smapify_pipeline.platforms.shopify.errors import (
@@ -66,8 +66,12 @@ DEFAULT_COST_ESTIMATE = 10.0
 RETRY_WITH_SAME_KEY = frozenset({"IDEMPOTENCY_CONCURRENT_REQUEST"})
 
 
-class ShopifyClient(Closing):
+class ShopifyClient(RetryingClient):
     """One shop, one pinned API version. Thread-safe: share one instance between threads."""
+
+    platform = "shopify"
+    error = ShopifyError
+    logger = logger
 
     def __init__(
         self,
@@ -87,7 +91,7 @@ class ShopifyClient(Closing):
         self.shop_url = shop_url.rstrip("/")
         self.api_version = api_version
         self.endpoint = f"{self.shop_url}/admin/api/{api_version}/graphql.json"
-        self.retry = retry or RetryPolicy()
+        super().__init__(retry)
         self.pacer = pacer or CostPacer(clock=clock, sleep=self.retry.sleep)
         self._http = httpx.Client(
             transport=transport,
@@ -104,13 +108,8 @@ class ShopifyClient(Closing):
             )
         else:
             raise ValueError("give access_token, client_id and client_secret, or token_provider")
-        self._lock = threading.Lock()
         self._estimates: dict[str, float] = {}
         self._warned_versions: set[str] = set()
-        self.calls: Counter[str] = Counter()
-        """HTTP calls sent, by operation (first root field), retries included."""
-        self.throttled: Counter[str] = Counter()
-        """``THROTTLED``/429 answers received, by operation."""
         self.last_cost: Mapping[str, Any] | None = None
 
     # -- public API ------------------------------------------------------------------------------------
@@ -134,94 +133,28 @@ class ShopifyClient(Closing):
             raise ValueError(
                 f"{info.name}: idempotent=True but the mutation carries no @idempotent(key:) directive"
             )
-        may_resend = not info.is_mutation or idempotent
         payload: dict[str, Any] = {"query": query}
         if variables:
             payload["variables"] = dict(variables)
-        auth_renewed = False
-        attempt = 0
-        while True:
-            attempt += 1
-            last_attempt = attempt >= self.retry.max_attempts
-            self.pacer.acquire(self._estimates.get(query, DEFAULT_COST_ESTIMATE))
-            token = self.auth.token()
-            with self._lock:
-                self.calls[info.name] += 1
-            try:
-                response = self._http.post(
-                    self.endpoint, json=payload, headers={"X-Shopify-Access-Token": token}
-                )
-            except httpx.TransportError as error:
-                cause = f"{type(error).__name__}: {error}"
-                if info.is_mutation and reached_server(error) and (not may_resend or last_attempt):
-                    raise OutcomeUnknown(info.name, cause, idempotent=idempotent) from error
-                if last_attempt:
-                    raise ShopifyError(f"{info.name}: transport failed {attempt} times: {cause}") from error
-                logger.info("shopify %s: %s, retrying (attempt %d)", info.name, cause, attempt)
-                self.retry.wait(attempt)
-                continue
 
+        def send(token: str) -> httpx.Response:
+            response = self._http.post(self.endpoint, json=payload, headers={"X-Shopify-Access-Token": token})
             self._check_version(response)
-            status = response.status_code
-            if status in (401, 403):
-                if status == 401 and not auth_renewed and self.auth.invalidate(token):
-                    auth_renewed = True
-                    attempt -= 1
-                    continue
-                raise AuthError(f"{info.name}: HTTP {status} {body_excerpt(response)}")
-            if status == 429:
-                with self._lock:
-                    self.throttled[info.name] += 1
-                if last_attempt:
-                    raise ThrottledError(f"{info.name}: HTTP 429 after {attempt} attempts")
-                self.retry.wait(
-                    attempt, at_least=parse_retry_after(response.headers.get("Retry-After")) or 0.0
-                )
-                continue
-            if status >= 500:
-                cause = f"HTTP {status}"
-                if info.is_mutation and (not may_resend or last_attempt):
-                    raise OutcomeUnknown(info.name, cause, idempotent=idempotent)
-                if last_attempt:
-                    raise ShopifyHTTPError(status, body_excerpt(response))
-                logger.info("shopify %s: %s, retrying (attempt %d)", info.name, cause, attempt)
-                self.retry.wait(attempt)
-                continue
-            if status != 200:
-                raise ShopifyHTTPError(status, body_excerpt(response))
-            try:
-                body = response.json()
-            except ValueError:
-                raise ShopifyHTTPError(status, "answer is not JSON: " + body_excerpt(response)) from None
+            return response
 
-            cost = (body.get("extensions") or {}).get("cost")
-            self._observe_cost(query, cost)
-            errors = body.get("errors")
-            if errors:
-                codes = {(e.get("extensions") or {}).get("code") for e in errors if isinstance(e, dict)}
-                if "THROTTLED" in codes:
-                    with self._lock:
-                        self.throttled[info.name] += 1
-                    if last_attempt:
-                        raise ThrottledError(f"{info.name}: THROTTLED after {attempt} attempts")
-                    if self.pacer.delay_for(self._estimates.get(query, DEFAULT_COST_ESTIMATE)) <= 0:
-                        self.retry.wait(attempt)
-                    continue
-                if "MAX_COST_EXCEEDED" in codes:
-                    raise MaxCostExceeded(errors, body.get("data"))
-                if "ACCESS_DENIED" in codes:
-                    raise AccessDenied(errors, body.get("data"))
-                raise GraphQLError(errors, body.get("data"))
-            data = body.get("data") or {}
-            if info.is_mutation:
-                user_error = _user_error(info, data)
-                if user_error is not None:
-                    if idempotent and not last_attempt and set(user_error.codes) & RETRY_WITH_SAME_KEY:
-                        self.retry.wait(attempt)
-                        continue
-                    if raise_user_errors:
-                        raise user_error
-            return data
+        def read(response: httpx.Response, attempt: Attempt) -> dict[str, Any] | Resend:
+            return self._read(response, attempt, query, info, idempotent, raise_user_errors)
+
+        return self._send(
+            Call(
+                operation=info.name,
+                send=send,
+                read=read,
+                writes=info.is_mutation,
+                may_resend=not info.is_mutation or idempotent,
+                pace=lambda: self.pacer.acquire(self._estimate(query)),
+            )
+        )
 
     def paginate(
         self,
@@ -270,6 +203,61 @@ class ShopifyClient(Closing):
         self._http.close()
 
     # -- internals -------------------------------------------------------------------------------------
+
+    def _read(
+        self,
+        response: httpx.Response,
+        attempt: Attempt,
+        query: str,
+        info: OperationInfo,
+        idempotent: bool,
+        raise_user_errors: bool,
+    ) -> dict[str, Any] | Resend:
+        """The ``data`` of an answer, or :data:`RESEND` after a throttle or a concurrent idempotent request."""
+        status = response.status_code
+        if status in (401, 403):
+            raise AuthError(f"{info.name}: HTTP {status} {body_excerpt(response)}")
+        if status == 429:
+            raise ThrottledError(f"{info.name}: HTTP 429 after {attempt.number} attempts")
+        if status != 200:
+            raise ShopifyHTTPError(status, body_excerpt(response))
+        try:
+            body = response.json()
+        except ValueError:
+            raise ShopifyHTTPError(status, "answer is not JSON: " + body_excerpt(response)) from None
+
+        self._observe_cost(query, (body.get("extensions") or {}).get("cost"))
+        errors = body.get("errors")
+        if errors:
+            codes = {(e.get("extensions") or {}).get("code") for e in errors if isinstance(e, dict)}
+            if "THROTTLED" in codes:
+                self._count_throttled(info.name)
+                if attempt.last:
+                    raise ThrottledError(f"{info.name}: THROTTLED after {attempt.number} attempts")
+                if self.pacer.delay_for(self._estimate(query)) <= 0:
+                    attempt.back_off()
+                return RESEND
+            if "MAX_COST_EXCEEDED" in codes:
+                raise MaxCostExceeded(errors, body.get("data"))
+            if "ACCESS_DENIED" in codes:
+                raise AccessDenied(errors, body.get("data"))
+            raise GraphQLError(errors, body.get("data"))
+        data = body.get("data") or {}
+        if info.is_mutation:
+            user_error = _user_error(info, data)
+            if user_error is not None:
+                if idempotent and not attempt.last and set(user_error.codes) & RETRY_WITH_SAME_KEY:
+                    attempt.back_off()
+                    return RESEND
+                if raise_user_errors:
+                    raise user_error
+        return data
+
+    def _outcome_unknown(self, call: Call[Any], cause: str) -> OutcomeUnknown:
+        return OutcomeUnknown(call.operation, cause, idempotent=call.may_resend)
+
+    def _estimate(self, query: str) -> float:
+        return self._estimates.get(query, DEFAULT_COST_ESTIMATE)
 
     def _observe_cost(self, query: str, cost: Mapping[str, Any] | None) -> None:
         if not cost:

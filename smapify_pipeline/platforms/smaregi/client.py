@@ -24,24 +24,24 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import date, datetime
+from functools import partialmethod
 from typing import Any
 
 import httpx
 
 from smapify_pipeline.platforms.http import (
     USER_AGENT,
+    Attempt,
+    Call,
     Clock,
-    Closing,
+    RetryingClient,
     RetryPolicy,
     body_excerpt,
-    parse_retry_after,
-    reached_server,
 )
 from smapify_pipeline.platforms.rate_limits import RATE_LIMITS
 from smapify_pipeline.platforms.smaregi.auth import DEFAULT_SCOPES, SmaregiToken
@@ -54,12 +54,17 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT_WITH_DETAILS = 100
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
+READ_METHODS = frozenset({"GET", "HEAD"})
+IDEMPOTENT_METHODS = frozenset({*READ_METHODS, "PUT", "PATCH", "DELETE"})
 _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
 
 
-class SmaregiClient(Closing):
+class SmaregiClient(RetryingClient):
     """One contract. Thread-safe: share one instance between threads."""
+
+    platform = "smaregi"
+    error = SmaregiError
+    logger = logger
 
     def __init__(
         self,
@@ -80,7 +85,7 @@ class SmaregiClient(Closing):
     ) -> None:
         self.contract_id = contract_id
         self.base_url = f"{api_base_url.rstrip('/')}/{contract_id}/pos"
-        self.retry = retry or RetryPolicy()
+        super().__init__(retry)
         self.budgets = ContractBudgets.create(
             reads_per_second, writes_per_second, clock=clock, sleep=self.retry.sleep
         )
@@ -102,11 +107,11 @@ class SmaregiClient(Closing):
         )
         self.max_concurrency = max(1, max_concurrency)
         self._pool: ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()
-        self.calls: Counter[str] = Counter()
-        """HTTP calls sent, keyed ``"GET /products/{id}"``, retries included."""
-        self.rate_limited: Counter[str] = Counter()
-        """429 answers received, same keys."""
+
+    @property
+    def rate_limited(self) -> Counter[str]:
+        """429 answers received, keyed like :attr:`calls` (``"GET /products/{id}"``)."""
+        return self.throttled
 
     # -- reads -----------------------------------------------------------------------------------------
 
@@ -134,13 +139,23 @@ class SmaregiClient(Closing):
         *,
         limit: int = DEFAULT_LIMIT,
         typed: bool = True,
+        parallel: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """Every row of a list endpoint, page after page, until a short page (or no ``Link: rel=next``).
 
         ``typed=False`` leaves Smaregi's strings as they came: the extract types them column by column so
-        that one bad value quarantines its record instead of failing the whole page.
+        that one bad value quarantines its record instead of failing the whole page. ``parallel=True`` reads
+        up to ``max_concurrency`` pages at once (rows in the same order; ``Link`` headers are not followed).
         """
-        limit = page_limit(params, limit)
+        if parallel:
+            return self.get_lists_parallel(path, [params or {}], limit=limit, typed=typed)
+        return self._pages(path, params, page_limit(params, limit), typed)
+
+    get_list_parallel = partialmethod(get_list, parallel=True)
+
+    def _pages(
+        self, path: str, params: Mapping[str, Any] | None, limit: int, typed: bool
+    ) -> Iterator[dict[str, Any]]:
         page = 1
         url: str | None = None
         while True:
@@ -158,17 +173,6 @@ class SmaregiClient(Closing):
             else:
                 page += 1
                 url = None
-
-    def get_list_parallel(
-        self,
-        path: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        limit: int = DEFAULT_LIMIT,
-        typed: bool = True,
-    ) -> Iterator[dict[str, Any]]:
-        """Like :meth:`get_list` (rows in the same order) but with up to ``max_concurrency`` pages in flight."""
-        return self.get_lists_parallel(path, [params or {}], limit=limit, typed=typed)
 
     def get_lists_parallel(
         self,
@@ -308,68 +312,35 @@ class SmaregiClient(Closing):
     ) -> httpx.Response:
         url = path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
         key = f"{method} {_ID_SEGMENT.sub('/{id}', httpx.URL(url).path.removeprefix(httpx.URL(self.base_url).path))}"
-        may_resend = (
-            method in IDEMPOTENT_METHODS if idempotent is None else idempotent or method in {"GET", "HEAD"}
-        )
+        reads = method in READ_METHODS
         query = {k: to_smaregi(v) for k, v in (params or {}).items() if v is not None}
         budget = self.budgets.for_method(method)
-        auth_renewed = False
-        resent_after_unknown = False
-        attempt = 0
-        while True:
-            attempt += 1
-            last_attempt = attempt >= self.retry.max_attempts
-            budget.acquire()
-            token = self.auth.token()
-            with self._lock:
-                self.calls[key] += 1
-            try:
-                response = self._http.request(
-                    method, url, params=query or None, json=json, headers={"Authorization": f"Bearer {token}"}
-                )
-            except httpx.TransportError as error:
-                cause = f"{type(error).__name__}: {error}"
-                if (
-                    reached_server(error)
-                    and (not may_resend or last_attempt)
-                    and method not in {"GET", "HEAD"}
-                ):
-                    raise OutcomeUnknown(key, cause) from error
-                if last_attempt:
-                    raise SmaregiError(f"{key}: transport failed {attempt} times: {cause}") from error
-                resent_after_unknown = resent_after_unknown or reached_server(error)
-                logger.info("smaregi %s: %s, retrying (attempt %d)", key, cause, attempt)
-                self.retry.wait(attempt)
-                continue
+
+        def send(token: str) -> httpx.Response:
+            return self._http.request(
+                method, url, params=query or None, json=json, headers={"Authorization": f"Bearer {token}"}
+            )
+
+        def read(response: httpx.Response, attempt: Attempt) -> httpx.Response:
             status = response.status_code
-            if status < 300 or (status == 404 and method == "DELETE" and resent_after_unknown):
+            if status < 300 or (status == 404 and method == "DELETE" and attempt.may_have_applied):
                 return response
-            if status == 401 and not auth_renewed:
-                self.auth.invalidate(token)
-                auth_renewed = True
-                attempt -= 1
-                continue
-            if status == 429:
-                with self._lock:
-                    self.rate_limited[key] += 1
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                if last_attempt:
-                    raise self._error(response, method, path)
-                if retry_after is not None:
-                    budget.pause(retry_after)
-                else:
-                    self.retry.wait(attempt)
-                continue
-            if status >= 500:
-                if method not in {"GET", "HEAD"} and (not may_resend or last_attempt):
-                    raise OutcomeUnknown(key, f"HTTP {status}")
-                if last_attempt:
-                    raise self._error(response, method, path)
-                resent_after_unknown = True
-                logger.info("smaregi %s: HTTP %d, retrying (attempt %d)", key, status, attempt)
-                self.retry.wait(attempt)
-                continue
             raise self._error(response, method, path)
+
+        return self._send(
+            Call(
+                operation=key,
+                send=send,
+                read=read,
+                writes=not reads,
+                may_resend=reads or (method in IDEMPOTENT_METHODS if idempotent is None else idempotent),
+                pace=budget.acquire,
+                hold=budget.pause,
+            )
+        )
+
+    def _outcome_unknown(self, call: Call[Any], cause: str) -> OutcomeUnknown:
+        return OutcomeUnknown(call.operation, cause)
 
     @staticmethod
     def _error(response: httpx.Response, method: str, path: str) -> SmaregiError:

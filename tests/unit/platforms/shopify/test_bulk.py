@@ -11,7 +11,7 @@ from smapify_pipeline.platforms.shopify.bulk import BulkRunner, join_children
 from smapify_pipeline.platforms.shopify.client import ShopifyClient
 from smapify_pipeline.platforms.shopify.errors import BulkOperationError
 
-from .fakes import FakeClock, Recorder, retry_policy
+from ..fakes import FakeClock, Recorder, retry_policy
 
 JSONL_UNGROUPED = [
     {"id": "gid://shopify/Product/1", "title": "Tee"},

@@ -11,7 +11,7 @@ import dagster as dg
 from smapify_pipeline import sensors
 from smapify_pipeline.sync import markers
 from smapify_pipeline.webhooks import configure_smaregi_sandbox, subscribe_shopify
-from tests.unit.ops.conftest import Ops
+from tests.unit.served_ops import Ops
 
 LATER = sensors.DEFAULT_POLL_INTERVAL + timedelta(seconds=1)
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
 
 from smapify_pipeline.platforms import sandboxes
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource
@@ -37,8 +36,9 @@ def receiver_settings(inbox_path: Path) -> ReceiverSettings:
     )
 
 
-@pytest.fixture
-def ops(tmp_path: Path) -> Iterator[Ops]:
+@contextmanager
+def served_ops(tmp_path: Path) -> Iterator[Ops]:
+    """Serve both sandboxes and a webhook receiver whose inbox lives under ``tmp_path``."""
     pair = SandboxPair.create(seed_size="small", seed=5, locations=2)
     receiver = WebhookReceiver(receiver_settings(tmp_path / "inbox.sqlite"))
     try:

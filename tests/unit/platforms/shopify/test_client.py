@@ -18,7 +18,7 @@ from smapify_pipeline.platforms.shopify.errors import (
 )
 from smapify_pipeline.platforms.shopify.idempotency import idempotency_key
 
-from .fakes import FakeClock, Recorder, retry_policy
+from ..fakes import FakeClock, Recorder, retry_policy
 
 SHOP = "https://shop.example"
 ENDPOINT = "/admin/api/2026-10/graphql.json"

@@ -18,7 +18,7 @@ from smapify_pipeline.platforms.smaregi.errors import (
 )
 from smapify_pipeline.platforms.smaregi.ratelimit import RateBudget
 
-from .fakes import FakeClock, Recorder, retry_policy
+from ..fakes import FakeClock, Recorder, retry_policy
 
 API = "https://api.example"
 ID = "https://id.example"

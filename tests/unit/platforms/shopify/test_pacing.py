@@ -4,7 +4,7 @@ import pytest
 
 from smapify_pipeline.platforms.shopify.pacing import CostPacer
 
-from .fakes import FakeClock
+from ..fakes import FakeClock
 
 
 def cost(available: float, maximum: float = 2000.0, rate: float = 100.0) -> dict:

@@ -15,7 +15,7 @@ from smapify_pipeline.platforms import sandboxes
 from smapify_pipeline.settings import ReceiverSettings, SettingsError
 from smapify_pipeline.webhooks import configure_smaregi_sandbox
 from smapify_pipeline.webhooks.verify import shopify_signature
-from tests.unit.ops.conftest import Ops
+from tests.unit.served_ops import Ops
 
 ORDER = {
     "id": 450789469,
