@@ -18,11 +18,10 @@ import contextvars
 import json
 import re
 import secrets
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qsl
 
@@ -36,11 +35,12 @@ from smapify_pipeline.sandbox import credentials
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.delivery import WebhookDelivery
 from smapify_pipeline.sandbox.faults import ASGIApp, FaultInjector, FaultMiddleware, FaultPlan, Scope
+from smapify_pipeline.sandbox.lifecycle import Sandbox, Snapshot
 from smapify_pipeline.sandbox.seed import CATEGORIES, Catalogue, build_catalogue
 from smapify_pipeline.sandbox.shopify import choices, cost
 from smapify_pipeline.sandbox.shopify.bulk import BulkOperation, BulkOperations, finish_payload
 from smapify_pipeline.sandbox.shopify.common import RequestContext, SandboxError, user_error
-from smapify_pipeline.sandbox.shopify.hooks import hook_routes
+from smapify_pipeline.sandbox.shopify.hooks import shopify_hook_routes
 from smapify_pipeline.sandbox.shopify.payloads import shop_payload
 from smapify_pipeline.sandbox.shopify.resolvers_orders import order_create
 from smapify_pipeline.sandbox.shopify.resolvers_products import (
@@ -85,7 +85,7 @@ class GraphQLAnswer:
     body: dict[str, Any]
 
 
-class ShopifySandbox:
+class ShopifySandbox(Sandbox):
     """A stateful Shopify shop behind Shopify's Admin API, for tests and the demo."""
 
     def __init__(
@@ -97,9 +97,7 @@ class ShopifySandbox:
         bucket_size: float = cost.DEFAULT_BUCKET_SIZE,
         restore_rate: float = cost.DEFAULT_RESTORE_RATE,
     ) -> None:
-        self.catalogue = catalogue
-        self.clock = clock
-        self.faults = faults
+        super().__init__(clock, faults, catalogue)
         self.schema = load_schema()
         self.state = ShopState(clock)
         self.state.shop.domain = credentials.SHOPIFY_SHOP_DOMAIN
@@ -122,7 +120,6 @@ class ShopifySandbox:
             on_finish=self._bulk_finished,
         )
         self.tokens: dict[str, float] = {}
-        self._before: dict[str, list[Callable[[], object]]] = defaultdict(list)
         if catalogue is not None:
             seed_catalogue(self.state, catalogue)
         self.app = FaultMiddleware(
@@ -145,10 +142,11 @@ class ShopifySandbox:
         faults: FaultPlan | None = None,
         bucket_size: float = 2000.0,
         restore_rate: float = 100.0,
+        clock: SandboxClock | None = None,
     ) -> ShopifySandbox:
         return cls(
             catalogue=catalogue or build_catalogue(seed_size, seed=seed, locations=locations),
-            clock=SandboxClock(time_scale),
+            clock=clock or SandboxClock(time_scale),
             faults=FaultInjector(faults),
             bucket_size=bucket_size,
             restore_rate=restore_rate,
@@ -182,7 +180,7 @@ class ShopifySandbox:
             return GraphQLAnswer(200, cost.throttled_response(requested, self.bucket.status()))
         root_field = prepared.root_field(operation_name)
         if root_field is not None:
-            self._run_before(root_field[0])
+            self.run_before(root_field[0])
         context = RequestContext(self.state, self)
         result = self.executor.execute(prepared, context, variables, operation_name)
         actual = min(
@@ -226,41 +224,27 @@ class ShopifySandbox:
         expires = self.tokens.get(token)
         return expires is not None and self.clock.monotonic() < expires
 
-    # ------------------------------------------------------------------------------------------ hooks
+    # ------------------------------------------------------------------------------------------ lifecycle
 
-    def before_next(self, operation: str, action: Callable[[], object]) -> None:
-        """Run ``action`` right before the next call of ``operation`` (a root field name) is executed."""
-        with self.state.lock:
-            self._before[operation].append(action)
+    def _locked(self) -> AbstractContextManager[Any]:
+        return self.state.lock
 
-    def _run_before(self, operation: str) -> None:
-        with self.state.lock:
-            actions = self._before.pop(operation, [])
-        for action in actions:
-            action()
+    def _clear(self) -> None:
+        domain = self.state.shop.domain
+        self.state.reset()
+        self.state.shop.domain = domain
+        self.bucket.refill()
 
-    def reset(self, empty: bool = False) -> None:
-        """Back to the seeded shop (or an empty one); subscriptions, tokens and faults stay."""
-        with self.state.lock:
-            domain = self.state.shop.domain
-            self.state.reset()
-            self.state.shop.domain = domain
-            self._before.clear()
-            if self.catalogue is not None and not empty:
-                seed_catalogue(self.state, self.catalogue)
+    def _fill(self, catalogue: Catalogue) -> None:
+        seed_catalogue(self.state, catalogue)
 
-    def seed(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
-        self.reset()
-
-    def save(self, path: str | Path) -> None:
-        self.state.save(path)
-
-    def load(self, path: str | Path) -> None:
-        self.state.load(path)
-
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> Snapshot:
         return self.state.snapshot()
+
+    def load(self, snapshot: Snapshot) -> None:
+        self.state.load(snapshot)
+
+    # ------------------------------------------------------------------------------------------ admin
 
     def location(self, ref: str | int) -> Location:
         """A location by gid, numeric id, index (0, 1, …) or name."""
@@ -457,7 +441,7 @@ class ShopifySandbox:
                 Route("/admin/api/{version}/shop.json", self._shop_json, methods=["GET"]),
                 Route("/admin/oauth/access_token", self._access_token, methods=["POST"]),
                 Route("/bulk-results/{number}.jsonl", self._bulk_result, methods=["GET"]),
-                *hook_routes(self),
+                *shopify_hook_routes(self),
             ]
         )
 

@@ -424,6 +424,12 @@ class CostBucket:
             self._refill()
             self._available = min(self.capacity, self._available + points)
 
+    def refill(self) -> None:
+        """Full again (a sandbox reset)."""
+        with self._lock:
+            self._available = self.capacity
+            self._updated = self.clock.monotonic()
+
     def available(self) -> float:
         with self._lock:
             self._refill()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from smapify_pipeline.sandbox.smaregi import fields as F
-from smapify_pipeline.sandbox.smaregi.errors import bad_request, not_found
+from smapify_pipeline.sandbox.smaregi.errors import not_found
 from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer
-from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Route
+from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Operation
 
 
 def list_stores(call: Call) -> Answer:
@@ -28,12 +28,6 @@ def list_categories(call: Call) -> Answer:
                        F.CATEGORY_FIELDS, (("categoryId", False),))  # fmt: skip
 
 
-def _body(call: Call) -> dict:
-    if not isinstance(call.body, dict):
-        raise bad_request("リクエストボディが不正です")
-    return call.body
-
-
 def get_category(call: Call) -> Answer:
     category = call.state.categories.get(call.params["categoryId"])
     if category is None:
@@ -42,12 +36,12 @@ def get_category(call: Call) -> Answer:
 
 
 def create_category(call: Call) -> Answer:
-    category = call.state.add_category(_body(call))
+    category = call.state.add_category(call.object_body())
     return Answer(200, {**F.nulls(F.CATEGORY_FIELDS), **category})
 
 
 def update_category(call: Call) -> Answer:
-    category = call.state.update_category(call.params["categoryId"], _body(call))
+    category = call.state.update_category(call.params["categoryId"], call.object_body())
     return Answer(200, {**F.nulls(F.CATEGORY_FIELDS), **category})
 
 
@@ -56,12 +50,12 @@ def delete_category(call: Call) -> Answer:
     return Answer(200, empty=True)
 
 
-ROUTES = [
-    Route("GET", "/stores", "pos.stores:read", list_stores),
-    Route("GET", "/stores/{storeId}", "pos.stores:read", get_store),
-    Route("GET", "/categories", "pos.products:read", list_categories),
-    Route("POST", "/categories", "pos.products:write", create_category),
-    Route("GET", "/categories/{categoryId}", "pos.products:read", get_category),
-    Route("PATCH", "/categories/{categoryId}", "pos.products:write", update_category),
-    Route("DELETE", "/categories/{categoryId}", "pos.products:write", delete_category),
+OPERATIONS = [
+    Operation("GET", "/stores", "pos.stores:read", list_stores),
+    Operation("GET", "/stores/{storeId}", "pos.stores:read", get_store),
+    Operation("GET", "/categories", "pos.products:read", list_categories),
+    Operation("POST", "/categories", "pos.products:write", create_category),
+    Operation("GET", "/categories/{categoryId}", "pos.products:read", get_category),
+    Operation("PATCH", "/categories/{categoryId}", "pos.products:write", update_category),
+    Operation("DELETE", "/categories/{categoryId}", "pos.products:write", delete_category),
 ]

@@ -415,9 +415,10 @@ class SmaregiState:
     def dispose_transaction(self, transaction_id: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         return transactions.dispose_transaction(self, transaction_id, body)
 
-    # -- save / load ---------------------------------------------------------------------------------
+    # -- snapshots -----------------------------------------------------------------------------------
 
-    def dump(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, Any]:
+        """Everything the contract holds, as saved and loaded (tokens are not kept)."""
         with self.lock:
             return {
                 "contractId": self.contract_id,
