@@ -8,8 +8,8 @@ Layout, moto-style: :mod:`.state` (the shop's objects, indexed by id) and a thin
 (queries and mutations: products, inventory, orders), :mod:`.totals` (order arithmetic), :mod:`.search`
 (the ``query:`` syntax), :mod:`.connections` (cursor pages), :mod:`.idempotency`, :mod:`.payloads` (webhook
 bodies), :mod:`.seeding`, :mod:`.root` (root fields, executor), :mod:`.hooks` (``/_sandbox`` test hooks),
-and :mod:`.cost`, :mod:`.bulk`, :mod:`.webhooks` for cost/throttling, bulk operations and signed deliveries. Behaviours chosen where the
-reference is unsure are collected in :mod:`.choices` (and, for cost, bulk and webhooks, in those modules'
+and :mod:`.cost`, :mod:`.bulk`, :mod:`.webhooks` for cost/throttling, bulk operations and signed deliveries. Behaviours chosen where
+Shopify's documentation is unsure are collected in :mod:`.choices` (and, for cost, bulk and webhooks, in those modules'
 docstrings).
 
 Emulated: ``POST /admin/api/{version}/graphql.json`` with ``X-Shopify-Access-Token`` (Shopify's 401 body on a
