@@ -162,6 +162,25 @@ def inventory_activate(
     return {"inventoryLevel": LevelView(state, level), "userErrors": []}
 
 
+def _item_and_location(
+    state: ShopState, entry: dict[str, Any], path: list[str]
+) -> tuple[int, int] | dict[str, Any]:
+    """(inventory item id, location id) an input entry names, or the userError saying which does not exist."""
+    item_id = parse_gid(entry["inventoryItemId"], "InventoryItem")
+    location_id = parse_gid(entry["locationId"], "Location")
+    if item_id is None or item_id not in state.items:
+        return user_error(
+            [*path, "inventoryItemId"],
+            "The specified inventory item could not be found.",
+            "INVALID_INVENTORY_ITEM",
+        )
+    if location_id is None or location_id not in state.locations:
+        return user_error(
+            [*path, "locationId"], "The specified location could not be found.", "INVALID_LOCATION"
+        )
+    return item_id, location_id
+
+
 def _reference_error(uri: str | None) -> bool:
     return uri is not None and ":" not in uri
 
@@ -187,19 +206,10 @@ def inventory_set_quantities(state: ShopState, action: Action, input: dict[str, 
     seen: set[tuple[int, int]] = set()
     for index, entry in enumerate(input["quantities"]):
         path = ["input", "quantities", str(index)]
-        item_id = parse_gid(entry["inventoryItemId"], "InventoryItem")
-        location_id = parse_gid(entry["locationId"], "Location")
-        if item_id not in state.items:
-            return fail(
-                [*path, "inventoryItemId"],
-                "The specified inventory item could not be found.",
-                "INVALID_INVENTORY_ITEM",
-            )
-        if location_id not in state.locations:
-            return fail(
-                [*path, "locationId"], "The specified location could not be found.", "INVALID_LOCATION"
-            )
-        assert item_id is not None and location_id is not None
+        found = _item_and_location(state, entry, path)
+        if isinstance(found, dict):
+            return {"inventoryAdjustmentGroup": None, "userErrors": [found]}
+        item_id, location_id = found
         if (item_id, location_id) in seen:
             return fail(
                 path,
@@ -306,19 +316,10 @@ def inventory_adjust_quantities(state: ShopState, action: Action, input: dict[st
                 "The specified ledger document is invalid.",
                 "INVALID_LEDGER_DOCUMENT",
             )
-        item_id = parse_gid(change["inventoryItemId"], "InventoryItem")
-        location_id = parse_gid(change["locationId"], "Location")
-        if item_id not in state.items:
-            return fail(
-                [*path, "inventoryItemId"],
-                "The specified inventory item could not be found.",
-                "INVALID_INVENTORY_ITEM",
-            )
-        if location_id not in state.locations:
-            return fail(
-                [*path, "locationId"], "The specified location could not be found.", "INVALID_LOCATION"
-            )
-        assert item_id is not None and location_id is not None
+        found = _item_and_location(state, change, path)
+        if isinstance(found, dict):
+            return {"inventoryAdjustmentGroup": None, "userErrors": [found]}
+        item_id, location_id = found
         delta = change["delta"]
         if delta > ADJUST_LIMIT:
             return fail(

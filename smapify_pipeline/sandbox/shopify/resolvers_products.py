@@ -304,6 +304,13 @@ def _bad_price(fields: dict[str, Any]) -> bool:
     return price is not None and price < 0
 
 
+def _negative_price_error(index: int) -> dict[str, Any]:
+    """The userError of the variants bulk mutations for a variant priced below 0."""
+    return user_error(
+        ["variants", str(index), "price"], "Price must be greater than or equal to 0", "NEGATIVE_PRICE_VALUE"
+    )
+
+
 # ---------------------------------------------------------------------------------------------- mutations
 
 
@@ -489,13 +496,7 @@ def variants_bulk_create(
             )
             continue
         if _bad_price(entry):
-            errors.append(
-                user_error(
-                    ["variants", str(index), "price"],
-                    "Price must be greater than or equal to 0",
-                    "NEGATIVE_PRICE_VALUE",
-                )
-            )
+            errors.append(_negative_price_error(index))
             continue
         for q_index, quantity in enumerate(entry.get("inventoryQuantities") or []):
             if parse_gid(quantity["locationId"], "Location") not in state.locations:
@@ -611,13 +612,7 @@ def variants_bulk_update(
             )
             continue
         if _bad_price(entry):
-            errors.append(
-                user_error(
-                    ["variants", str(index), "price"],
-                    "Price must be greater than or equal to 0",
-                    "NEGATIVE_PRICE_VALUE",
-                )
-            )
+            errors.append(_negative_price_error(index))
             continue
         pairs = None
         if entry.get("optionValues"):

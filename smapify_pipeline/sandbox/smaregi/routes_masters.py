@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from smapify_pipeline.sandbox.smaregi import fields as F
-from smapify_pipeline.sandbox.smaregi.errors import not_found
-from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer
+from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer, one_answer
 from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Operation
 
 
@@ -15,10 +14,7 @@ def list_stores(call: Call) -> Answer:
 
 
 def get_store(call: Call) -> Answer:
-    store = call.state.stores.get(call.params["storeId"])
-    if store is None:
-        raise not_found()
-    return Answer(200, {**F.nulls(F.STORE_FIELDS), **store})
+    return one_answer(F.STORE_FIELDS, call.state.stores.get(call.params["storeId"]))
 
 
 def list_categories(call: Call) -> Answer:
@@ -29,20 +25,17 @@ def list_categories(call: Call) -> Answer:
 
 
 def get_category(call: Call) -> Answer:
-    category = call.state.categories.get(call.params["categoryId"])
-    if category is None:
-        raise not_found()
-    return Answer(200, {**F.nulls(F.CATEGORY_FIELDS), **category})
+    return one_answer(F.CATEGORY_FIELDS, call.state.categories.get(call.params["categoryId"]))
 
 
 def create_category(call: Call) -> Answer:
-    category = call.state.add_category(call.object_body())
-    return Answer(200, {**F.nulls(F.CATEGORY_FIELDS), **category})
+    return one_answer(F.CATEGORY_FIELDS, call.state.add_category(call.object_body()))
 
 
 def update_category(call: Call) -> Answer:
-    category = call.state.update_category(call.params["categoryId"], call.object_body())
-    return Answer(200, {**F.nulls(F.CATEGORY_FIELDS), **category})
+    return one_answer(
+        F.CATEGORY_FIELDS, call.state.update_category(call.params["categoryId"], call.object_body())
+    )
 
 
 def delete_category(call: Call) -> Answer:

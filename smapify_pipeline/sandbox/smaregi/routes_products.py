@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from smapify_pipeline.sandbox.smaregi import fields as F
 from smapify_pipeline.sandbox.smaregi.listing import in_range, parse_time_range
-from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer
+from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer, one_answer
 from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Operation
 
 PRODUCT_FILTERS = {
@@ -13,10 +13,6 @@ PRODUCT_FILTERS = {
     "sales_division": "salesDivision", "stock_control_division": "stockControlDivision",
     "supplier_product_no": "supplierProductNo",
 }  # fmt: skip
-
-
-def render(product: dict) -> dict:
-    return {**F.nulls(F.PRODUCT_FIELDS), **product}
 
 
 def list_products(call: Call) -> Answer:
@@ -30,15 +26,17 @@ def list_products(call: Call) -> Answer:
 
 
 def get_product(call: Call) -> Answer:
-    return Answer(200, render(call.state.product(call.params["productId"])))
+    return one_answer(F.PRODUCT_FIELDS, call.state.product(call.params["productId"]))
 
 
 def create_product(call: Call) -> Answer:
-    return Answer(200, render(call.state.create_product(call.object_body())))
+    return one_answer(F.PRODUCT_FIELDS, call.state.create_product(call.object_body()))
 
 
 def update_product(call: Call) -> Answer:
-    return Answer(200, render(call.state.update_product(call.params["productId"], call.object_body())))
+    return one_answer(
+        F.PRODUCT_FIELDS, call.state.update_product(call.params["productId"], call.object_body())
+    )
 
 
 def delete_product(call: Call) -> Answer:
