@@ -181,6 +181,15 @@ def _item_and_location(
     return item_id, location_id
 
 
+def _out_of_bounds(value: int, limit: int, path: list[str]) -> dict[str, Any] | None:
+    """The userError for a quantity or delta beyond ±``limit``, or None."""
+    if value > limit:
+        return user_error(path, f"The quantity can't be higher than {limit:,}.", "INVALID_QUANTITY_TOO_HIGH")
+    if value < -limit:
+        return user_error(path, f"The quantity can't be lower than {-limit:,}.", "INVALID_QUANTITY_TOO_LOW")
+    return None
+
+
 def _reference_error(uri: str | None) -> bool:
     return uri is not None and ":" not in uri
 
@@ -218,18 +227,9 @@ def inventory_set_quantities(state: ShopState, action: Action, input: dict[str, 
             )
         seen.add((item_id, location_id))
         quantity = entry["quantity"]
-        if quantity > SET_LIMIT:
-            return fail(
-                [*path, "quantity"],
-                "The quantity can't be higher than 1,000,000,000.",
-                "INVALID_QUANTITY_TOO_HIGH",
-            )
-        if quantity < -SET_LIMIT:
-            return fail(
-                [*path, "quantity"],
-                "The quantity can't be lower than -1,000,000,000.",
-                "INVALID_QUANTITY_TOO_LOW",
-            )
+        bound_error = _out_of_bounds(quantity, SET_LIMIT, [*path, "quantity"])
+        if bound_error:
+            return {"inventoryAdjustmentGroup": None, "userErrors": [bound_error]}
         level = state.level(item_id, location_id)
         current = level.quantity(name) if level else 0
         if "changeFromQuantity" not in entry:
@@ -321,18 +321,9 @@ def inventory_adjust_quantities(state: ShopState, action: Action, input: dict[st
             return {"inventoryAdjustmentGroup": None, "userErrors": [found]}
         item_id, location_id = found
         delta = change["delta"]
-        if delta > ADJUST_LIMIT:
-            return fail(
-                [*path, "delta"],
-                "The quantity can't be higher than 2,000,000,000.",
-                "INVALID_QUANTITY_TOO_HIGH",
-            )
-        if delta < -ADJUST_LIMIT:
-            return fail(
-                [*path, "delta"],
-                "The quantity can't be lower than -2,000,000,000.",
-                "INVALID_QUANTITY_TOO_LOW",
-            )
+        bound_error = _out_of_bounds(delta, ADJUST_LIMIT, [*path, "delta"])
+        if bound_error:
+            return {"inventoryAdjustmentGroup": None, "userErrors": [bound_error]}
         if "changeFromQuantity" not in change:
             return fail([*path, "changeFromQuantity"], choices.CHANGE_FROM_QUANTITY_MISSING_MESSAGE, None)
         level = state.level(item_id, location_id)
