@@ -13,8 +13,8 @@ from typing import Any
 
 from smapify_pipeline.sandbox.seed import CATEGORIES
 from smapify_pipeline.sandbox.shopify.common import SandboxError, user_error
-from smapify_pipeline.sandbox.shopify.resolvers_orders import order_create
-from smapify_pipeline.sandbox.shopify.resolvers_products import (
+from smapify_pipeline.sandbox.shopify.orders import order_create
+from smapify_pipeline.sandbox.shopify.products import (
     apply_product_fields,
     apply_variant_fields,
     new_product,

@@ -4,7 +4,8 @@ Plain dataclasses indexed by numeric id (the ``N`` of ``gid://shopify/Type/N``);
 "sort by ID" needs no sorting. Everything that changes the shop runs inside :meth:`ShopState.action`: one
 merchant or API action, one lock hold, one webhook event id shared by every topic it fires (the deliveries
 are handed to the sink after the lock is released). Business rules (validation, userErrors) live in the
-``resolvers_*`` modules; this module only keeps the data consistent.
+backend modules (:mod:`.products`, :mod:`.inventory`, :mod:`.orders`); this module only keeps the data
+consistent.
 """
 
 from __future__ import annotations

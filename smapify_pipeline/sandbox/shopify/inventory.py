@@ -1,4 +1,4 @@
-"""Locations, inventory items and levels: queries and the 2026-10 inventory mutations.
+"""The backend of inventory: ``inventoryActivate`` and the 2026-10 quantity mutations.
 
 ``inventorySetQuantities`` and ``inventoryAdjustQuantities`` follow the 2026-04+ rules: every quantity
 carries ``changeFromQuantity`` (a number to compare, or an explicit ``null`` to skip the check), a stale one
@@ -10,13 +10,9 @@ handled for all keyed mutations in :mod:`.idempotency`. Since 2026-10 an item ca
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs
-
-from graphql import GraphQLResolveInfo
 
 from smapify_pipeline.sandbox.shopify import choices
-from smapify_pipeline.sandbox.shopify.common import context, search, user_error
-from smapify_pipeline.sandbox.shopify.search import SearchField
+from smapify_pipeline.sandbox.shopify.common import user_error
 from smapify_pipeline.sandbox.shopify.state import (
     Action,
     AdjustmentGroup,
@@ -25,12 +21,9 @@ from smapify_pipeline.sandbox.shopify.state import (
     ShopState,
     parse_gid,
 )
-from smapify_pipeline.sandbox.shopify.views import connection_page, wrap_nodes
 from smapify_pipeline.sandbox.shopify.views_catalogue import (
     AdjustmentGroupView,
-    ItemView,
     LevelView,
-    LocationView,
 )
 
 REASONS = frozenset(
@@ -58,78 +51,6 @@ SET_NAMES = ("available", "on_hand")
 ADJUST_NAMES = ("available", "damaged", "incoming", "quality_control", "reserved", "safety_stock")
 SET_LIMIT = 1_000_000_000
 ADJUST_LIMIT = 2_000_000_000
-
-LOCATION_SEARCH: dict[str, SearchField] = {
-    "id": SearchField("number", lambda loc: loc.id),
-    "name": SearchField("text", lambda loc: loc.name),
-    "created_at": SearchField("date", lambda loc: loc.created_at),
-    "updated_at": SearchField("date", lambda loc: loc.updated_at),
-}
-ITEM_SEARCH: dict[str, SearchField] = {
-    "id": SearchField("number", lambda item: item.id),
-    "sku": SearchField("exact", lambda item: item.sku),
-    "created_at": SearchField("date", lambda item: item.created_at),
-    "updated_at": SearchField("date", lambda item: item.updated_at),
-}
-
-
-# ---------------------------------------------------------------------------------------------- queries
-
-
-def location(info: GraphQLResolveInfo, id: str | None = None) -> LocationView | None:
-    state = context(info).state
-    if id is None:
-        found = next(iter(state.locations.values()), None)
-    else:
-        number = parse_gid(id, "Location")
-        found = state.locations.get(number) if number is not None else None
-    return LocationView(state, found) if found else None
-
-
-def locations(
-    info: GraphQLResolveInfo,
-    sortKey: str = "NAME",
-    query: str | None = None,
-    includeLegacy: bool = False,
-    includeInactive: bool = False,
-    **args: Any,
-) -> dict[str, Any]:
-    state = context(info).state
-    candidates = [loc for loc in state.locations.values() if includeInactive or loc.active]
-    found = search(info, candidates, query, LOCATION_SEARCH, lambda loc: (loc.name,))
-    sort = (lambda loc: loc.name) if sortKey == "NAME" else None
-    page = connection_page(info, found, lambda loc: loc.id, args, sort_value=sort, presorted=True)
-    return wrap_nodes(page, lambda loc: LocationView(state, loc))
-
-
-def inventory_item(info: GraphQLResolveInfo, id: str) -> ItemView | None:
-    state = context(info).state
-    number = parse_gid(id, "InventoryItem")
-    found = state.items.get(number) if number is not None else None
-    return ItemView(state, found) if found else None
-
-
-def inventory_items(info: GraphQLResolveInfo, query: str | None = None, **args: Any) -> dict[str, Any]:
-    state = context(info).state
-    found = search(info, state.items.values(), query, ITEM_SEARCH, lambda item: (item.sku,))
-    page = connection_page(info, found, lambda item: item.id, args, presorted=True)
-    return wrap_nodes(page, lambda item: ItemView(state, item))
-
-
-def parse_level_gid(value: str) -> tuple[int, int] | None:
-    """(inventory item id, location id) of ``gid://shopify/InventoryLevel/{location}?inventory_item_id={item}``."""
-    location_id = parse_gid(value, "InventoryLevel")
-    if location_id is None or "?" not in value:
-        return None
-    item = parse_qs(value.split("?", 1)[1]).get("inventory_item_id", [""])[0]
-    return (int(item), location_id) if item.isdigit() else None
-
-
-def inventory_level(info: GraphQLResolveInfo, id: str) -> LevelView | None:
-    state = context(info).state
-    key = parse_level_gid(id)
-    level = state.level(*key) if key else None
-    return LevelView(state, level) if level else None
 
 
 # ---------------------------------------------------------------------------------------------- mutations
