@@ -111,37 +111,48 @@ def _out_of_bounds(value: int, limit: int, path: list[str]) -> dict[str, Any] | 
     return None
 
 
-def _reference_error(uri: str | None) -> bool:
-    return uri is not None and ":" not in uri
-
-
-def inventory_set_quantities(state: ShopState, action: Action, input: dict[str, Any]) -> dict[str, Any]:
-    def fail(field_path: list[str], message: str, code: str | None) -> dict[str, Any]:
-        return {"inventoryAdjustmentGroup": None, "userErrors": [user_error(field_path, message, code)]}
-
-    name = input["name"]
-    if name not in SET_NAMES:
-        return fail(
-            ["input", "name"], "The quantity name must be either 'available' or 'on_hand'.", "INVALID_NAME"
-        )
+def _reason_error(input: dict[str, Any]) -> dict[str, Any] | None:
+    """The userError for an unknown ``reason`` or a malformed ``referenceDocumentUri``, or None."""
     if input["reason"] not in REASONS:
-        return fail(["input", "reason"], "The specified reason is invalid.", "INVALID_REASON")
-    if _reference_error(input.get("referenceDocumentUri")):
-        return fail(
+        return user_error(["input", "reason"], "The specified reason is invalid.", "INVALID_REASON")
+    uri = input.get("referenceDocumentUri")
+    if uri is not None and ":" not in uri:
+        return user_error(
             ["input", "referenceDocumentUri"],
             "The specified reference document is invalid.",
             "INVALID_REFERENCE_DOCUMENT",
         )
+    return None
+
+
+def _refused(error: dict[str, Any]) -> dict[str, Any]:
+    """The answer of a quantity mutation that applies nothing."""
+    return {"inventoryAdjustmentGroup": None, "userErrors": [error]}
+
+
+def _fail(field_path: list[str], message: str, code: str | None) -> dict[str, Any]:
+    return _refused(user_error(field_path, message, code))
+
+
+def inventory_set_quantities(state: ShopState, action: Action, input: dict[str, Any]) -> dict[str, Any]:
+    name = input["name"]
+    if name not in SET_NAMES:
+        return _fail(
+            ["input", "name"], "The quantity name must be either 'available' or 'on_hand'.", "INVALID_NAME"
+        )
+    reason_error = _reason_error(input)
+    if reason_error:
+        return _refused(reason_error)
     planned: list[tuple[InventoryLevel | None, int, int, int]] = []
     seen: set[tuple[int, int]] = set()
     for index, entry in enumerate(input["quantities"]):
         path = ["input", "quantities", str(index)]
         found = _item_and_location(state, entry, path)
         if isinstance(found, dict):
-            return {"inventoryAdjustmentGroup": None, "userErrors": [found]}
+            return _refused(found)
         item_id, location_id = found
         if (item_id, location_id) in seen:
-            return fail(
+            return _fail(
                 path,
                 "The combination of inventoryItemId and locationId must be unique.",
                 "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR",
@@ -150,18 +161,18 @@ def inventory_set_quantities(state: ShopState, action: Action, input: dict[str, 
         quantity = entry["quantity"]
         bound_error = _out_of_bounds(quantity, SET_LIMIT, [*path, "quantity"])
         if bound_error:
-            return {"inventoryAdjustmentGroup": None, "userErrors": [bound_error]}
+            return _refused(bound_error)
         level = state.level(item_id, location_id)
         current = level.quantity(name) if level else 0
         if "changeFromQuantity" not in entry:
-            return fail(
+            return _fail(
                 [*path, "changeFromQuantity"],
                 choices.CHANGE_FROM_QUANTITY_MISSING_MESSAGE,
                 "COMPARE_QUANTITY_REQUIRED",
             )
         expected = entry["changeFromQuantity"]
         if expected is not None and expected != current:
-            return fail(
+            return _fail(
                 [*path, "changeFromQuantity"],
                 "The changeFromQuantity value does not match persisted value.",
                 "CHANGE_FROM_QUANTITY_STALE",
@@ -187,23 +198,15 @@ def inventory_set_quantities(state: ShopState, action: Action, input: dict[str, 
 
 
 def inventory_adjust_quantities(state: ShopState, action: Action, input: dict[str, Any]) -> dict[str, Any]:
-    def fail(field_path: list[str], message: str, code: str | None) -> dict[str, Any]:
-        return {"inventoryAdjustmentGroup": None, "userErrors": [user_error(field_path, message, code)]}
-
     name = input["name"]
     if name not in ADJUST_NAMES:
-        return fail(["input", "name"], "The specified quantity name is invalid.", "INVALID_QUANTITY_NAME")
-    if input["reason"] not in REASONS:
-        return fail(["input", "reason"], "The specified reason is invalid.", "INVALID_REASON")
-    if _reference_error(input.get("referenceDocumentUri")):
-        return fail(
-            ["input", "referenceDocumentUri"],
-            "The specified reference document is invalid.",
-            "INVALID_REFERENCE_DOCUMENT",
-        )
+        return _fail(["input", "name"], "The specified quantity name is invalid.", "INVALID_QUANTITY_NAME")
+    reason_error = _reason_error(input)
+    if reason_error:
+        return _refused(reason_error)
     ledgers = {c.get("ledgerDocumentUri") for c in input["changes"] if c.get("ledgerDocumentUri")}
     if len(ledgers) > 1:
-        return fail(
+        return _fail(
             ["input", "changes"],
             "All changes must have the same ledger document URI.",
             "MAX_ONE_LEDGER_DOCUMENT",
@@ -214,44 +217,44 @@ def inventory_adjust_quantities(state: ShopState, action: Action, input: dict[st
         path = ["input", "changes", str(index)]
         ledger = change.get("ledgerDocumentUri")
         if name == "available" and ledger:
-            return fail(
+            return _fail(
                 [*path, "ledgerDocumentUri"],
                 "A ledger document URI is not allowed when adjusting available.",
                 "INVALID_AVAILABLE_DOCUMENT",
             )
         if name != "available" and not ledger:
-            return fail(
+            return _fail(
                 [*path, "ledgerDocumentUri"],
                 "A ledger document URI is required except when adjusting available.",
                 "INVALID_QUANTITY_DOCUMENT",
             )
         if ledger and ledger.startswith("gid://shopify/"):
-            return fail(
+            return _fail(
                 [*path, "ledgerDocumentUri"],
                 "Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.",
                 "INTERNAL_LEDGER_DOCUMENT",
             )
         if ledger and ":" not in ledger:
-            return fail(
+            return _fail(
                 [*path, "ledgerDocumentUri"],
                 "The specified ledger document is invalid.",
                 "INVALID_LEDGER_DOCUMENT",
             )
         found = _item_and_location(state, change, path)
         if isinstance(found, dict):
-            return {"inventoryAdjustmentGroup": None, "userErrors": [found]}
+            return _refused(found)
         item_id, location_id = found
         delta = change["delta"]
         bound_error = _out_of_bounds(delta, ADJUST_LIMIT, [*path, "delta"])
         if bound_error:
-            return {"inventoryAdjustmentGroup": None, "userErrors": [bound_error]}
+            return _refused(bound_error)
         if "changeFromQuantity" not in change:
-            return fail([*path, "changeFromQuantity"], choices.CHANGE_FROM_QUANTITY_MISSING_MESSAGE, None)
+            return _fail([*path, "changeFromQuantity"], choices.CHANGE_FROM_QUANTITY_MISSING_MESSAGE, None)
         level = state.level(item_id, location_id)
         current = expected_now.get((item_id, location_id), level.quantity(name) if level else 0)
         expected = change["changeFromQuantity"]
         if expected is not None and expected != current:
-            return fail(
+            return _fail(
                 [*path, "changeFromQuantity"],
                 "The changeFromQuantity argument no longer matches the persisted quantity.",
                 "CHANGE_FROM_QUANTITY_STALE",

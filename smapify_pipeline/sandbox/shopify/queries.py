@@ -7,6 +7,7 @@ Thin handlers: each finds objects in :class:`~.state.ShopState`, filters them wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -21,17 +22,60 @@ from smapify_pipeline.sandbox.shopify.state import (
     parse_gid,
 )
 from smapify_pipeline.sandbox.shopify.totals import fulfillment_status, order_totals
-from smapify_pipeline.sandbox.shopify.views import connection_page, wrap_nodes
+from smapify_pipeline.sandbox.shopify.views import ShopView, connection_page, wrap_nodes
 from smapify_pipeline.sandbox.shopify.views_catalogue import (
     PRODUCT_SORT,
     VARIANT_SORT,
+    AdjustmentGroupView,
     ItemView,
     LevelView,
     LocationView,
     ProductView,
     VariantView,
 )
-from smapify_pipeline.sandbox.shopify.views_orders import OrderView, RefundView
+from smapify_pipeline.sandbox.shopify.views_orders import LineItemView, OrderView, RefundView, TransactionView
+
+NODE_VIEWS: dict[str, Callable[[ShopState, int], Any]] = {
+    "Product": lambda s, n: ProductView(s, s.products[n]) if n in s.products else None,
+    "ProductVariant": lambda s, n: VariantView(s, s.variants[n]) if n in s.variants else None,
+    "InventoryItem": lambda s, n: ItemView(s, s.items[n]) if n in s.items else None,
+    "Location": lambda s, n: LocationView(s, s.locations[n]) if n in s.locations else None,
+    "Order": lambda s, n: OrderView(s, s.orders[n]) if n in s.orders else None,
+    "Refund": lambda s, n: RefundView(s, s.refunds[n]) if n in s.refunds else None,
+    "OrderTransaction": lambda s, n: TransactionView(s, s.transactions[n]) if n in s.transactions else None,
+    "InventoryAdjustmentGroup": (
+        lambda s, n: AdjustmentGroupView(s, s.adjustment_groups[n]) if n in s.adjustment_groups else None
+    ),
+    "LineItem": lambda s, n: (
+        LineItemView(s, line, order)
+        if (order := s.order_of_line_item(n)) is not None and (line := s.line_item(n)) is not None
+        else None
+    ),
+    "Shop": lambda s, n: ShopView(s) if n == s.shop.id else None,
+}
+
+
+def _one(kind: str) -> Callable[..., Any]:
+    """The root field reading one ``kind`` by gid (``product(id:)``, ``order(id:)``, …): its view, or null."""
+
+    def resolve(info: GraphQLResolveInfo, id: str) -> Any:
+        number = parse_gid(id, kind)
+        return NODE_VIEWS[kind](context(info).state, number) if number is not None else None
+
+    return resolve
+
+
+def _page(
+    info: GraphQLResolveInfo,
+    found: list[Any],
+    args: dict[str, Any],
+    view: Callable[[Any], Any],
+    sort_value: Callable[[Any], Any] | None = None,
+) -> dict[str, Any]:
+    """One connection page of ``found`` (kept in id order, or ordered by ``sort_value``), nodes as views."""
+    page = connection_page(info, found, lambda obj: obj.id, args, sort_value=sort_value, presorted=True)
+    return wrap_nodes(page, view)
+
 
 # ---------------------------------------------------------------------------------------------- inventory
 
@@ -74,22 +118,16 @@ def locations(
     candidates = [loc for loc in state.locations.values() if includeInactive or loc.active]
     found = search(info, candidates, query, LOCATION_SEARCH, lambda loc: (loc.name,))
     sort = (lambda loc: loc.name) if sortKey == "NAME" else None
-    page = connection_page(info, found, lambda loc: loc.id, args, sort_value=sort, presorted=True)
-    return wrap_nodes(page, lambda loc: LocationView(state, loc))
+    return _page(info, found, args, lambda loc: LocationView(state, loc), sort)
 
 
-def inventory_item(info: GraphQLResolveInfo, id: str) -> ItemView | None:
-    state = context(info).state
-    number = parse_gid(id, "InventoryItem")
-    found = state.items.get(number) if number is not None else None
-    return ItemView(state, found) if found else None
+inventory_item = _one("InventoryItem")
 
 
 def inventory_items(info: GraphQLResolveInfo, query: str | None = None, **args: Any) -> dict[str, Any]:
     state = context(info).state
     found = search(info, state.items.values(), query, ITEM_SEARCH, lambda item: (item.sku,))
-    page = connection_page(info, found, lambda item: item.id, args, presorted=True)
-    return wrap_nodes(page, lambda item: ItemView(state, item))
+    return _page(info, found, args, lambda item: ItemView(state, item))
 
 
 def parse_level_gid(value: str) -> tuple[int, int] | None:
@@ -146,11 +184,7 @@ ORDER_SORT: dict[str, Any] = {
 }
 
 
-def order(info: GraphQLResolveInfo, id: str) -> OrderView | None:
-    state = context(info).state
-    number = parse_gid(id, "Order")
-    found = state.orders.get(number) if number is not None else None
-    return OrderView(state, found) if found else None
+order = _one("Order")
 
 
 def orders(
@@ -161,15 +195,10 @@ def orders(
         info, state.orders.values(), query, ORDER_SEARCH, lambda o: (o.name, o.email or "", *o.tags)
     )
     sort = ORDER_SORT.get(sortKey)
-    page = connection_page(info, found, lambda o: o.id, args, sort_value=sort, presorted=True)
-    return wrap_nodes(page, lambda o: OrderView(state, o))
+    return _page(info, found, args, lambda o: OrderView(state, o), sort)
 
 
-def refund(info: GraphQLResolveInfo, id: str) -> RefundView | None:
-    state = context(info).state
-    number = parse_gid(id, "Refund")
-    found = state.refunds.get(number) if number is not None else None
-    return RefundView(state, found) if found else None
+refund = _one("Refund")
 
 
 # ---------------------------------------------------------------------------------------------- products
@@ -219,11 +248,7 @@ def _product_search(state: ShopState) -> dict[str, SearchField]:
     return fields
 
 
-def product(info: GraphQLResolveInfo, id: str) -> ProductView | None:
-    state = context(info).state
-    number = parse_gid(id, "Product")
-    found = state.products.get(number) if number is not None else None
-    return ProductView(state, found) if found else None
+product = _one("Product")
 
 
 def product_by_handle(info: GraphQLResolveInfo, handle: str) -> ProductView | None:
@@ -238,15 +263,9 @@ def products(
     state = context(info).state
     found = search(info, state.products.values(), query, _product_search(state), lambda p: (p.title,))
     sort = PRODUCT_SORT.get(sortKey)
-    page = connection_page(
-        info,
-        found,
-        lambda p: p.id,
-        args,
-        sort_value=(lambda p: sort(state, p)) if sort else None,
-        presorted=True,
+    return _page(
+        info, found, args, lambda p: ProductView(state, p), (lambda p: sort(state, p)) if sort else None
     )
-    return wrap_nodes(page, lambda p: ProductView(state, p))
 
 
 def products_count(
@@ -259,11 +278,7 @@ def products_count(
     return {"count": count, "precision": "EXACT"}
 
 
-def product_variant(info: GraphQLResolveInfo, id: str) -> VariantView | None:
-    state = context(info).state
-    number = parse_gid(id, "ProductVariant")
-    found = state.variants.get(number) if number is not None else None
-    return VariantView(state, found) if found else None
+product_variant = _one("ProductVariant")
 
 
 def product_variants(
@@ -278,12 +293,6 @@ def product_variants(
         lambda v: (v.title, state.products[v.product_id].title, state.items[v.inventory_item_id].sku or ""),
     )
     sort = VARIANT_SORT.get(sortKey)
-    page = connection_page(
-        info,
-        found,
-        lambda v: v.id,
-        args,
-        sort_value=(lambda v: sort(state, v)) if sort else None,
-        presorted=True,
+    return _page(
+        info, found, args, lambda v: VariantView(state, v), (lambda v: sort(state, v)) if sort else None
     )
-    return wrap_nodes(page, lambda v: VariantView(state, v))

@@ -32,17 +32,11 @@ from smapify_pipeline.sandbox.shopify.choices import IDEMPOTENT_MUTATIONS
 from smapify_pipeline.sandbox.shopify.common import RequestContext, context, iso
 from smapify_pipeline.sandbox.shopify.idempotency import run_idempotent
 from smapify_pipeline.sandbox.shopify.queries import parse_level_gid
-from smapify_pipeline.sandbox.shopify.state import ShopState, gid, gid_kind, parse_gid
+from smapify_pipeline.sandbox.shopify.state import gid, gid_kind, parse_gid
 from smapify_pipeline.sandbox.shopify.views import ShopView, connection_page, wrap_nodes
 from smapify_pipeline.sandbox.shopify.views_catalogue import (
-    AdjustmentGroupView,
-    ItemView,
     LevelView,
-    LocationView,
-    ProductView,
-    VariantView,
 )
-from smapify_pipeline.sandbox.shopify.views_orders import LineItemView, OrderView, RefundView, TransactionView
 
 if TYPE_CHECKING:
     from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
@@ -235,26 +229,6 @@ def _mutate(
     return result
 
 
-_NODE_VIEWS: dict[str, Callable[[ShopState, int], Any]] = {
-    "Product": lambda s, n: ProductView(s, s.products[n]) if n in s.products else None,
-    "ProductVariant": lambda s, n: VariantView(s, s.variants[n]) if n in s.variants else None,
-    "InventoryItem": lambda s, n: ItemView(s, s.items[n]) if n in s.items else None,
-    "Location": lambda s, n: LocationView(s, s.locations[n]) if n in s.locations else None,
-    "Order": lambda s, n: OrderView(s, s.orders[n]) if n in s.orders else None,
-    "Refund": lambda s, n: RefundView(s, s.refunds[n]) if n in s.refunds else None,
-    "OrderTransaction": lambda s, n: TransactionView(s, s.transactions[n]) if n in s.transactions else None,
-    "InventoryAdjustmentGroup": (
-        lambda s, n: AdjustmentGroupView(s, s.adjustment_groups[n]) if n in s.adjustment_groups else None
-    ),
-    "LineItem": lambda s, n: (
-        LineItemView(s, line, order)
-        if (order := s.order_of_line_item(n)) is not None and (line := s.line_item(n)) is not None
-        else None
-    ),
-    "Shop": lambda s, n: ShopView(s) if n == s.shop.id else None,
-}
-
-
 def _node(info: GraphQLResolveInfo, value: str) -> Any:
     ctx = context(info)
     kind = gid_kind(value)
@@ -267,9 +241,9 @@ def _node(info: GraphQLResolveInfo, value: str) -> Any:
         found = sandbox.bulk.get(value) if kind == "BulkOperation" else sandbox.webhooks.get(value)
         return found.to_graphql() if found else None
     number = parse_gid(value, kind) if kind else None
-    if kind not in _NODE_VIEWS or number is None:
+    if kind not in queries.NODE_VIEWS or number is None:
         return None
-    return _NODE_VIEWS[kind](ctx.state, number)
+    return queries.NODE_VIEWS[kind](ctx.state, number)
 
 
 # ------------------------------------------------------------------------------------------ the executor
