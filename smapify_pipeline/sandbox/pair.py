@@ -1,4 +1,4 @@
-"""Both sandboxes seeded from one catalogue on one clock, so the two shops start linked, and served side by side."""
+"""Both sandboxes seeded from one catalogue, so the two shops start linked, and served side by side."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.faults import FaultPlan
 from smapify_pipeline.sandbox.seed import build_catalogue
 from smapify_pipeline.sandbox.server import SandboxServer
@@ -47,13 +46,12 @@ class SandboxPair:
         time_scale: float = 1.0,
         sales: int = 0,
     ) -> SandboxPair:
-        """Both shops from one catalogue on one clock; ``sales`` past register sales are seeded on Smaregi."""
+        """Both shops from one catalogue; ``sales`` past register sales are seeded on Smaregi."""
         catalogue = build_catalogue(seed_size, seed=seed, locations=locations)
-        clock = SandboxClock(time_scale)
         return cls(
-            shopify=ShopifySandbox.create(catalogue=catalogue, faults=faults, clock=clock),
+            shopify=ShopifySandbox.create(catalogue=catalogue, faults=faults, time_scale=time_scale),
             smaregi=SmaregiSandbox.create(
-                catalogue=catalogue, faults=faults, clock=clock, sales=sales, seed=seed
+                catalogue=catalogue, faults=faults, time_scale=time_scale, sales=sales, seed=seed
             ),
         )
 
