@@ -39,7 +39,7 @@ class SmaregiWebhooks:
         self.config = WebhookConfig()
         self.delivery = WebhookDelivery(clock, max_attempts=max_attempts)
         self.sent: list[dict[str, Any]] = []
-        """Every queued delivery (headers and payload), for tests and ``/_sandbox/state``."""
+        """Every queued delivery (headers and payload), for tests and ``GET /_sandbox/webhooks``."""
         self._lock = threading.Lock()
         state.listeners.append(self.on_change)
 
