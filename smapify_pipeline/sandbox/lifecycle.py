@@ -12,7 +12,7 @@ platform's state, a :class:`~smapify_pipeline.sandbox.clock.SandboxClock`, a
 * ``snapshot()`` — the whole state as JSON-able data (``GET /_sandbox/state``); ``load(snapshot)`` puts it
   back exactly; ``save(path)`` / ``load_file(path)`` do the same through a JSON file;
 * ``before_next(operation, action)`` — run ``action`` right before the next call of ``operation``;
-* ``close()`` — stop delivering webhooks.
+* ``close()`` — stop delivering webhooks; ``webhooks/delivery`` and ``webhooks/drain`` hooks act on the same queue.
 
 The ``/_sandbox`` hooks for the lifecycle (:func:`lifecycle_hooks`) are the same on both sandboxes.
 """
@@ -34,6 +34,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from smapify_pipeline.sandbox.clock import SandboxClock
+from smapify_pipeline.sandbox.delivery import WebhookDelivery
 from smapify_pipeline.sandbox.faults import FaultInjector, FaultPlan
 from smapify_pipeline.sandbox.seed import Catalogue
 
@@ -42,6 +43,9 @@ Snapshot = dict[str, Any]
 
 class Sandbox(ABC):
     """What both simulators share: clock, faults, ``before_next`` actions and the state's lifecycle."""
+
+    delivery: WebhookDelivery
+    """Where the platform's webhooks queue (retries, duplicates and reordering are the delivery's)."""
 
     def __init__(
         self, clock: SandboxClock, faults: FaultInjector, catalogue: Catalogue | None = None
@@ -74,10 +78,6 @@ class Sandbox(ABC):
     def load(self, snapshot: Snapshot) -> None:
         """Replace the state with one taken by :meth:`snapshot`."""
 
-    @abstractmethod
-    def close(self) -> None:
-        """Stop delivering webhooks."""
-
     # -- the lifecycle ---------------------------------------------------------------------------------
 
     def seed(self, catalogue: Catalogue) -> None:
@@ -91,6 +91,10 @@ class Sandbox(ABC):
                 self._fill(self.catalogue)
         with self._before_lock:
             self._before.clear()
+
+    def close(self) -> None:
+        """Stop delivering webhooks."""
+        self.delivery.close()
 
     def save(self, path: str | Path) -> None:
         target = Path(path)
@@ -158,14 +162,37 @@ def _faults(sandbox: Sandbox, body: dict[str, Any]) -> Any:
     return {}
 
 
+def _delivery(sandbox: Sandbox, body: dict[str, Any]) -> Any:
+    seed = int(body.get("seed", 0))
+    if "duplicates" in body:
+        sandbox.delivery.set_duplicates(float(body["duplicates"]), seed)
+    if "reorder" in body:
+        sandbox.delivery.set_reorder(bool(body["reorder"]), seed)
+    return {}
+
+
+def _drain(sandbox: Sandbox, body: dict[str, Any]) -> Any:
+    return {"drained": sandbox.delivery.drain(float(body.get("timeout", 10.0)))}
+
+
 def lifecycle_hooks() -> dict[str, Hook]:
     """``POST /_sandbox/{name}`` hooks both sandboxes answer alike.
 
     ``reset`` ``{empty?}``; ``save`` ``{path}``; ``load`` ``{path}`` or ``{snapshot}``;
     ``clock/advance`` ``{seconds}`` moves simulated time forward; ``faults`` ``{plan?, script?: {operation,
-    kind, times?}, clear?}`` sets the fault plan, scripts one fault or clears them.
+    kind, times?}, clear?}`` sets the fault plan, scripts one fault or clears them; ``webhooks/delivery``
+    ``{duplicates?, reorder?, seed?}`` makes deliveries repeat or arrive out of order; ``webhooks/drain``
+    ``{timeout?}`` waits until every queued delivery was attempted.
     """
-    return {"reset": _reset, "save": _save, "load": _load, "clock/advance": _clock, "faults": _faults}
+    return {
+        "reset": _reset,
+        "save": _save,
+        "load": _load,
+        "clock/advance": _clock,
+        "faults": _faults,
+        "webhooks/delivery": _delivery,
+        "webhooks/drain": _drain,
+    }
 
 
 def lifecycle_reads() -> dict[str, Callable[[Any], Any]]:

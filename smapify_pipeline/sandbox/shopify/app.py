@@ -141,9 +141,6 @@ class ShopifySandbox(Sandbox):
             restore_rate=restore_rate,
         )
 
-    def close(self) -> None:
-        self.delivery.close()
-
     # ------------------------------------------------------------------------------------------ GraphQL
 
     def graphql(

@@ -104,19 +104,6 @@ def _before(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
     return {"ok": True}
 
 
-def _delivery(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
-    seed = int(body.get("seed", 0))
-    if "duplicates" in body:
-        sandbox.delivery.set_duplicates(float(body["duplicates"]), seed)
-    if "reorder" in body:
-        sandbox.delivery.set_reorder(bool(body["reorder"]), seed)
-    return {"ok": True}
-
-
-def _drain(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
-    return {"drained": sandbox.delivery.drain(float(body.get("timeout", 10.0)))}
-
-
 ACTION_HOOKS: dict[str, Hook] = {
     **lifecycle_hooks(),
     "seed": _seed,
@@ -124,8 +111,6 @@ ACTION_HOOKS: dict[str, Hook] = {
     "stock": _stock,
     "products": _products,
     "before": _before,
-    "webhooks/drain": _drain,
-    "webhooks/delivery": _delivery,
 }
 
 

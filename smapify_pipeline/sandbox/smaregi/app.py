@@ -89,6 +89,7 @@ class SmaregiSandbox(Sandbox):
         self.state = state
         self.rate_limiter = rate_limiter
         self.webhooks = webhooks
+        self.delivery = webhooks.delivery
         self.seeded_sales = 0
         """How many past sales :meth:`reset` seeds after the catalogue (with ``seeded_sales_seed``)."""
         self.seeded_sales_seed = 0
@@ -157,9 +158,6 @@ class SmaregiSandbox(Sandbox):
     def load(self, snapshot: Snapshot) -> None:
         self.state.load(snapshot)
 
-    def close(self) -> None:
-        self.webhooks.close()
-
     # -- register and merchant actions (the test hooks) ------------------------------------------------
 
     def ring_up_sale(
@@ -210,8 +208,8 @@ class SmaregiSandbox(Sandbox):
         seed: int = 0,
     ) -> None:
         self.webhooks.configure(url, secret, secret_header, events)
-        self.webhooks.delivery.set_duplicates(duplicates, seed)
-        self.webhooks.delivery.set_reorder(reorder, seed)
+        self.delivery.set_duplicates(duplicates, seed)
+        self.delivery.set_reorder(reorder, seed)
 
     # -- HTTP -----------------------------------------------------------------------------------------
 

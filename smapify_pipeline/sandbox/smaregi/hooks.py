@@ -16,6 +16,7 @@
 | DELETE /_sandbox/products/{product} | – | ``{}`` |
 | POST /_sandbox/webhooks | ``{url, secret?, secretHeader?, events?, duplicates?, reorder?, seed?}`` | ``{}`` |
 | GET /_sandbox/webhooks | – | deliveries queued so far (secret header removed) |
+| POST /_sandbox/webhooks/delivery, /_sandbox/webhooks/drain | ``{duplicates?, reorder?, seed?}``, ``{timeout?}`` | ``{}``, ``{drained}`` |
 | POST /_sandbox/faults | ``{plan?: "seed=7,throttle=0.1", script?, clear?}`` | ``{}`` (``GET``: the fault log) |
 | POST /_sandbox/rate-limits | ``{readsPerSecond, writesPerSecond, enabled?}`` | ``{}`` |
 | POST /_sandbox/clock/advance | ``{seconds}`` | ``{now, monotonic}`` |

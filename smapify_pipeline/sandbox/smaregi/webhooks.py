@@ -75,6 +75,3 @@ class SmaregiWebhooks:
             self.sent.append({"headers": {k: v for k, v in headers.items() if k != config.secret_header},
                               "payload": payload})  # fmt: skip
         self.delivery.send(config.url, json.dumps(payload, ensure_ascii=False).encode(), headers)
-
-    def close(self) -> None:
-        self.delivery.close()

@@ -127,3 +127,10 @@ def test_bad_hook_arguments_are_a_400_problem(served: Served) -> None:
     assert answer.status_code == 400
     assert answer.json()["title"] == "Bad Request"
     assert httpx.post(f"{served.url}/_sandbox/nothing-here", json={}).status_code == 404
+
+
+def test_delivery_hooks_are_the_shared_ones(served: Served) -> None:
+    _hook(served, "POST", "/webhooks/delivery", {"duplicates": 0.5, "reorder": True, "seed": 2})
+    assert served.sandbox.delivery._random.duplicate_rate == 0.5
+    assert served.sandbox.delivery._random.reorder is True
+    assert _hook(served, "POST", "/webhooks/drain", {"timeout": 5}).json() == {"drained": True}
