@@ -44,6 +44,3 @@ class SandboxClock:
     def real_seconds(self, simulated_seconds: float) -> float:
         """How long a simulated duration takes in real time."""
         return simulated_seconds / self.scale
-
-    def sleep(self, simulated_seconds: float) -> None:
-        time.sleep(self.real_seconds(simulated_seconds))

@@ -25,7 +25,7 @@ import random
 import threading
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -91,12 +91,6 @@ class FaultPlan:
             else:
                 values[name] = float(raw)
         return cls(**values)
-
-    @property
-    def is_quiet(self) -> bool:
-        return self == replace(
-            FaultPlan(), seed=self.seed, slow_seconds=self.slow_seconds, operations=self.operations
-        )
 
 
 @dataclass(frozen=True)

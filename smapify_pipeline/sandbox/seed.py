@@ -138,10 +138,6 @@ def jan13(number: int, company: str = "12345") -> str:
     return body + str(jan_check_digit(body))
 
 
-def is_valid_jan13(code: str) -> bool:
-    return len(code) == 13 and code.isdigit() and jan_check_digit(code[:12]) == int(code[12])
-
-
 def _round_price(yen: float) -> int:
     """Shop prices end in 0 (¥10 steps), as Japanese retail prices do."""
     return max(100, int(round(yen / 10.0)) * 10)

@@ -3,14 +3,17 @@
 Build one with ``ShopifySandbox.create(...)`` (:mod:`.app`); serve ``sandbox.app`` with
 :class:`~smapify_pipeline.sandbox.server.SandboxServer` or call it in-process through ``httpx.ASGITransport``.
 
-Layout, moto-style: :mod:`.state` (the shop's objects, indexed by id) and a thin API layer —
-:mod:`.schema` (our own SDL, ``schema.graphql``), ``views*`` (how objects read), ``resolvers_*``
-(queries and mutations: products, inventory, orders), :mod:`.totals` (order arithmetic), :mod:`.search`
-(the ``query:`` syntax), :mod:`.connections` (cursor pages), :mod:`.idempotency`, :mod:`.payloads` (webhook
-bodies), :mod:`.seeding`, :mod:`.root` (root fields, executor), :mod:`.hooks` (``/_sandbox`` test hooks),
-and :mod:`.cost`, :mod:`.bulk`, :mod:`.webhooks` for cost/throttling, bulk operations and signed deliveries. Behaviours chosen where the
-reference is unsure are collected in :mod:`.choices` (and, for cost, bulk and webhooks, in those modules'
-docstrings).
+Layout, as on the Smaregi sandbox: the backend — :mod:`.state` (the shop's objects, indexed by id), the
+mutations of :mod:`.products`, :mod:`.inventory` and :mod:`.orders` (with Shopify's userErrors),
+:mod:`.merchant` (storefront checkout and admin edits), :mod:`.totals` (order arithmetic),
+:mod:`.idempotency`, :mod:`.seeding` — and a thin API layer: :mod:`.schema` (our own SDL,
+``schema.graphql``), :mod:`.queries` (the read root fields), ``views*`` (how objects read), :mod:`.root`
+(root fields, executor), :mod:`.search` (the ``query:`` syntax), :mod:`.connections` (cursor pages),
+:mod:`.payloads` (webhook bodies), :mod:`.hooks` (``/_sandbox`` test hooks), and :mod:`.cost`, :mod:`.bulk`,
+:mod:`.webhooks` for cost/throttling, bulk operations and signed deliveries. :mod:`.app`
+(:class:`ShopifySandbox`) joins them to the shared lifecycle of ``sandbox/lifecycle.py`` and serves them on
+Starlette. Behaviours chosen where Shopify's documentation is unsure are collected in :mod:`.choices` (and,
+for cost, bulk and webhooks, in those modules' docstrings).
 
 Emulated: ``POST /admin/api/{version}/graphql.json`` with ``X-Shopify-Access-Token`` (Shopify's 401 body on a
 bad token, 404 on a malformed version, every answer as 2026-10 with ``X-Shopify-API-Version``); the

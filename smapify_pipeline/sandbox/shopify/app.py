@@ -18,11 +18,10 @@ import contextvars
 import json
 import re
 import secrets
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qsl
 
@@ -36,19 +35,13 @@ from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.delivery import WebhookDelivery
 from smapify_pipeline.sandbox.faults import ASGIApp, FaultInjector, FaultMiddleware, FaultPlan, Scope
-from smapify_pipeline.sandbox.seed import CATEGORIES, Catalogue, build_catalogue
-from smapify_pipeline.sandbox.shopify import choices, cost
+from smapify_pipeline.sandbox.lifecycle import Sandbox, Snapshot
+from smapify_pipeline.sandbox.seed import Catalogue, build_catalogue
+from smapify_pipeline.sandbox.shopify import choices, cost, merchant
 from smapify_pipeline.sandbox.shopify.bulk import BulkOperation, BulkOperations, finish_payload
-from smapify_pipeline.sandbox.shopify.common import RequestContext, SandboxError, user_error
-from smapify_pipeline.sandbox.shopify.hooks import hook_routes
+from smapify_pipeline.sandbox.shopify.common import RequestContext
+from smapify_pipeline.sandbox.shopify.hooks import shopify_hook_routes
 from smapify_pipeline.sandbox.shopify.payloads import shop_payload
-from smapify_pipeline.sandbox.shopify.resolvers_orders import order_create
-from smapify_pipeline.sandbox.shopify.resolvers_products import (
-    apply_product_fields,
-    apply_variant_fields,
-    new_product,
-    product_event,
-)
 from smapify_pipeline.sandbox.shopify.root import Executor, PreparedDocument
 from smapify_pipeline.sandbox.shopify.schema import load_schema
 from smapify_pipeline.sandbox.shopify.seeding import seed_catalogue
@@ -57,8 +50,6 @@ from smapify_pipeline.sandbox.shopify.state import (
     Product,
     ShopState,
     Variant,
-    gid,
-    parse_gid,
 )
 from smapify_pipeline.sandbox.shopify.webhooks import ShopifyWebhooks
 
@@ -68,8 +59,6 @@ INVALID_TOKEN_BODY = {
 }
 NOT_FOUND_BODY = {"errors": "Not Found"}
 GRAPHQL_PATH = re.compile(r"^/admin/api/[^/]+/graphql\.json$")
-REDUCED_RATE_PRODUCT_TYPES = frozenset(c.product_type for c in CATEGORIES if c.tax_rate == 8)
-"""Storefront checkout taxes these at 8% (Japan's reduced rate), everything else at 10%."""
 ACCESS_SCOPES = (
     "read_products,write_products,read_inventory,write_inventory,read_orders,write_orders,read_locations"
 )
@@ -85,7 +74,7 @@ class GraphQLAnswer:
     body: dict[str, Any]
 
 
-class ShopifySandbox:
+class ShopifySandbox(Sandbox):
     """A stateful Shopify shop behind Shopify's Admin API, for tests and the demo."""
 
     def __init__(
@@ -97,9 +86,7 @@ class ShopifySandbox:
         bucket_size: float = cost.DEFAULT_BUCKET_SIZE,
         restore_rate: float = cost.DEFAULT_RESTORE_RATE,
     ) -> None:
-        self.catalogue = catalogue
-        self.clock = clock
-        self.faults = faults
+        super().__init__(clock, faults, catalogue)
         self.schema = load_schema()
         self.state = ShopState(clock)
         self.state.shop.domain = credentials.SHOPIFY_SHOP_DOMAIN
@@ -122,7 +109,6 @@ class ShopifySandbox:
             on_finish=self._bulk_finished,
         )
         self.tokens: dict[str, float] = {}
-        self._before: dict[str, list[Callable[[], object]]] = defaultdict(list)
         if catalogue is not None:
             seed_catalogue(self.state, catalogue)
         self.app = FaultMiddleware(
@@ -145,17 +131,15 @@ class ShopifySandbox:
         faults: FaultPlan | None = None,
         bucket_size: float = 2000.0,
         restore_rate: float = 100.0,
+        clock: SandboxClock | None = None,
     ) -> ShopifySandbox:
         return cls(
             catalogue=catalogue or build_catalogue(seed_size, seed=seed, locations=locations),
-            clock=SandboxClock(time_scale),
+            clock=clock or SandboxClock(time_scale),
             faults=FaultInjector(faults),
             bucket_size=bucket_size,
             restore_rate=restore_rate,
         )
-
-    def close(self) -> None:
-        self.delivery.close()
 
     # ------------------------------------------------------------------------------------------ GraphQL
 
@@ -182,7 +166,7 @@ class ShopifySandbox:
             return GraphQLAnswer(200, cost.throttled_response(requested, self.bucket.status()))
         root_field = prepared.root_field(operation_name)
         if root_field is not None:
-            self._run_before(root_field[0])
+            self.run_before(root_field[0])
         context = RequestContext(self.state, self)
         result = self.executor.execute(prepared, context, variables, operation_name)
         actual = min(
@@ -226,77 +210,39 @@ class ShopifySandbox:
         expires = self.tokens.get(token)
         return expires is not None and self.clock.monotonic() < expires
 
-    # ------------------------------------------------------------------------------------------ hooks
+    # ------------------------------------------------------------------------------------------ lifecycle
 
-    def before_next(self, operation: str, action: Callable[[], object]) -> None:
-        """Run ``action`` right before the next call of ``operation`` (a root field name) is executed."""
-        with self.state.lock:
-            self._before[operation].append(action)
+    def _locked(self) -> AbstractContextManager[Any]:
+        return self.state.lock
 
-    def _run_before(self, operation: str) -> None:
-        with self.state.lock:
-            actions = self._before.pop(operation, [])
-        for action in actions:
-            action()
+    def _clear(self) -> None:
+        domain = self.state.shop.domain
+        self.state.reset()
+        self.state.shop.domain = domain
+        self.bucket.refill()
 
-    def reset(self, empty: bool = False) -> None:
-        """Back to the seeded shop (or an empty one); subscriptions, tokens and faults stay."""
-        with self.state.lock:
-            domain = self.state.shop.domain
-            self.state.reset()
-            self.state.shop.domain = domain
-            self._before.clear()
-            if self.catalogue is not None and not empty:
-                seed_catalogue(self.state, self.catalogue)
+    def _fill(self, catalogue: Catalogue) -> None:
+        seed_catalogue(self.state, catalogue)
 
-    def seed(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
-        self.reset()
-
-    def save(self, path: str | Path) -> None:
-        self.state.save(path)
-
-    def load(self, path: str | Path) -> None:
-        self.state.load(path)
-
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> Snapshot:
         return self.state.snapshot()
+
+    def load(self, snapshot: Snapshot) -> None:
+        self.state.load(snapshot)
+
+    # ------------------------------------------------------------------------------------------ admin
 
     def location(self, ref: str | int) -> Location:
         """A location by gid, numeric id, index (0, 1, …) or name."""
-        state = self.state
-        if isinstance(ref, int) and ref in state.locations:
-            return state.locations[ref]
-        if isinstance(ref, int) and 0 <= ref < len(state.locations):
-            return list(state.locations.values())[ref]
-        if isinstance(ref, str):
-            number = parse_gid(ref, "Location")
-            if number in state.locations:
-                return state.locations[number]  # type: ignore[index]
-            found = next((loc for loc in state.locations.values() if loc.name == ref), None)
-            if found is not None:
-                return found
-        raise SandboxError([user_error(["location"], f"Location {ref!r} does not exist")])
+        return merchant.find_location(self.state, ref)
 
     def variant(self, ref: str) -> Variant:
         """A variant by gid or SKU."""
-        number = parse_gid(ref, "ProductVariant")
-        found = self.state.variants.get(number) if number is not None else self.state.variant_by_sku(ref)
-        if found is None:
-            raise SandboxError([user_error(["variant"], f"Variant {ref!r} does not exist")])
-        return found
+        return merchant.find_variant(self.state, ref)
 
     def product(self, ref: str) -> Product:
         """A product by gid, handle, or the SKU of one of its variants."""
-        number = parse_gid(ref, "Product")
-        found = self.state.products.get(number) if number is not None else None
-        found = found or next((p for p in self.state.products.values() if p.handle == ref), None)
-        if found is None:
-            variant = self.state.variant_by_sku(ref)
-            found = self.state.products[variant.product_id] if variant else None
-        if found is None:
-            raise SandboxError([user_error(["product"], f"Product {ref!r} does not exist")])
-        return found
+        return merchant.find_product(self.state, ref)
 
     def storefront_sale(
         self,
@@ -306,96 +252,16 @@ class ShopifySandbox:
         fulfilled: bool = False,
         email: str | None = "buyer@example.com",
     ) -> str:
-        """An online order as checkout makes it (paid, stock claimed, orders/create fired); returns its gid.
-
-        ``lines`` are (SKU or variant gid, quantity). Taxes are included in the prices, 8% for food and drink
-        and 10% otherwise; ``location`` forces where stock is claimed (default: order routing).
-        """
-        state = self.state
-        line_inputs = []
-        for ref, quantity in lines:
-            variant = self.variant(ref)
-            product_type = state.products[variant.product_id].product_type
-            rate = "0.08" if product_type in REDUCED_RATE_PRODUCT_TYPES else "0.1"
-            line_inputs.append(
-                {
-                    "variantId": gid("ProductVariant", variant.id),
-                    "quantity": quantity,
-                    "taxLines": [{"title": "消費税", "rate": rate}],
-                }
-            )
-        order: dict[str, Any] = {
-            "lineItems": line_inputs,
-            "sourceName": "web",
-            "financialStatus": "PAID",
-            "email": email,
-            "currency": state.shop.currency,
-            "taxesIncluded": True,
-        }
-        if shipping:
-            order["shippingLines"] = [
-                {
-                    "title": "通常配送",
-                    "code": "standard",
-                    "priceSet": {"shopMoney": {"amount": str(shipping), "currencyCode": state.shop.currency}},
-                    "taxLines": [{"title": "消費税", "rate": "0.1"}],
-                }
-            ]
-        where = self.location(location) if location is not None else None
-        if fulfilled:
-            order["fulfillment"] = {"locationId": gid("Location", (where or self.location(0)).id)}
-        with state.action() as action:
-            result = order_create(
-                state,
-                action,
-                order,
-                {"inventoryBehaviour": "DECREMENT_OBEYING_POLICY"},
-                claim_location=where.id if where else None,
-            )
-        if result["userErrors"]:
-            raise SandboxError(result["userErrors"])
-        return result["order"].id  # type: ignore[no-any-return]
+        """An online order as checkout makes it; returns its gid (:func:`.merchant.storefront_sale`)."""
+        return merchant.storefront_sale(self.state, lines, location, shipping, fulfilled, email)
 
     def manual_stock_edit(self, sku: str, location: str | int, available: int) -> int:
         """The merchant types a new ``available`` count in the admin; returns the previous count."""
-        variant = self.variant(sku)
-        where = self.location(location)
-        with self.state.action() as action:
-            level = self.state.activate(variant.inventory_item_id, where.id)
-            before = level.quantities["available"]
-            self.state.change_quantity(action, level, "available", available - before)
-        return before
+        return merchant.manual_stock_edit(self.state, sku, location, available)
 
     def admin_product_edit(self, ref: str, **changes: Any) -> None:
-        """Edit a product as in the admin: ``title``, ``status``, ``tags``, ``descriptionHtml``,
-        ``productType``, ``vendor`` on the product; ``price``, ``compareAtPrice``, ``barcode`` on the variant
-        named by ``ref`` when it is a SKU or variant gid (else on every variant)."""
-        product = self.product(ref)
-        variant_fields: dict[str, Any] = {
-            k: changes.pop(k) for k in ("price", "compareAtPrice", "barcode") if k in changes
-        }
-        unknown = set(changes) - {
-            "title",
-            "status",
-            "tags",
-            "descriptionHtml",
-            "productType",
-            "vendor",
-            "handle",
-        }
-        if unknown:
-            raise SandboxError(
-                [user_error([sorted(unknown)[0]], f"Unknown product field {sorted(unknown)[0]!r}")]
-            )
-        targets = self.state.product_variants(product)
-        if ref.startswith("gid://shopify/ProductVariant/") or self.state.variant_by_sku(ref) is not None:
-            targets = [self.variant(ref)]
-        with self.state.action() as action:
-            apply_product_fields(self.state, product, changes)
-            if variant_fields:
-                for variant in targets:
-                    apply_variant_fields(self.state, variant, variant_fields)
-            product_event(self.state, action, "products/update", product)
+        """Edit a product as in the admin (:func:`.merchant.admin_product_edit`)."""
+        merchant.admin_product_edit(self.state, ref, **changes)
 
     def admin_product_create(
         self,
@@ -406,21 +272,10 @@ class ShopifySandbox:
         **fields: Any,
     ) -> str:
         """A one-variant product made in the admin (``stock`` by location ref); returns the product gid."""
-        with self.state.action() as action:
-            product = new_product(self.state, title, fields)
-            variant = self.state.add_variant(product, Decimal(price), sku, barcode=fields.get("barcode", sku))
-            for ref, quantity in (stock or {}).items():
-                level = self.state.activate(variant.inventory_item_id, self.location(ref).id)
-                self.state.change_quantity(action, level, "available", quantity)
-            product_event(self.state, action, "products/create", product)
-        return gid("Product", product.id)
+        return merchant.admin_product_create(self.state, title, sku, price, stock, **fields)
 
     def admin_product_delete(self, ref: str) -> str:
-        product = self.product(ref)
-        with self.state.action() as action:
-            self.state.remove_product(product)
-            action.emit("products/delete", lambda: {"id": product.id})
-        return gid("Product", product.id)
+        return merchant.admin_product_delete(self.state, ref)
 
     # ------------------------------------------------------------------------------------------ ASGI
 
@@ -457,7 +312,7 @@ class ShopifySandbox:
                 Route("/admin/api/{version}/shop.json", self._shop_json, methods=["GET"]),
                 Route("/admin/oauth/access_token", self._access_token, methods=["POST"]),
                 Route("/bulk-results/{number}.jsonl", self._bulk_result, methods=["GET"]),
-                *hook_routes(self),
+                *shopify_hook_routes(self),
             ]
         )
 

@@ -1,6 +1,6 @@
 """Shopify bulk query operations: validation, the state machine, and the JSONL result.
 
-Facts relied on (brief §4; shopify.dev "Perform bulk operations", ``BulkOperation`` object,
+Facts relied on (shopify.dev "Perform bulk operations", ``BulkOperation`` object,
 ``BulkOperationRunQueryPayload``, changelog "Faster bulk operations"):
 
 * ``bulkOperationRunQuery`` needs at least one connection, at most 5, nested at most 2 deep, no top-level
@@ -16,7 +16,7 @@ Facts relied on (brief §4; shopify.dev "Perform bulk operations", ``BulkOperati
 * cancelling a finished operation: "A bulk operation cannot be canceled when it is <status>"; an unknown id:
   "Bulk operation does not exist".
 
-Choices where the reference is silent (kept here so they can be corrected):
+Choices where Shopify's documentation is silent (kept here so they can be corrected):
 
 * Connections selected through ``nodes`` instead of ``edges { node }`` are refused, as the parity suite shows
   Shopify doing (``NODES_SELECTION_ALLOWED``).
@@ -54,8 +54,6 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLInterfaceType,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
@@ -67,6 +65,7 @@ from graphql import (
 )
 
 from smapify_pipeline.sandbox.clock import SandboxClock
+from smapify_pipeline.sandbox.shopify.schema import is_connection, is_list
 
 MAX_CONNECTIONS = 5
 MAX_CONNECTION_DEPTH = 2
@@ -225,11 +224,11 @@ class _Analysis:
             if type_ is None:
                 continue
             named = graphql.get_named_type(type_)
-            if isinstance(named, GraphQLObjectType) and _is_connection(named):
+            if isinstance(named, GraphQLObjectType) and is_connection(named):
                 found = True
                 self._visit_connection(node, named, depth + 1, inside_list)
             elif isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
-                found |= self._visit(node.selection_set, named, depth, inside_list or _is_list(type_))
+                found |= self._visit(node.selection_set, named, depth, inside_list or is_list(type_))
         return found
 
     def _visit_connection(
@@ -263,16 +262,6 @@ class _Analysis:
         selects_id = any(f.name.value == "id" and f.alias is None for f in self._fields(node.selection_set))
         if has_nested and not selects_id and connection_name not in self.parents_without_id:
             self.parents_without_id.append(connection_name)
-
-
-def _is_connection(named: GraphQLObjectType) -> bool:
-    return named.name.endswith("Connection") and ("edges" in named.fields or "nodes" in named.fields)
-
-
-def _is_list(type_: GraphQLOutputType) -> bool:
-    if isinstance(type_, GraphQLNonNull):
-        type_ = type_.of_type
-    return isinstance(type_, GraphQLList)
 
 
 # -- JSONL ----------------------------------------------------------------------------------------------------

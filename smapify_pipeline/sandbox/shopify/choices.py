@@ -1,4 +1,4 @@
-"""Behaviours of the Shopify sandbox where the reference (``shared/reference/shopify.md``) is unsure.
+"""Behaviours of the Shopify sandbox where Shopify's documentation is unsure.
 
 Each choice is the most plausible reading of the sources; they are kept here, in one place, so that they
 can be corrected when better evidence turns up. The module docstring of the package lists them in prose.
@@ -20,7 +20,7 @@ IDEMPOTENT_MUTATIONS = frozenset({"inventorySetQuantities", "inventoryAdjustQuan
 
 MISSING_IDEMPOTENCY_MESSAGE = "The @idempotent directive with a key is required for this mutation."
 MISSING_IDEMPOTENCY_CODE = "BAD_REQUEST"
-"""Open question in the brief: a mutation called without a key gets a top-level error with this code."""
+"""Undocumented: a mutation called without a key gets a top-level error with this code."""
 
 KEY_MISMATCH_MESSAGE = "The same idempotency key cannot be used with different operation parameters."
 """refundCreate's userErrors have no ``code`` field, so its mismatch is a top-level error with

@@ -19,7 +19,6 @@ from graphql import GraphQLError
 MAX_PAGE_SIZE = 250
 
 T = TypeVar("T")
-SortKey = Callable[[T], Any]
 
 
 def encode_cursor(last_id: int, last_value: Any) -> str:

@@ -1,6 +1,6 @@
 """Shopify's calculated query cost, the per-shop leaky bucket, and the answers that go with them.
 
-Rules (shopify.dev "GraphQL Admin API rate limits", cost table and "requested and actual cost"; brief §2.1):
+Rules (shopify.dev "GraphQL Admin API rate limits", cost table and "requested and actual cost"):
 
 * scalars and enums cost 0, objects 1, interfaces and unions the most expensive of their possible
   selections, mutations 10;
@@ -14,7 +14,7 @@ Rules (shopify.dev "GraphQL Admin API rate limits", cost table and "requested an
 * one query may not request more than 1000 points, whatever the bucket (``MAX_COST_EXCEEDED``);
 * a request the bucket cannot cover is refused with ``THROTTLED`` in an HTTP 200 answer, no ``data``.
 
-Choices where the reference is silent (all here, so they are easy to correct):
+Choices where Shopify's documentation is silent (all here, so they are easy to correct):
 
 * ``edges`` and their ``cursor`` cost nothing: an edge is plumbing and Shopify charges ``edges { node }`` and
   ``nodes`` the same, one point per node. ``pageInfo`` is an ordinary object: 1 point, charged once.
@@ -27,7 +27,7 @@ Choices where the reference is silent (all here, so they are easy to correct):
 * The actual cost never exceeds the requested cost.
 * ``throttleStatus.currentlyAvailable`` is reported as a whole number of points (rounded down).
 
-Error bodies: ``THROTTLED`` as quoted in the brief (§2.1, Shopify community threads); the
+Error bodies: ``THROTTLED`` as quoted in Shopify community threads; the
 ``MAX_COST_EXCEEDED`` message as reproduced by client fixtures of real answers.
 """
 
@@ -61,6 +61,7 @@ from graphql import (
 from graphql.utilities import value_from_ast_untyped
 
 from smapify_pipeline.sandbox.clock import SandboxClock
+from smapify_pipeline.sandbox.shopify.schema import is_connection, is_list
 
 MAX_SINGLE_QUERY_COST = 1000
 OBJECT_COST = 1
@@ -177,9 +178,9 @@ class _Walk:
         named = graphql.get_named_type(field_def.type)
         if not isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
             return 0
-        if isinstance(named, GraphQLObjectType) and _is_connection(named):
+        if isinstance(named, GraphQLObjectType) and is_connection(named):
             return self._connection_cost(named, nodes, data)
-        if _is_list(field_def.type):
+        if is_list(field_def.type):
             return self._list_cost(field_def.type, nodes, data, free_objects)
         return self._value_cost(field_def.type, nodes, data, free_objects)
 
@@ -331,18 +332,6 @@ class _Walk:
         return True
 
 
-def _is_connection(named: GraphQLObjectType) -> bool:
-    if not named.name.endswith("Connection"):
-        return False
-    return "pageInfo" in named.fields and ("edges" in named.fields or "nodes" in named.fields)
-
-
-def _is_list(type_: GraphQLOutputType) -> bool:
-    if isinstance(type_, GraphQLNonNull):
-        type_ = type_.of_type
-    return isinstance(type_, GraphQLList)
-
-
 def _unwrap_list(type_: GraphQLOutputType) -> GraphQLOutputType:
     if isinstance(type_, GraphQLNonNull):
         type_ = type_.of_type
@@ -423,6 +412,12 @@ class CostBucket:
         with self._lock:
             self._refill()
             self._available = min(self.capacity, self._available + points)
+
+    def refill(self) -> None:
+        """Full again (a sandbox reset)."""
+        with self._lock:
+            self._available = self.capacity
+            self._updated = self.clock.monotonic()
 
     def available(self) -> float:
         with self._lock:

@@ -1,10 +1,12 @@
 """Test hooks under ``/_sandbox/`` — not part of Shopify's API; no token, no faults.
 
+The lifecycle hooks (reset, save, load, state, faults, clock) are the shared ones of :mod:`..lifecycle`.
+
 =================================  ==========================================================================
 ``POST /_sandbox/reset``           ``{"empty": false}``: back to the seeded shop (or an empty one)
 ``POST /_sandbox/seed``            ``{"size": "small", "seed": 0, "locations": 2}``: reseed from a new catalogue
-``POST /_sandbox/save`` / ``load`` ``{"path": "data/shopify.json"}``
-``GET  /_sandbox/state``           the whole state as JSON
+``POST /_sandbox/save`` / ``load`` ``{"path": "data/shopify.json"}`` (``load`` also takes ``{"snapshot": …}``)
+``GET  /_sandbox/state``           the whole state as JSON (the snapshot ``load`` takes)
 ``POST /_sandbox/sale``            ``{"lines": [{"sku": …, "quantity": 2}], "location": …, "shipping": 500,
                                    "fulfilled": false}`` → ``{"orderId": gid}`` (a storefront checkout)
 ``POST /_sandbox/stock``           ``{"sku": …, "location": …, "available": 15}`` (a manual edit in the admin)
@@ -12,7 +14,7 @@
 ``POST /_sandbox/faults``          ``{"plan": "seed=7,throttle=0.1"}`` and/or ``{"script": {"operation": …,
                                    "kind": "answer_lost", "times": 1}}`` or ``{"clear": true}``;
                                    ``GET`` returns the fault log
-``POST /_sandbox/clock``           ``{"advance": seconds}``
+``POST /_sandbox/clock/advance``   ``{"seconds": 3600}``
 ``POST /_sandbox/before``          ``{"operation": "inventorySetQuantities", "hook": "sale", "body": {…}}``: run
                                    that hook right before the next call of the operation
 ``GET  /_sandbox/webhooks``        deliveries emitted and attempts made; ``POST …/webhooks/drain`` waits;
@@ -24,17 +26,14 @@ Locations are named by gid, numeric id, index or name; products and variants by 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute
 
-from smapify_pipeline.sandbox.faults import FaultPlan
+from smapify_pipeline.sandbox.lifecycle import hook_routes, lifecycle_hooks, lifecycle_reads
 from smapify_pipeline.sandbox.seed import build_catalogue
 from smapify_pipeline.sandbox.shopify.common import SandboxError
 
@@ -44,27 +43,12 @@ if TYPE_CHECKING:
 Hook = Callable[["ShopifySandbox", dict[str, Any]], Any]
 
 
-def _reset(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
-    sandbox.reset(empty=bool(body.get("empty")))
-    return {"ok": True}
-
-
 def _seed(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
     catalogue = build_catalogue(
         body.get("size", "small"), seed=int(body.get("seed", 0)), locations=int(body.get("locations", 2))
     )
     sandbox.seed(catalogue)
     return {"variants": catalogue.variant_count, "products": len(catalogue.products)}
-
-
-def _save(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
-    sandbox.save(body["path"])
-    return {"path": body["path"]}
-
-
-def _load(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
-    sandbox.load(body["path"])
-    return {"path": body["path"]}
 
 
 def _sale(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
@@ -113,22 +97,6 @@ def _location_key(key: str) -> str | int:
     return int(key) if key.isdigit() else key
 
 
-def _faults(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
-    if body.get("clear"):
-        sandbox.faults.clear()
-    if "plan" in body:
-        sandbox.faults.set_plan(FaultPlan.parse(body["plan"]))
-    script = body.get("script")
-    if script:
-        sandbox.faults.script(script["operation"], script["kind"], int(script.get("times", 1)))
-    return {"ok": True}
-
-
-def _clock(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
-    sandbox.clock.advance(float(body["advance"]))
-    return {"monotonic": sandbox.clock.monotonic()}
-
-
 def _before(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
     hook = ACTION_HOOKS[body["hook"]]
     payload = body.get("body") or {}
@@ -136,46 +104,14 @@ def _before(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
     return {"ok": True}
 
 
-def _delivery(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
-    seed = int(body.get("seed", 0))
-    if "duplicates" in body:
-        sandbox.delivery.set_duplicates(float(body["duplicates"]), seed)
-    if "reorder" in body:
-        sandbox.delivery.set_reorder(bool(body["reorder"]), seed)
-    return {"ok": True}
-
-
-def _drain(sandbox: ShopifySandbox, body: dict[str, Any]) -> Any:
-    return {"drained": sandbox.delivery.drain(float(body.get("timeout", 10.0)))}
-
-
 ACTION_HOOKS: dict[str, Hook] = {
-    "reset": _reset,
+    **lifecycle_hooks(),
     "seed": _seed,
-    "save": _save,
-    "load": _load,
     "sale": _sale,
     "stock": _stock,
     "products": _products,
-    "faults": _faults,
-    "clock": _clock,
     "before": _before,
-    "webhooks/drain": _drain,
-    "webhooks/delivery": _delivery,
 }
-
-
-def _state(sandbox: ShopifySandbox) -> Any:
-    return sandbox.snapshot()
-
-
-def _fault_log(sandbox: ShopifySandbox) -> Any:
-    return {
-        "plan": str(sandbox.faults.plan),
-        "log": [
-            {"operation": d.operation, "call": d.call_number, "kind": str(d.kind)} for d in sandbox.faults.log
-        ],
-    }
 
 
 def _webhooks(sandbox: ShopifySandbox) -> Any:
@@ -185,34 +121,16 @@ def _webhooks(sandbox: ShopifySandbox) -> Any:
     }
 
 
-READ_HOOKS: dict[str, Callable[[ShopifySandbox], Any]] = {
-    "state": _state,
-    "faults": _fault_log,
-    "webhooks": _webhooks,
-}
+READ_HOOKS: dict[str, Callable[[ShopifySandbox], Any]] = {**lifecycle_reads(), "webhooks": _webhooks}
 
 
-def hook_routes(sandbox: ShopifySandbox) -> list[Route]:
-    def post(hook: Hook) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            raw = await request.body()
-            try:
-                body = json.loads(raw) if raw else {}
-                result = await run_in_threadpool(hook, sandbox, body)
-            except SandboxError as exc:
-                return JSONResponse({"userErrors": exc.errors}, status_code=422)
-            except (KeyError, ValueError, TypeError) as exc:
-                return JSONResponse({"error": f"{type(exc).__name__}: {exc}"}, status_code=400)
-            return JSONResponse(result)
+def _error_answer(exc: Exception) -> Response:
+    if isinstance(exc, SandboxError):
+        return JSONResponse({"userErrors": exc.errors}, status_code=422)
+    if isinstance(exc, KeyError | ValueError | TypeError):
+        return JSONResponse({"error": f"{type(exc).__name__}: {exc}"}, status_code=400)
+    raise exc
 
-        return endpoint
 
-    def get(read: Callable[[ShopifySandbox], Any]) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            return JSONResponse(await run_in_threadpool(read, sandbox))
-
-        return endpoint
-
-    routes = [Route(f"/_sandbox/{name}", post(hook), methods=["POST"]) for name, hook in ACTION_HOOKS.items()]
-    routes += [Route(f"/_sandbox/{name}", get(read), methods=["GET"]) for name, read in READ_HOOKS.items()]
-    return routes
+def shopify_hook_routes(sandbox: ShopifySandbox) -> list[BaseRoute]:
+    return hook_routes(sandbox, ACTION_HOOKS, READ_HOOKS, _error_answer)

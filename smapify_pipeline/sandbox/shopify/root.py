@@ -1,6 +1,7 @@
 """The root fields of the schema, and the executor that runs a document against the state.
 
-Each root field delegates to a ``resolvers_*`` function; every mutation runs inside one
+Each query field delegates to :mod:`.queries`, each mutation to the backend module of its family
+(:mod:`.products`, :mod:`.inventory`, :mod:`.orders`); every mutation runs inside one
 :meth:`ShopState.action` (one lock hold, one webhook event id), keyed ones through :mod:`.idempotency`.
 Parsed and validated documents are cached by query text, so a client paging through a catalogue parses
 its query once.
@@ -26,26 +27,16 @@ from graphql import (
     OperationType,
 )
 
-from smapify_pipeline.sandbox.shopify import (
-    resolvers_inventory,
-    resolvers_orders,
-    resolvers_products,
-)
+from smapify_pipeline.sandbox.shopify import inventory, orders, products, queries
 from smapify_pipeline.sandbox.shopify.choices import IDEMPOTENT_MUTATIONS
 from smapify_pipeline.sandbox.shopify.common import RequestContext, context, iso
 from smapify_pipeline.sandbox.shopify.idempotency import run_idempotent
-from smapify_pipeline.sandbox.shopify.resolvers_inventory import parse_level_gid
-from smapify_pipeline.sandbox.shopify.state import ShopState, gid, gid_kind, parse_gid
+from smapify_pipeline.sandbox.shopify.queries import parse_level_gid
+from smapify_pipeline.sandbox.shopify.state import gid, gid_kind, parse_gid
 from smapify_pipeline.sandbox.shopify.views import ShopView, connection_page, wrap_nodes
 from smapify_pipeline.sandbox.shopify.views_catalogue import (
-    AdjustmentGroupView,
-    ItemView,
     LevelView,
-    LocationView,
-    ProductView,
-    VariantView,
 )
-from smapify_pipeline.sandbox.shopify.views_orders import LineItemView, OrderView, RefundView, TransactionView
 
 if TYPE_CHECKING:
     from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
@@ -65,20 +56,20 @@ class Root:
     def shop(self, info: GraphQLResolveInfo) -> ShopView:
         return ShopView(context(info).state)
 
-    location = staticmethod(resolvers_inventory.location)
-    locations = staticmethod(resolvers_inventory.locations)
-    inventoryItem = staticmethod(resolvers_inventory.inventory_item)
-    inventoryItems = staticmethod(resolvers_inventory.inventory_items)
-    inventoryLevel = staticmethod(resolvers_inventory.inventory_level)
-    product = staticmethod(resolvers_products.product)
-    productByHandle = staticmethod(resolvers_products.product_by_handle)
-    products = staticmethod(resolvers_products.products)
-    productsCount = staticmethod(resolvers_products.products_count)
-    productVariant = staticmethod(resolvers_products.product_variant)
-    productVariants = staticmethod(resolvers_products.product_variants)
-    order = staticmethod(resolvers_orders.order)
-    orders = staticmethod(resolvers_orders.orders)
-    refund = staticmethod(resolvers_orders.refund)
+    location = staticmethod(queries.location)
+    locations = staticmethod(queries.locations)
+    inventoryItem = staticmethod(queries.inventory_item)
+    inventoryItems = staticmethod(queries.inventory_items)
+    inventoryLevel = staticmethod(queries.inventory_level)
+    product = staticmethod(queries.product)
+    productByHandle = staticmethod(queries.product_by_handle)
+    products = staticmethod(queries.products)
+    productsCount = staticmethod(queries.products_count)
+    productVariant = staticmethod(queries.product_variant)
+    productVariants = staticmethod(queries.product_variants)
+    order = staticmethod(queries.order)
+    orders = staticmethod(queries.orders)
+    refund = staticmethod(queries.refund)
 
     def deletionEvents(
         self,
@@ -148,42 +139,40 @@ class Root:
     # ------------------------------------------------------------------------------------- mutations
 
     def productCreate(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(info, "productCreate", resolvers_products.product_create, args)
+        return _mutate(info, "productCreate", products.product_create, args)
 
     def productUpdate(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(info, "productUpdate", resolvers_products.product_update, args)
+        return _mutate(info, "productUpdate", products.product_update, args)
 
     def productSet(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(info, "productSet", resolvers_products.product_set, args)
+        return _mutate(info, "productSet", products.product_set, args)
 
     def productDelete(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(info, "productDelete", resolvers_products.product_delete, args)
+        return _mutate(info, "productDelete", products.product_delete, args)
 
     def productVariantsBulkCreate(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(info, "productVariantsBulkCreate", resolvers_products.variants_bulk_create, args)
+        return _mutate(info, "productVariantsBulkCreate", products.variants_bulk_create, args)
 
     def productVariantsBulkUpdate(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(info, "productVariantsBulkUpdate", resolvers_products.variants_bulk_update, args)
+        return _mutate(info, "productVariantsBulkUpdate", products.variants_bulk_update, args)
 
     def inventoryActivate(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(info, "inventoryActivate", resolvers_inventory.inventory_activate, args)
+        return _mutate(info, "inventoryActivate", inventory.inventory_activate, args)
 
     def inventorySetQuantities(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(info, "inventorySetQuantities", resolvers_inventory.inventory_set_quantities, args)
+        return _mutate(info, "inventorySetQuantities", inventory.inventory_set_quantities, args)
 
     def inventoryAdjustQuantities(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(
-            info, "inventoryAdjustQuantities", resolvers_inventory.inventory_adjust_quantities, args
-        )
+        return _mutate(info, "inventoryAdjustQuantities", inventory.inventory_adjust_quantities, args)
 
     def orderCreate(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(info, "orderCreate", resolvers_orders.order_create, args)
+        return _mutate(info, "orderCreate", orders.order_create, args)
 
     def orderCancel(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(info, "orderCancel", resolvers_orders.order_cancel, args)
+        return _mutate(info, "orderCancel", orders.order_cancel, args)
 
     def refundCreate(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _mutate(info, "refundCreate", resolvers_orders.refund_create, args)
+        return _mutate(info, "refundCreate", orders.refund_create, args)
 
     def bulkOperationRunQuery(
         self, info: GraphQLResolveInfo, query: str, groupObjects: bool = False
@@ -240,26 +229,6 @@ def _mutate(
     return result
 
 
-_NODE_VIEWS: dict[str, Callable[[ShopState, int], Any]] = {
-    "Product": lambda s, n: ProductView(s, s.products[n]) if n in s.products else None,
-    "ProductVariant": lambda s, n: VariantView(s, s.variants[n]) if n in s.variants else None,
-    "InventoryItem": lambda s, n: ItemView(s, s.items[n]) if n in s.items else None,
-    "Location": lambda s, n: LocationView(s, s.locations[n]) if n in s.locations else None,
-    "Order": lambda s, n: OrderView(s, s.orders[n]) if n in s.orders else None,
-    "Refund": lambda s, n: RefundView(s, s.refunds[n]) if n in s.refunds else None,
-    "OrderTransaction": lambda s, n: TransactionView(s, s.transactions[n]) if n in s.transactions else None,
-    "InventoryAdjustmentGroup": (
-        lambda s, n: AdjustmentGroupView(s, s.adjustment_groups[n]) if n in s.adjustment_groups else None
-    ),
-    "LineItem": lambda s, n: (
-        LineItemView(s, line, order)
-        if (order := s.order_of_line_item(n)) is not None and (line := s.line_item(n)) is not None
-        else None
-    ),
-    "Shop": lambda s, n: ShopView(s) if n == s.shop.id else None,
-}
-
-
 def _node(info: GraphQLResolveInfo, value: str) -> Any:
     ctx = context(info)
     kind = gid_kind(value)
@@ -272,9 +241,9 @@ def _node(info: GraphQLResolveInfo, value: str) -> Any:
         found = sandbox.bulk.get(value) if kind == "BulkOperation" else sandbox.webhooks.get(value)
         return found.to_graphql() if found else None
     number = parse_gid(value, kind) if kind else None
-    if kind not in _NODE_VIEWS or number is None:
+    if kind not in queries.NODE_VIEWS or number is None:
         return None
-    return _NODE_VIEWS[kind](ctx.state, number)
+    return queries.NODE_VIEWS[kind](ctx.state, number)
 
 
 # ------------------------------------------------------------------------------------------ the executor

@@ -42,3 +42,17 @@ def load_schema() -> graphql.GraphQLSchema:
     date_time.parse_value = parse_datetime  # type: ignore[method-assign]
     date_time.parse_literal = _parse_datetime_literal  # type: ignore[method-assign]
     return schema
+
+
+def is_connection(named: graphql.GraphQLNamedType) -> bool:
+    """A Relay connection: an object type named ``…Connection`` with ``pageInfo`` and ``edges`` or ``nodes``."""
+    if not isinstance(named, graphql.GraphQLObjectType) or not named.name.endswith("Connection"):
+        return False
+    return "pageInfo" in named.fields and ("edges" in named.fields or "nodes" in named.fields)
+
+
+def is_list(type_: graphql.GraphQLOutputType) -> bool:
+    """A list type, nullable or not."""
+    if isinstance(type_, graphql.GraphQLNonNull):
+        type_ = type_.of_type
+    return isinstance(type_, graphql.GraphQLList)

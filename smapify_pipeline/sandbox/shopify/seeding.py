@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from smapify_pipeline.sandbox.seed import Catalogue, SeedProduct
-from smapify_pipeline.sandbox.shopify.resolvers_products import set_options
+from smapify_pipeline.sandbox.shopify.products import set_options
 from smapify_pipeline.sandbox.shopify.state import Product, ShopState
 
 LOCATION_ADDRESSES = (

@@ -4,12 +4,12 @@ Plain dataclasses indexed by numeric id (the ``N`` of ``gid://shopify/Type/N``);
 "sort by ID" needs no sorting. Everything that changes the shop runs inside :meth:`ShopState.action`: one
 merchant or API action, one lock hold, one webhook event id shared by every topic it fires (the deliveries
 are handed to the sink after the lock is released). Business rules (validation, userErrors) live in the
-``resolvers_*`` modules; this module only keeps the data consistent.
+backend modules (:mod:`.products`, :mod:`.inventory`, :mod:`.orders`); this module only keeps the data
+consistent.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from smapify_pipeline.sandbox.clock import SandboxClock
@@ -489,33 +488,27 @@ class ShopState:
         self.next_order_number += 1
         return number, f"#{number}"
 
-    # ------------------------------------------------------------------ persistence
+    # ------------------------------------------------------------------ snapshots
 
-    def save(self, path: str | Path) -> None:
-        """Write the shop's objects to a JSON file. Idempotency keys are not kept (their replay results are
-        live objects): after :meth:`load` every key is new. Subscriptions, bulk operations and tokens belong
-        to the sandbox, not the state, and are not saved either."""
+    def snapshot(self) -> dict[str, Any]:
+        """The shop's objects as JSON-able data that :meth:`load` restores exactly.
+
+        Idempotency keys are not kept (their replay results are live objects): after :meth:`load` every key
+        is new. Subscriptions, bulk operations and tokens belong to the sandbox, not the state.
+        """
         with self.lock:
             data = {name: getattr(self, name) for name in _PERSISTED}
             data["_last_stamp"] = self._last_stamp
-            text = json.dumps(_encode(data), ensure_ascii=False)
-        Path(path).write_text(text, encoding="utf-8")
+            return _encode(data)  # type: ignore[no-any-return]
 
-    def load(self, path: str | Path) -> None:
-        data = _decode(json.loads(Path(path).read_text(encoding="utf-8")))
+    def load(self, snapshot: dict[str, Any]) -> None:
+        data = _decode(snapshot)
         with self.lock:
             self.reset(data["shop"])
             for name in _PERSISTED:
                 setattr(self, name, data[name])
             self._last_stamp = data["_last_stamp"]
             self.idempotency = {}
-
-    def snapshot(self) -> dict[str, Any]:
-        """The whole state as JSON-able data, for test assertions (``GET /_sandbox/state``)."""
-        with self.lock:
-            return _encode(
-                {name: getattr(self, name) for name in _PERSISTED if name != "idempotency"}, plain=True
-            )
 
 
 def _level_payload(state: ShopState, level: InventoryLevel) -> Callable[[], dict[str, Any]]:
@@ -566,19 +559,21 @@ _CLASSES = {
 }
 
 
-def _encode(value: Any, plain: bool = False) -> Any:
-    """Dataclasses, Decimals and datetimes to JSON (tagged unless ``plain``)."""
+def _encode(value: Any) -> Any:
+    """Dataclasses, Decimals and datetimes to JSON, tagged so that :func:`_decode` restores them."""
     if isinstance(value, Decimal):
-        return str(value) if plain else {"__decimal": str(value)}
+        return {"__decimal": str(value)}
     if isinstance(value, datetime):
-        return value.isoformat() if plain else {"__datetime": value.isoformat()}
+        return {"__datetime": value.isoformat()}
     if hasattr(value, "__dataclass_fields__"):
-        encoded = {f.name: _encode(getattr(value, f.name), plain) for f in fields(value)}
-        return encoded if plain else {"__class": type(value).__name__, **encoded}
+        return {
+            "__class": type(value).__name__,
+            **{f.name: _encode(getattr(value, f.name)) for f in fields(value)},
+        }
     if isinstance(value, dict):
-        return {str(k): _encode(v, plain) for k, v in value.items()}
+        return {str(k): _encode(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_encode(v, plain) for v in value]
+        return [_encode(v) for v in value]
     return value
 
 

@@ -1,6 +1,6 @@
 """Shopify webhook subscriptions and signed deliveries.
 
-What a receiver sees (shopify.dev "Verify webhook deliveries", "Delivery structure"; brief §9):
+What a receiver sees (shopify.dev "Verify webhook deliveries", "Delivery structure"):
 
 * a POST of the REST-shaped resource as compact UTF-8 JSON (the payload is built by the caller);
 * ``X-Shopify-Topic`` (REST form, ``orders/create``), ``X-Shopify-Hmac-Sha256`` = base64 of HMAC-SHA256 of the
@@ -14,7 +14,7 @@ What a receiver sees (shopify.dev "Verify webhook deliveries", "Delivery structu
 topic has already been taken", "Address is invalid", "Webhook subscription does not exist"), as seen in public
 client code handling real answers.
 
-Choices where the reference is silent:
+Choices where Shopify's documentation is silent:
 
 * Plain ``http://`` callback URLs are accepted (real Shopify requires HTTPS; the sandbox and its receivers live
   on loopback). Anything without a scheme and host is "Address is invalid".

@@ -1,12 +1,14 @@
 """Smaregi Platform API (POS) sandbox: a stateful simulator served over real HTTP.
 
-Layout: ``state.py`` (the model) with ``transactions.py`` (create/edit/cancel/dispose) and ``validation.py``,
-``totals.py`` (Smaregi's subtotal/tax/total rules), ``errors.py`` (problem bodies), ``ratelimit.py``, ``auth.py`` (token endpoint, bearer and scope checks), ``routing.py`` +
-``routes_*.py`` + ``lists.py``/``listing.py`` (the thin HTTP layer), ``app.py`` (:class:`SmaregiSandbox`, the
-ASGI app), ``register.py`` + ``hooks.py`` (``/_sandbox`` test hooks), ``seeding.py``, ``webhooks.py``.
-The constants behind every choice below live in ``choices.py``.
+Layout, as on the Shopify sandbox: the backend — ``state.py`` (every operation on the state) with
+``transactions.py`` (create/edit/cancel/dispose), ``validation.py`` and ``totals.py`` (Smaregi's
+subtotal/tax/total rules) — and thin HTTP handlers on Starlette: ``routing.py`` (what an operation is),
+``routes_*.py`` + ``lists.py``/``listing.py``, ``auth.py`` (token endpoint, bearer and scope checks),
+``errors.py`` (problem bodies), ``ratelimit.py``, ``app.py`` (:class:`SmaregiSandbox`: the shared lifecycle of
+``sandbox/lifecycle.py`` and the ASGI app), ``register.py`` + ``hooks.py`` (``/_sandbox`` test hooks),
+``seeding.py``, ``webhooks.py``. The constants behind every choice below live in ``choices.py``.
 
-Behaviours chosen where ``reference/smaregi.md`` is unsure (the contract tests in
+Behaviours chosen where Smaregi's documentation is unsure (the contract tests in
 ``tests/contract/smaregi_sandbox`` exercise most of them):
 
 Auth
@@ -28,7 +30,7 @@ Conventions
     (``sum_date``) at most 31 calendar days. The 31-day cap applies to ``/transactions`` and ``/stock``; the
     ``upd_date_time`` range of ``/products`` is uncapped. ``/categories`` filters by ``category_code`` and
     ``level`` only; ``/stores`` takes no filters.
-  * Query parameters the reference does not list are ignored (no ``terminal_tran_id`` filter on
+  * Query parameters Smaregi does not document are ignored (no ``terminal_tran_id`` filter on
     ``/transactions``: find a transaction by its terminal id client-side, as on Smaregi).
   * ``fields`` naming an unknown field is a 400. ``with_details=summary`` returns the same detail rows as
     ``all``. No ``Link`` header. Answers carry every field of a resource, ``null`` where unset.
@@ -61,7 +63,7 @@ Transactions
     takes ``memo``, ``receiptMemo``, ``staffId``, ``customerId``, ``customerCode``, ``tags``, ``barcode``.
   * A 打消 record copies the original's ``terminalId``/``terminalTranId`` (tell the two apart by
     ``disposeDivision``); register sales and seeded sales use the transaction id as ``terminalTranId``.
-  * Detail rows carry the reference's field names only (no ``inTaxSalesPrice``); ``terminalTranDateTime`` is
+  * Detail rows carry the documented field names only (no ``inTaxSalesPrice``); ``terminalTranDateTime`` is
     repeated on each detail, as the independent OpenAPI description requires.
 
 Stock

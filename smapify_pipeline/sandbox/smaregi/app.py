@@ -1,24 +1,37 @@
-"""The Smaregi sandbox: an ASGI app over :class:`SmaregiState`, and the :class:`SmaregiSandbox` that owns it.
+"""The Smaregi sandbox: :class:`SmaregiSandbox` owns the state and serves it on Starlette.
 
-Request path, outermost first: fault middleware (shared fault plan) → ``/_sandbox`` hooks or the token
-endpoint or an API route → ``before_next`` actions → per-contract rate limit → bearer token and scope →
-handler under the state lock. Answers are JSON; errors are Smaregi problem bodies.
+Request path, outermost first: trailing slash dropped → fault middleware (shared fault plan) → ``/_sandbox``
+hooks, the token endpoint or an API operation → ``before_next`` actions → per-contract rate limit → bearer
+token and scope → handler under the state lock. Answers are JSON; errors (404 and 405 included) are Smaregi
+problem bodies.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections import defaultdict
-from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Match, Route
+
 from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.sandbox.clock import SandboxClock
-from smapify_pipeline.sandbox.faults import FaultInjector, FaultMiddleware, FaultPlan, Receive, Scope, Send
+from smapify_pipeline.sandbox.faults import (
+    ASGIApp,
+    FaultInjector,
+    FaultMiddleware,
+    FaultPlan,
+    Receive,
+    Scope,
+    Send,
+)
+from smapify_pipeline.sandbox.lifecycle import Sandbox, Snapshot
 from smapify_pipeline.sandbox.seed import Catalogue, build_catalogue, generate_sales
 from smapify_pipeline.sandbox.smaregi import (
     register,
@@ -36,6 +49,7 @@ from smapify_pipeline.sandbox.smaregi.errors import (
     too_many_requests,
 )
 from smapify_pipeline.sandbox.smaregi.errors import server_error as server_error_problem
+from smapify_pipeline.sandbox.smaregi.hooks import smaregi_hook_routes
 from smapify_pipeline.sandbox.smaregi.ratelimit import RateLimiter
 from smapify_pipeline.sandbox.smaregi.register import RegisterLine
 from smapify_pipeline.sandbox.smaregi.routing import (
@@ -44,22 +58,23 @@ from smapify_pipeline.sandbox.smaregi.routing import (
     TOKEN_PATH,
     Answer,
     Call,
-    RouteTable,
+    Operation,
 )
 from smapify_pipeline.sandbox.smaregi.seeding import seed_catalogue, seed_sales
 from smapify_pipeline.sandbox.smaregi.state import SmaregiState
 from smapify_pipeline.sandbox.smaregi.webhooks import SmaregiWebhooks
 
-ROUTES = RouteTable(
-    routes_masters.ROUTES + routes_products.ROUTES + routes_stock.ROUTES + routes_transactions.ROUTES
+OPERATIONS: list[Operation] = (
+    routes_masters.OPERATIONS
+    + routes_products.OPERATIONS
+    + routes_stock.OPERATIONS
+    + routes_transactions.OPERATIONS
 )
-HOOK_PREFIX = "/_sandbox"
-JSON_HEADERS = [(b"content-type", b"application/json")]
 
 Line = tuple[str, int]
 
 
-class SmaregiSandbox:
+class SmaregiSandbox(Sandbox):
     """A stateful Smaregi POS simulator; ``app`` is the ASGI callable to serve."""
 
     def __init__(
@@ -70,15 +85,23 @@ class SmaregiSandbox:
         rate_limiter: RateLimiter,
         webhooks: SmaregiWebhooks,
     ) -> None:
+        super().__init__(clock, faults)
         self.state = state
-        self.clock = clock
-        self.faults = faults
         self.rate_limiter = rate_limiter
         self.webhooks = webhooks
-        self._before: dict[str, list[Callable[[], object]]] = defaultdict(list)
-        self._before_lock = threading.Lock()
-        self.api = SmaregiApi(self)
-        self.app = FaultMiddleware(self.api, faults, self.classify, _throttled, _server_error)
+        self.delivery = webhooks.delivery
+        self.seeded_sales = 0
+        """How many past sales :meth:`reset` seeds after the catalogue (with ``seeded_sales_seed``)."""
+        self.seeded_sales_seed = 0
+        self._operations = [(self._operation_route(operation), operation) for operation in OPERATIONS]
+        self._token_route = Route(TOKEN_PATH, self._token_endpoint, methods=["POST"])
+        api = Starlette(
+            routes=[*smaregi_hook_routes(self), self._token_route, *(route for route, _ in self._operations)],
+            exception_handlers={ApiProblem: _problem_answer, HTTPException: _http_problem},
+        )
+        self.app = _without_trailing_slash(
+            FaultMiddleware(api, faults, self.classify, _throttled, _server_error)
+        )
 
     @classmethod
     def create(
@@ -110,35 +133,30 @@ class SmaregiSandbox:
         )
         return sandbox
 
-    # -- seeding and persistence ----------------------------------------------------------------------
+    # -- lifecycle ------------------------------------------------------------------------------------
 
     def seed(self, catalogue: Catalogue, sales: int = 0, seed: int = 0) -> None:
-        seed_catalogue(self.state, catalogue)
-        if sales:
-            seed_sales(self.state, generate_sales(catalogue, sales, seed=seed))
+        """Reset to ``catalogue`` plus ``sales`` seeded past sales (drawn with ``seed``)."""
+        self.seeded_sales, self.seeded_sales_seed = sales, seed
+        super().seed(catalogue)
 
-    def reset(self) -> None:
-        """Empty state, no tokens, fresh rate budgets, no scripted faults or pending actions."""
-        with self.state.lock:
-            self.state.clear()
-            self.state.tokens.clear()
+    def _locked(self) -> AbstractContextManager[Any]:
+        return self.state.lock
+
+    def _clear(self) -> None:
+        self.state.clear()
         self.rate_limiter.reset()
-        self.faults.clear()
-        with self._before_lock:
-            self._before.clear()
 
-    def dump(self) -> dict[str, Any]:
-        return self.state.dump()
+    def _fill(self, catalogue: Catalogue) -> None:
+        seed_catalogue(self.state, catalogue)
+        if self.seeded_sales:
+            seed_sales(self.state, generate_sales(catalogue, self.seeded_sales, seed=self.seeded_sales_seed))
 
-    def save(self, path: str | Path) -> None:
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(target.suffix + ".tmp")
-        temporary.write_text(json.dumps(self.state.dump(), ensure_ascii=False), encoding="utf-8")
-        temporary.replace(target)
+    def snapshot(self) -> Snapshot:
+        return self.state.snapshot()
 
-    def load(self, path: str | Path) -> None:
-        self.state.load(json.loads(Path(path).read_text(encoding="utf-8")))
+    def load(self, snapshot: Snapshot) -> None:
+        self.state.load(snapshot)
 
     # -- register and merchant actions (the test hooks) ------------------------------------------------
 
@@ -190,37 +208,74 @@ class SmaregiSandbox:
         seed: int = 0,
     ) -> None:
         self.webhooks.configure(url, secret, secret_header, events)
-        self.webhooks.delivery.set_duplicates(duplicates, seed)
-        self.webhooks.delivery.set_reorder(reorder, seed)
+        self.delivery.set_duplicates(duplicates, seed)
+        self.delivery.set_reorder(reorder, seed)
 
-    def before_next(self, operation: str, action: Callable[[], object]) -> None:
-        """Run ``action`` right before the next call of ``operation`` (e.g. ``"POST /stock/{productId}/add"``)."""
-        with self._before_lock:
-            self._before[operation].append(action)
-
-    def run_before(self, operation: str) -> None:
-        with self._before_lock:
-            actions = self._before.pop(operation, [])
-        for action in actions:
-            action()
-
-    def close(self) -> None:
-        self.webhooks.close()
-
-    # -- faults -------------------------------------------------------------------------------------
+    # -- HTTP -----------------------------------------------------------------------------------------
 
     def classify(self, scope: Scope, body: bytes) -> tuple[str, bool] | None:
-        path = scope["path"]
-        if path.startswith(HOOK_PREFIX):
-            return None
-        if TOKEN_PATH.match(path):
+        """The operation a request calls, for the fault plan (hooks and, unless named, tokens get none)."""
+        if self._token_route.matches(scope)[0] is Match.FULL:
             operations = self.faults.plan.operations
             return (TOKEN_OPERATION, False) if operations and TOKEN_OPERATION in operations else None
-        prefix = API_PREFIX.match(path)
-        if not prefix:
-            return None
-        route, _, _ = ROUTES.match(scope["method"], prefix.group("rest") or "/")
-        return (route.operation, route.is_write) if route else None
+        for route, operation in self._operations:
+            if route.matches(scope)[0] is Match.FULL:
+                return operation.name, operation.is_write
+        return None
+
+    async def _token_endpoint(self, request: Request) -> Response:
+        self.run_before(TOKEN_OPERATION)
+        authorization = request.headers.get("authorization")
+        answer = issue_token(self.state, request.path_params["contract"], authorization, await request.body())
+        return _json(200, answer)
+
+    def _operation_route(self, operation: Operation) -> Route:
+        async def endpoint(request: Request) -> Response:
+            return self._answer(operation, request, await request.body())
+
+        return Route(API_PREFIX + operation.template, endpoint, methods=[operation.method])
+
+    def _answer(self, operation: Operation, request: Request, body: bytes) -> Response:
+        state = self.state
+        params = dict(request.path_params)
+        contract_id = params.pop("contract")
+        self.run_before(operation.name)
+        wait = self.rate_limiter.take(contract_id, operation.is_write)
+        if wait is not None:
+            raise too_many_requests(wait)
+        authorize(state, contract_id, request.headers.get("authorization"), operation.scope)
+        query = dict(
+            parse_qsl(request.scope.get("query_string", b"").decode("utf-8"), keep_blank_values=True)
+        )
+        parsed: Any = None
+        if body.strip():
+            try:
+                parsed = json.loads(body)
+            except ValueError as exc:
+                raise bad_request("リクエストボディのJSONが不正です") from exc
+        with state.lock:
+            result: Answer = operation.handler(Call(state, params, query, parsed))
+        if result.empty or result.payload is None:
+            return Response(status_code=result.status)
+        return _json(result.status, result.payload)
+
+
+def _json(status: int, payload: Any) -> Response:
+    return Response(
+        json.dumps(payload, ensure_ascii=False), status_code=status, media_type="application/json"
+    )
+
+
+async def _problem_answer(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiProblem)
+    status, headers, body = exc.render()
+    return Response(body, status_code=status, headers={k.decode(): v.decode() for k, v in headers})
+
+
+async def _http_problem(request: Request, exc: Exception) -> Response:
+    """Starlette's routing misses as Smaregi answers them: 405 for a known path, else 404."""
+    assert isinstance(exc, HTTPException)
+    return await _problem_answer(request, method_not_allowed() if exc.status_code == 405 else not_found())
 
 
 async def _throttled(operation: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
@@ -231,94 +286,13 @@ async def _server_error(operation: str) -> tuple[int, list[tuple[bytes, bytes]],
     return server_error_problem().render()
 
 
-class SmaregiApi:
-    """The ASGI app behind the fault middleware."""
+def _without_trailing_slash(app: ASGIApp) -> ASGIApp:
+    """``/pos/stock/`` is ``/pos/stock``: Smaregi answers both, where Starlette would redirect."""
 
-    def __init__(self, sandbox: SmaregiSandbox) -> None:
-        self.sandbox = sandbox
-        from smapify_pipeline.sandbox.smaregi.hooks import HookApi
+    async def strip(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 1 and path.endswith("/"):
+            scope = {**scope, "path": path.rstrip("/") or "/"}
+        await app(scope, receive, send)
 
-        self.hooks = HookApi(sandbox)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        body = await _read_body(receive)
-        path: str = scope["path"]
-        try:
-            if path.startswith(HOOK_PREFIX):
-                status, headers, payload = self.hooks.handle(scope["method"], path[len(HOOK_PREFIX) :], body)
-            else:
-                status, headers, payload = self._api(scope, body)
-        except ApiProblem as problem:
-            status, headers, payload = problem.render()
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [*headers, (b"content-length", str(len(payload)).encode())]})  # fmt: skip
-        await send({"type": "http.response.body", "body": payload})
-
-    def _api(self, scope: Scope, body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        sandbox = self.sandbox
-        state = sandbox.state
-        headers = _headers(scope)
-        path: str = scope["path"]
-        method: str = scope["method"]
-        token_path = TOKEN_PATH.match(path)
-        if token_path:
-            if method != "POST":
-                raise method_not_allowed()
-            sandbox.run_before(TOKEN_OPERATION)
-            answer = issue_token(state, token_path.group("contract"), headers.get("authorization"), body)
-            return 200, JSON_HEADERS, json.dumps(answer).encode()
-        prefix = API_PREFIX.match(path)
-        if not prefix:
-            raise not_found()
-        contract_id = prefix.group("contract")
-        route, params, path_exists = ROUTES.match(method, prefix.group("rest") or "/")
-        if route is None:
-            raise method_not_allowed() if path_exists else not_found()
-        sandbox.run_before(route.operation)
-        wait = sandbox.rate_limiter.take(contract_id, route.is_write)
-        if wait is not None:
-            raise too_many_requests(wait)
-        authorize(state, contract_id, headers.get("authorization"), route.scope)
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("utf-8"), keep_blank_values=True))
-        parsed: Any = None
-        if body.strip():
-            try:
-                parsed = json.loads(body)
-            except ValueError as exc:
-                raise bad_request("リクエストボディのJSONが不正です") from exc
-        with state.lock:
-            result: Answer = route.handler(Call(state, params, query, parsed))
-        if result.empty or result.payload is None:
-            return result.status, [], b""
-        return result.status, JSON_HEADERS, json.dumps(result.payload, ensure_ascii=False).encode()
-
-
-def _headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
+    return strip

@@ -1,4 +1,4 @@
-"""Every behaviour of the Smaregi sandbox chosen where the reference (``reference/smaregi.md``) is unsure.
+"""Every behaviour of the Smaregi sandbox chosen where Smaregi's documentation is unsure.
 
 Keep them here, in one place, so a fact learnt from the real platform is a one-line correction. The
 package docstring (``__init__.py``) explains each choice in prose.
@@ -8,29 +8,25 @@ from __future__ import annotations
 
 from smapify_pipeline.platforms.rate_limits import RATE_LIMITS
 
-# --- rate limits (reference §5: per app x contract, per second; numbers UNVERIFIED) ---------------------
+# --- rate limits (per app x contract, per second; the numbers are unverified) ----------------------------
 READ_REQUESTS_PER_SECOND = RATE_LIMITS["sandbox"].smaregi_reads_per_second
 """Production GET budget per contract (the sandbox platform's own figure would be 10)."""
 WRITE_REQUESTS_PER_SECOND = RATE_LIMITS["sandbox"].smaregi_writes_per_second
 """Production POST/PUT/PATCH/DELETE budget per contract (the sandbox platform's own figure would be 4)."""
-TOKEN_CALLS_RATE_LIMITED = False
-"""Token requests do not draw on the API budget (only an unverified source says they do)."""
 
-# --- auth (reference §1: error bodies of the token endpoint and of scope refusals are not documented) ----
+# --- auth (error bodies of the token endpoint and of scope refusals are not documented) -----------------
 TOKEN_LIFETIME_SECONDS = 3600
 INSUFFICIENT_SCOPE_STATUS = 403
 """A valid token that lacks the route's scope: 403 with an OAuth-problem body (401 stays for bad tokens)."""
 OMITTED_SCOPE_GRANTS_ALL = True
 """A token request without ``scope`` gets every scope enabled for the app."""
 
-# --- lists (reference §3.5, §4) --------------------------------------------------------------------------
+# --- lists ----------------------------------------------------------------------------------------------
 RANGE_NEEDS_BOTH_ENDS = True
 """A ``-from`` without its ``-to`` (or the reverse) is a 400, like a missing range."""
 MAX_RANGE_DAYS = 31
-EMIT_LINK_HEADER = False
-"""POS lists send no ``Link`` header; the end of a list is a short page."""
 
-# --- transactions (reference §3.5: tax rounding, returns, cancel/dispose answers are open questions) ----
+# --- transactions (tax rounding, returns, cancel/dispose answers are open questions) --------------------
 TAX_ROUNDING = "floor"
 """Contract tax rounding (``taxRounding``): 切り捨て; the code written on transactions is ``"1"``."""
 TAX_ROUNDING_CODE = "1"
@@ -45,10 +41,8 @@ LINE_RETURN_LINKS_ORIGINAL = True
 (``disposeDivision`` stays ``"0"``); real line returns made from the sales screen carry no link."""
 CATEGORY_SALE_TAX_DIVISION = "0"
 """A 部門売り line (no product) whose category has no ``taxDivision`` is tax-included."""
-DISPOSE_WEBHOOK_IDS = "original_and_new"
-"""``pos:transactions`` ``disposed`` carries the reversed sale's id and the new negative record's id."""
 
-# --- stock history (reference §3.4: ``stockDivision`` codes LIKELY) -------------------------------------
+# --- stock history (``stockDivision`` codes: likely, not confirmed) ------------------------------------
 STOCK_DIVISION_MANUAL = "01"  # 修正: PATCH /stock (absolute) and a manual stock count
 STOCK_DIVISION_SALE = "02"  # 売上
 STOCK_DIVISION_RETURN = "12"  # 返品 (return lines, cancel, dispose)
@@ -64,5 +58,5 @@ PRODUCT_DEFAULT_TAX_DIVISION = "1"
 SEEDED_PRODUCT_TAX_DIVISION = "0"
 """Seeded products are tax-included (Japanese retail prices), matching the Shopify side."""
 
-# --- webhooks (reference §7: only ids; no signature; retries UNVERIFIED) --------------------------------
+# --- webhooks (only ids; no signature; retries unverified) ----------------------------------------------
 WEBHOOK_USER_AGENT = "Smaregi-Platform-Api-Webhook/1.2.4(sandbox)"

@@ -58,69 +58,60 @@ def server_error() -> ApiProblem:
     return ApiProblem(503, body)
 
 
+def _oauth_problem(
+    status: int, error: str, title: str, description: str, scope: str | None = None
+) -> ApiProblem:
+    """An OAuth problem body (``type`` under ``/problems/oauth2/``, the RFC 6749 ``error`` fields)."""
+    body: dict[str, Any] = {
+        "type": OAUTH_PROBLEM_BASE + error,
+        "title": title,
+        "status": status,
+        "error": error,
+        "error_description": description,
+    }
+    if scope is not None:
+        body["scope"] = scope
+    return ApiProblem(status, body)
+
+
 def access_denied() -> ApiProblem:
     """Missing, unknown or expired bearer token (body as captured from the real API)."""
-    return ApiProblem(
+    return _oauth_problem(
         401,
-        {
-            "type": OAUTH_PROBLEM_BASE + "access_denied",
-            "title": "Access Denied",
-            "status": 401,
-            "error": "access_denied",
-            "error_description": "The resource owner or authorization server denied the request.",
-        },
+        "access_denied",
+        "Access Denied",
+        "The resource owner or authorization server denied the request.",
     )
 
 
 def insufficient_scope(status: int, required: str) -> ApiProblem:
-    return ApiProblem(
+    return _oauth_problem(
         status,
-        {
-            "type": OAUTH_PROBLEM_BASE + "insufficient_scope",
-            "title": "Insufficient Scope",
-            "status": status,
-            "error": "insufficient_scope",
-            "error_description": "The request requires higher privileges than provided by the access token.",
-            "scope": required,
-        },
+        "insufficient_scope",
+        "Insufficient Scope",
+        "The request requires higher privileges than provided by the access token.",
+        scope=required,
     )
 
 
 def invalid_client() -> ApiProblem:
-    return ApiProblem(
-        401,
-        {
-            "type": OAUTH_PROBLEM_BASE + "invalid_client",
-            "title": "Invalid Client",
-            "status": 401,
-            "error": "invalid_client",
-            "error_description": "Client authentication failed.",
-        },
-    )
+    return _oauth_problem(401, "invalid_client", "Invalid Client", "Client authentication failed.")
 
 
 def invalid_scope(scope: str) -> ApiProblem:
-    return ApiProblem(
+    return _oauth_problem(
         400,
-        {
-            "type": OAUTH_PROBLEM_BASE + "invalid_scope",
-            "title": "Invalid Scope",
-            "status": 400,
-            "error": "invalid_scope",
-            "error_description": "The requested scope is invalid, unknown, or malformed.",
-            "scope": scope,
-        },
+        "invalid_scope",
+        "Invalid Scope",
+        "The requested scope is invalid, unknown, or malformed.",
+        scope=scope,
     )
 
 
 def unsupported_grant_type() -> ApiProblem:
-    return ApiProblem(
+    return _oauth_problem(
         400,
-        {
-            "type": OAUTH_PROBLEM_BASE + "unsupported_grant_type",
-            "title": "Unsupported Grant Type",
-            "status": 400,
-            "error": "unsupported_grant_type",
-            "error_description": "The authorization grant type is not supported by the authorization server.",
-        },
+        "unsupported_grant_type",
+        "Unsupported Grant Type",
+        "The authorization grant type is not supported by the authorization server.",
     )

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from smapify_pipeline.sandbox.smaregi import choices
 from smapify_pipeline.sandbox.smaregi.errors import bad_request
@@ -22,6 +22,7 @@ DEFAULT_LIMIT = 100
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT = re.compile(r"^-?\d+$")
+T = TypeVar("T")
 
 
 def format_time(moment: datetime) -> str:
@@ -35,21 +36,23 @@ def format_date(moment: datetime) -> str:
 
 def parse_time(value: str, name: str) -> datetime:
     """A query or body timestamp; an unencoded ``+`` arrives as a space and is refused, as on Smaregi."""
-    if not _DATETIME.match(value):
-        raise bad_request(f"{name}の形式が不正です。YYYY-MM-DDThh:mm:ssTZD形式で指定してください")
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise bad_request(f"{name}の日時が不正です") from exc
+    return _parse(value, name, _DATETIME, "YYYY-MM-DDThh:mm:ssTZD", "日時", datetime.fromisoformat)
 
 
 def parse_date(value: str, name: str) -> date:
-    if not _DATE.match(value):
-        raise bad_request(f"{name}の形式が不正です。YYYY-MM-DD形式で指定してください")
+    return _parse(value, name, _DATE, "YYYY-MM-DD", "日付", date.fromisoformat)
+
+
+def _parse(
+    value: str, name: str, shape: re.Pattern[str], form: str, what: str, parse: Callable[[str], T]
+) -> T:
+    """``parse(value)``; a value not of ``shape`` or not a real moment is a 400 naming ``name``."""
+    if not shape.match(value):
+        raise bad_request(f"{name}の形式が不正です。{form}形式で指定してください")
     try:
-        return date.fromisoformat(value)
+        return parse(value)
     except ValueError as exc:
-        raise bad_request(f"{name}の日付が不正です") from exc
+        raise bad_request(f"{name}の{what}が不正です") from exc
 
 
 def parse_int(value: str, name: str, low: int | None = None, high: int | None = None) -> int:

@@ -1,10 +1,11 @@
-"""The shared machinery of list endpoints: filter + sort once per state version, then slice pages."""
+"""The shared machinery of read endpoints: lists filtered + sorted once per state version, then sliced; one resource."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from smapify_pipeline.sandbox.smaregi.errors import not_found
 from smapify_pipeline.sandbox.smaregi.listing import (
     MAX_LIMIT,
     Paging,
@@ -48,6 +49,13 @@ def list_answer(
     template = dict.fromkeys(field_names)
     rendered = [render(row) if render else {**template, **row} for row in page]
     return Answer(200, project(rendered, fields))
+
+
+def one_answer(field_names: tuple[str, ...], row: dict[str, Any] | None) -> Answer:
+    """One resource with every field (``null`` where unset); a missing one is a 404."""
+    if row is None:
+        raise not_found()
+    return Answer(200, {**dict.fromkeys(field_names), **row})
 
 
 def _presorted(resource: str) -> bool:

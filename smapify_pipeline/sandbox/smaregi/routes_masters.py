@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from smapify_pipeline.sandbox.smaregi import fields as F
-from smapify_pipeline.sandbox.smaregi.errors import bad_request, not_found
-from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer
-from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Route
+from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer, one_answer
+from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Operation
 
 
 def list_stores(call: Call) -> Answer:
@@ -15,10 +14,7 @@ def list_stores(call: Call) -> Answer:
 
 
 def get_store(call: Call) -> Answer:
-    store = call.state.stores.get(call.params["storeId"])
-    if store is None:
-        raise not_found()
-    return Answer(200, {**F.nulls(F.STORE_FIELDS), **store})
+    return one_answer(F.STORE_FIELDS, call.state.stores.get(call.params["storeId"]))
 
 
 def list_categories(call: Call) -> Answer:
@@ -28,27 +24,18 @@ def list_categories(call: Call) -> Answer:
                        F.CATEGORY_FIELDS, (("categoryId", False),))  # fmt: skip
 
 
-def _body(call: Call) -> dict:
-    if not isinstance(call.body, dict):
-        raise bad_request("リクエストボディが不正です")
-    return call.body
-
-
 def get_category(call: Call) -> Answer:
-    category = call.state.categories.get(call.params["categoryId"])
-    if category is None:
-        raise not_found()
-    return Answer(200, {**F.nulls(F.CATEGORY_FIELDS), **category})
+    return one_answer(F.CATEGORY_FIELDS, call.state.categories.get(call.params["categoryId"]))
 
 
 def create_category(call: Call) -> Answer:
-    category = call.state.add_category(_body(call))
-    return Answer(200, {**F.nulls(F.CATEGORY_FIELDS), **category})
+    return one_answer(F.CATEGORY_FIELDS, call.state.add_category(call.object_body()))
 
 
 def update_category(call: Call) -> Answer:
-    category = call.state.update_category(call.params["categoryId"], _body(call))
-    return Answer(200, {**F.nulls(F.CATEGORY_FIELDS), **category})
+    return one_answer(
+        F.CATEGORY_FIELDS, call.state.update_category(call.params["categoryId"], call.object_body())
+    )
 
 
 def delete_category(call: Call) -> Answer:
@@ -56,12 +43,12 @@ def delete_category(call: Call) -> Answer:
     return Answer(200, empty=True)
 
 
-ROUTES = [
-    Route("GET", "/stores", "pos.stores:read", list_stores),
-    Route("GET", "/stores/{storeId}", "pos.stores:read", get_store),
-    Route("GET", "/categories", "pos.products:read", list_categories),
-    Route("POST", "/categories", "pos.products:write", create_category),
-    Route("GET", "/categories/{categoryId}", "pos.products:read", get_category),
-    Route("PATCH", "/categories/{categoryId}", "pos.products:write", update_category),
-    Route("DELETE", "/categories/{categoryId}", "pos.products:write", delete_category),
+OPERATIONS = [
+    Operation("GET", "/stores", "pos.stores:read", list_stores),
+    Operation("GET", "/stores/{storeId}", "pos.stores:read", get_store),
+    Operation("GET", "/categories", "pos.products:read", list_categories),
+    Operation("POST", "/categories", "pos.products:write", create_category),
+    Operation("GET", "/categories/{categoryId}", "pos.products:read", get_category),
+    Operation("PATCH", "/categories/{categoryId}", "pos.products:write", update_category),
+    Operation("DELETE", "/categories/{categoryId}", "pos.products:write", delete_category),
 ]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from smapify_pipeline.sandbox.smaregi import fields as F
-from smapify_pipeline.sandbox.smaregi.errors import bad_request
 from smapify_pipeline.sandbox.smaregi.listing import in_range, parse_time_range
-from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer
-from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Route
+from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer, one_answer
+from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Operation
 
 PRODUCT_FILTERS = {
     "product_id": "productId", "category_id": "categoryId", "product_code": "productCode",
@@ -14,10 +13,6 @@ PRODUCT_FILTERS = {
     "sales_division": "salesDivision", "stock_control_division": "stockControlDivision",
     "supplier_product_no": "supplierProductNo",
 }  # fmt: skip
-
-
-def render(product: dict) -> dict:
-    return {**F.nulls(F.PRODUCT_FIELDS), **product}
 
 
 def list_products(call: Call) -> Answer:
@@ -30,22 +25,18 @@ def list_products(call: Call) -> Answer:
                        (("productId", False),))  # fmt: skip
 
 
-def _body(call: Call) -> dict:
-    if not isinstance(call.body, dict):
-        raise bad_request("リクエストボディが不正です")
-    return call.body
-
-
 def get_product(call: Call) -> Answer:
-    return Answer(200, render(call.state.product(call.params["productId"])))
+    return one_answer(F.PRODUCT_FIELDS, call.state.product(call.params["productId"]))
 
 
 def create_product(call: Call) -> Answer:
-    return Answer(200, render(call.state.create_product(_body(call))))
+    return one_answer(F.PRODUCT_FIELDS, call.state.create_product(call.object_body()))
 
 
 def update_product(call: Call) -> Answer:
-    return Answer(200, render(call.state.update_product(call.params["productId"], _body(call))))
+    return one_answer(
+        F.PRODUCT_FIELDS, call.state.update_product(call.params["productId"], call.object_body())
+    )
 
 
 def delete_product(call: Call) -> Answer:
@@ -53,10 +44,10 @@ def delete_product(call: Call) -> Answer:
     return Answer(200, empty=True)
 
 
-ROUTES = [
-    Route("GET", "/products", "pos.products:read", list_products),
-    Route("POST", "/products", "pos.products:write", create_product),
-    Route("GET", "/products/{productId}", "pos.products:read", get_product),
-    Route("PATCH", "/products/{productId}", "pos.products:write", update_product),
-    Route("DELETE", "/products/{productId}", "pos.products:write", delete_product),
+OPERATIONS = [
+    Operation("GET", "/products", "pos.products:read", list_products),
+    Operation("POST", "/products", "pos.products:write", create_product),
+    Operation("GET", "/products/{productId}", "pos.products:read", get_product),
+    Operation("PATCH", "/products/{productId}", "pos.products:write", update_product),
+    Operation("DELETE", "/products/{productId}", "pos.products:write", delete_product),
 ]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from smapify_pipeline.sandbox.smaregi import fields as F
-from smapify_pipeline.sandbox.smaregi.errors import bad_request
 from smapify_pipeline.sandbox.smaregi.listing import in_range, parse_time_range
 from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer
-from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Route
+from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Operation
 
 
 def list_stock(call: Call) -> Answer:
@@ -21,18 +20,12 @@ def list_stock(call: Call) -> Answer:
     )  # fmt: skip
 
 
-def _body(call: Call) -> dict:
-    if not isinstance(call.body, dict):
-        raise bad_request("リクエストボディが不正です")
-    return call.body
-
-
 def set_stock(call: Call) -> Answer:
-    return Answer(200, call.state.write_stock(call.params["productId"], _body(call), relative=False))
+    return Answer(200, call.state.write_stock(call.params["productId"], call.object_body(), relative=False))
 
 
 def add_stock(call: Call) -> Answer:
-    return Answer(200, call.state.write_stock(call.params["productId"], _body(call), relative=True))
+    return Answer(200, call.state.write_stock(call.params["productId"], call.object_body(), relative=True))
 
 
 def list_stock_changes(call: Call) -> Answer:
@@ -51,9 +44,9 @@ def list_stock_changes(call: Call) -> Answer:
     )  # fmt: skip
 
 
-ROUTES = [
-    Route("GET", "/stock", "pos.stock:read", list_stock),
-    Route("PATCH", "/stock/{productId}", "pos.stock:write", set_stock),
-    Route("POST", "/stock/{productId}/add", "pos.stock:write", add_stock),
-    Route("GET", "/stock/changes/{productId}/{storeId}", "pos.stock-changes:read", list_stock_changes),
+OPERATIONS = [
+    Operation("GET", "/stock", "pos.stock:read", list_stock),
+    Operation("PATCH", "/stock/{productId}", "pos.stock:write", set_stock),
+    Operation("POST", "/stock/{productId}/add", "pos.stock:write", add_stock),
+    Operation("GET", "/stock/changes/{productId}/{storeId}", "pos.stock-changes:read", list_stock_changes),
 ]

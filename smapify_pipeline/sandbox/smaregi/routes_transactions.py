@@ -17,7 +17,7 @@ from smapify_pipeline.sandbox.smaregi.listing import (
     parse_time_range,
 )
 from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer
-from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Route
+from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Operation
 from smapify_pipeline.sandbox.smaregi.state import SmaregiState
 
 HEAD_NULLS = F.nulls(F.TRANSACTION_HEAD_FIELDS)
@@ -118,40 +118,34 @@ def get_transaction_details(call: Call) -> Answer:
     return Answer(200, render_details(call.state, call.params["transactionId"]))
 
 
-def _body(call: Call, required: bool = True) -> dict:
-    if call.body is None and not required:
-        return {}
-    if not isinstance(call.body, dict):
-        raise bad_request("リクエストボディが不正です")
-    return call.body
-
-
 def create_transaction(call: Call) -> Answer:
-    head = call.state.create_transaction(_body(call))
+    head = call.state.create_transaction(call.object_body())
     return Answer(200, render_head(call.state, head, with_details=True))
 
 
 def update_transaction(call: Call) -> Answer:
-    head = call.state.update_transaction(call.params["transactionId"], _body(call))
+    head = call.state.update_transaction(call.params["transactionId"], call.object_body())
     return Answer(200, render_head(call.state, head, with_details=False))
 
 
 def cancel_transaction(call: Call) -> Answer:
-    head = call.state.cancel_transaction(call.params["transactionId"], _body(call, required=False))
+    head = call.state.cancel_transaction(call.params["transactionId"], call.object_body(required=False))
     return Answer(200, render_head(call.state, head, with_details=False))
 
 
 def dispose_transaction(call: Call) -> Answer:
-    head = call.state.dispose_transaction(call.params["transactionId"], _body(call, required=False))
+    head = call.state.dispose_transaction(call.params["transactionId"], call.object_body(required=False))
     return Answer(200, render_head(call.state, head, with_details=True))
 
 
-ROUTES = [
-    Route("GET", "/transactions", "pos.transactions:read", list_transactions),
-    Route("POST", "/transactions", "pos.transactions:write", create_transaction),
-    Route("GET", "/transactions/{transactionId}", "pos.transactions:read", get_transaction),
-    Route("PATCH", "/transactions/{transactionId}", "pos.transactions:write", update_transaction),
-    Route("GET", "/transactions/{transactionId}/details", "pos.transactions:read", get_transaction_details),
-    Route("POST", "/transactions/{transactionId}/cancel", "pos.transactions:write", cancel_transaction),
-    Route("POST", "/transactions/{transactionId}/dispose", "pos.transactions:write", dispose_transaction),
+OPERATIONS = [
+    Operation("GET", "/transactions", "pos.transactions:read", list_transactions),
+    Operation("POST", "/transactions", "pos.transactions:write", create_transaction),
+    Operation("GET", "/transactions/{transactionId}", "pos.transactions:read", get_transaction),
+    Operation("PATCH", "/transactions/{transactionId}", "pos.transactions:write", update_transaction),
+    Operation(
+        "GET", "/transactions/{transactionId}/details", "pos.transactions:read", get_transaction_details
+    ),
+    Operation("POST", "/transactions/{transactionId}/cancel", "pos.transactions:write", cancel_transaction),
+    Operation("POST", "/transactions/{transactionId}/dispose", "pos.transactions:write", dispose_transaction),
 ]

@@ -1,21 +1,23 @@
-"""The route table of the Smaregi sandbox: one :class:`Route` per API operation, matched by regex.
+"""What a Smaregi API operation is: method, path template, scope, and a handler over the state.
 
 An operation's name is ``"{METHOD} {template}"`` with the template relative to ``/{contract_id}/pos``
-(``"POST /transactions"``, ``"PATCH /stock/{productId}"``); fault plans and ``before_next`` use it.
+(``"POST /transactions"``, ``"PATCH /stock/{productId}"``); fault plans and ``before_next`` use it. The
+``routes_*`` modules declare operations; :mod:`.app` serves them on Starlette.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from smapify_pipeline.sandbox.smaregi.errors import bad_request
 
 if TYPE_CHECKING:
     from smapify_pipeline.sandbox.smaregi.state import SmaregiState
 
-API_PREFIX = re.compile(r"^/(?P<contract>[^/]+)/pos(?P<rest>/.*)?$")
-TOKEN_PATH = re.compile(r"^/app/(?P<contract>[^/]+)/token/?$")
+API_PREFIX = "/{contract}/pos"
+TOKEN_PATH = "/app/{contract}/token"
 TOKEN_OPERATION = "POST /app/{contract_id}/token"
 
 
@@ -27,6 +29,14 @@ class Call:
     params: dict[str, str]
     query: Mapping[str, str]
     body: Any
+
+    def object_body(self, required: bool = True) -> dict[str, Any]:
+        """The JSON body, which must be an object (``{}`` when absent and not ``required``)."""
+        if self.body is None and not required:
+            return {}
+        if not isinstance(self.body, dict):
+            raise bad_request("リクエストボディが不正です")
+        return self.body
 
 
 @dataclass(frozen=True)
@@ -41,38 +51,16 @@ Handler = Callable[[Call], Answer]
 
 
 @dataclass(frozen=True)
-class Route:
+class Operation:
     method: str
     template: str
     scope: str
     handler: Handler
-    pattern: re.Pattern[str] = field(init=False, compare=False)
-
-    def __post_init__(self) -> None:
-        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.template)
-        object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
 
     @property
-    def operation(self) -> str:
+    def name(self) -> str:
         return f"{self.method} {self.template}"
 
     @property
     def is_write(self) -> bool:
         return self.method != "GET"
-
-
-class RouteTable:
-    def __init__(self, routes: list[Route]) -> None:
-        self.routes = routes
-
-    def match(self, method: str, rest: str) -> tuple[Route | None, dict[str, str], bool]:
-        """(route, path params, path_exists): path_exists without route means the method is wrong."""
-        rest = rest.rstrip("/") or "/"
-        path_exists = False
-        for route in self.routes:
-            found = route.pattern.match(rest)
-            if found:
-                path_exists = True
-                if route.method == method:
-                    return route, found.groupdict(), True
-        return None, {}, path_exists

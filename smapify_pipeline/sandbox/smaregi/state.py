@@ -100,6 +100,16 @@ class SmaregiState:
         for listener in list(self.listeners):
             listener(event, action, body)
 
+    def apply_edit(
+        self, row: dict[str, Any], body: dict[str, Any], event: str, ids: dict[str, Any]
+    ) -> dict[str, Any]:
+        """An accepted edit of a stored row: the new values, a new ``updDateTime``, an ``edited`` webhook."""
+        row.update(body)
+        row["updDateTime"] = self.now()
+        self._touch()
+        self.emit(event, "edited", ids)
+        return row
+
     def cached_ids(self, key: Hashable, build: Callable[[], list[Any]]) -> list[Any]:
         """The filtered, sorted id list of a list query, rebuilt only when the state changed."""
         with self.lock:
@@ -178,11 +188,7 @@ class SmaregiState:
             if category is None:
                 raise not_found()
             self._validate_category(body, creating=False)
-            category.update(body)
-            category["updDateTime"] = self.now()
-            self._touch()
-            self.emit("pos:categories", "edited", {"categoryIds": [category_id]})
-            return category
+            return self.apply_edit(category, body, "pos:categories", {"categoryIds": [category_id]})
 
     def delete_category(self, category_id: str) -> None:
         with self.lock:
@@ -260,11 +266,7 @@ class SmaregiState:
             if "productCode" in body and body["productCode"] != product["productCode"]:
                 del self.product_ids_by_code[product["productCode"]]
                 self.product_ids_by_code[body["productCode"]] = product_id
-            product.update(body)
-            product["updDateTime"] = self.now()
-            self._touch()
-            self.emit("pos:products", "edited", {"productIds": [product_id]})
-            return product
+            return self.apply_edit(product, body, "pos:products", {"productIds": [product_id]})
 
     def delete_product(self, product_id: str) -> None:
         with self.lock:
@@ -415,9 +417,10 @@ class SmaregiState:
     def dispose_transaction(self, transaction_id: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         return transactions.dispose_transaction(self, transaction_id, body)
 
-    # -- save / load ---------------------------------------------------------------------------------
+    # -- snapshots -----------------------------------------------------------------------------------
 
-    def dump(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, Any]:
+        """Everything the contract holds, as saved and loaded (tokens are not kept)."""
         with self.lock:
             return {
                 "contractId": self.contract_id,

@@ -1,6 +1,6 @@
 """Smaregi's transaction arithmetic as the sandbox enforces it on ``POST /transactions``.
 
-From the official 取引登録 page (reference §3.5):
+From Smaregi's official 取引登録 (transaction registration) page:
 
 * ``subtotal`` = Σ lines (``salesPrice`` − ``unitDiscountPrice``) × ``quantity`` — a mismatch is an error;
 * ``total`` = ``subtotal`` − ``subtotalDiscountPrice`` − ``pointDiscount`` − ``couponDiscount``
@@ -10,7 +10,7 @@ From the official 取引登録 page (reference §3.5):
 
 Head discounts (``subtotalDiscountPrice`` + ``pointDiscount`` + ``couponDiscount``) lower the taxable base of
 each (tax division, rate) group in proportion to the group's amount (floored, remainder to the largest
-group) — the reference does not spell this allocation out; it is the sandbox's choice.
+group) — Smaregi's documentation does not spell this allocation out; it is the sandbox's choice.
 """
 
 from __future__ import annotations

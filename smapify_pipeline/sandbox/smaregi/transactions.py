@@ -285,11 +285,7 @@ def update_transaction(state: SmaregiState, transaction_id: str, body: dict[str,
             raise bad_request(f"更新できない項目が指定されています[{','.join(sorted(unknown))}]")
         for name in body:
             require_str(body, name)
-        head.update(body)
-        head["updDateTime"] = state.now()
-        state._touch()
-        state.emit("pos:transactions", "edited", {"transactionHeadIds": [transaction_id]})
-        return head
+        return state.apply_edit(head, body, "pos:transactions", {"transactionHeadIds": [transaction_id]})
 
 
 def cancel_transaction(

@@ -40,7 +40,7 @@ class SmaregiWebhooks:
         self.config = WebhookConfig()
         self.delivery = WebhookDelivery(clock, max_attempts=max_attempts)
         self.sent: list[dict[str, Any]] = []
-        """Every queued delivery (headers and payload), for tests and ``/_sandbox/state``."""
+        """Every queued delivery (headers and payload), for tests and ``GET /_sandbox/webhooks``."""
         self._lock = threading.Lock()
         state.listeners.append(self.on_change)
 
@@ -76,6 +76,3 @@ class SmaregiWebhooks:
             self.sent.append({"headers": {k: v for k, v in headers.items() if k != config.secret_header},
                               "payload": payload})  # fmt: skip
         self.delivery.send(config.url, json.dumps(payload, ensure_ascii=False).encode(), headers)
-
-    def close(self) -> None:
-        self.delivery.close()

@@ -80,5 +80,5 @@ def test_reset_restores_the_seeded_shop(shopify: Shopify) -> None:
 
 def test_the_clock_hook_moves_simulated_time(shopify: Shopify) -> None:
     before = shopify.sandbox.clock.monotonic()
-    shopify.hook("clock", {"advance": 3600})
+    shopify.hook("clock/advance", {"seconds": 3600})
     assert shopify.sandbox.clock.monotonic() >= before + 3600

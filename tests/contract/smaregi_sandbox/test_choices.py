@@ -1,4 +1,4 @@
-"""Behaviours chosen where the reference is unsure, not covered elsewhere (see the package docstring)."""
+"""Behaviours chosen where Smaregi's documentation is unsure."""
 
 from __future__ import annotations
 

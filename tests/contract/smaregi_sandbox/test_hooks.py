@@ -26,9 +26,25 @@ def test_seed_links_to_the_shared_catalogue(served: Served) -> None:
 
 
 def test_reset_empties_everything(served: Served) -> None:
-    _hook(served, "POST", "/reset")
+    _hook(served, "POST", "/reset", {"empty": True})
     state = _hook(served, "GET", "/state").json()
     assert state["products"] == [] and state["stores"] == [] and state["transactions"] == []
+
+
+def _stock_by_code(state: dict) -> dict[tuple[str, str], str]:
+    codes = {p["productId"]: p["productCode"] for p in state["products"]}
+    return {(codes[row["productId"]], row["storeId"]): row["stockAmount"] for row in state["stock"]}
+
+
+def test_reset_restores_the_seeded_state(served: Served) -> None:
+    seeded = _hook(served, "GET", "/state").json()
+    product = next(iter(served.sandbox.state.products))
+    served.sandbox.ring_up_sale("1", [(product, 1)])
+    assert _stock_by_code(_hook(served, "GET", "/state").json()) != _stock_by_code(seeded)
+    _hook(served, "POST", "/reset")
+    state = _hook(served, "GET", "/state").json()
+    assert _stock_by_code(state) == _stock_by_code(seeded)
+    assert state["transactions"] == seeded["transactions"] == []
 
 
 def test_register_flow_over_hooks(served: Served, api: httpx.Client) -> None:
@@ -87,10 +103,10 @@ def test_save_and_load_round_trip(served: Served, tmp_path: Path) -> None:
     sale = sandbox.ring_up_sale("2", [(product, 1)])
     path = tmp_path / "smaregi.json"
     _hook(served, "POST", "/save", {"path": str(path)})
-    saved = sandbox.dump()
+    saved = sandbox.snapshot()
     _hook(served, "POST", "/reset")
     _hook(served, "POST", "/load", {"path": str(path)})
-    assert sandbox.dump() == saved
+    assert sandbox.snapshot() == saved
     assert sandbox.state.transactions[sale]["storeId"] == "2"
     next_sale = sandbox.ring_up_sale("2", [(product, 1)])
     assert int(next_sale) == int(sale) + 1
@@ -111,3 +127,10 @@ def test_bad_hook_arguments_are_a_400_problem(served: Served) -> None:
     assert answer.status_code == 400
     assert answer.json()["title"] == "Bad Request"
     assert httpx.post(f"{served.url}/_sandbox/nothing-here", json={}).status_code == 404
+
+
+def test_delivery_hooks_are_the_shared_ones(served: Served) -> None:
+    _hook(served, "POST", "/webhooks/delivery", {"duplicates": 0.5, "reorder": True, "seed": 2})
+    assert served.sandbox.delivery._random.duplicate_rate == 0.5
+    assert served.sandbox.delivery._random.reorder is True
+    assert _hook(served, "POST", "/webhooks/drain", {"timeout": 5}).json() == {"drained": True}

@@ -1,4 +1,4 @@
-"""The same app in-process through ``httpx.ASGITransport`` (no server), as DESIGN §7 promises."""
+"""The same app answers in-process through ``httpx.ASGITransport`` (no server) as it does over HTTP."""
 
 from __future__ import annotations
 

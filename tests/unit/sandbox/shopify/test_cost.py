@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import graphql
 import pytest
 
@@ -17,7 +15,8 @@ from smapify_pipeline.sandbox.shopify.cost import (
     requested_query_cost,
     throttled_response,
 )
-from tests.unit.sandbox._admin_test_schema import admin_test_schema
+from smapify_pipeline.sandbox.shopify.schema import SCHEMA_PATH
+from tests.unit.sandbox.shopify._admin_test_schema import admin_test_schema
 
 SCHEMA = admin_test_schema()
 
@@ -251,12 +250,8 @@ def test_max_cost_exceeded_body() -> None:
     assert with_cost["extensions"]["cost"]["actualQueryCost"] is None
 
 
-SANDBOX_SDL = Path(__file__).resolve().parents[3] / "smapify_pipeline/sandbox/shopify/schema.graphql"
-
-
-@pytest.mark.skipif(not SANDBOX_SDL.exists(), reason="the sandbox's Admin schema has not landed yet")
 def test_costs_against_the_sandbox_schema() -> None:
-    schema = graphql.build_schema(SANDBOX_SDL.read_text())
+    schema = graphql.build_schema(SCHEMA_PATH.read_text())
     query = graphql.parse(
         "{ products(first: 10) { pageInfo { hasNextPage endCursor } "
         "edges { cursor node { id title variants(first: 5) { nodes { id sku inventoryItem { id } } } } } } }"

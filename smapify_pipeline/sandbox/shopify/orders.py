@@ -1,4 +1,4 @@
-"""Orders and refunds: queries, search fields, ``orderCreate``, ``orderCancel`` and ``refundCreate``.
+"""The backend of orders and refunds: ``orderCreate``, ``orderCancel`` and ``refundCreate``.
 
 Stock effects follow Shopify: ``orderCreate`` claims inventory only when ``inventoryBehaviour`` says so
 (BYPASS, the default, touches nothing); a claim takes ``available`` and, for an unfulfilled line, holds it
@@ -15,13 +15,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from graphql import GraphQLResolveInfo
-
 from smapify_pipeline.sandbox.shopify import choices
-from smapify_pipeline.sandbox.shopify.common import context, search, to_decimal, user_error
+from smapify_pipeline.sandbox.shopify.common import to_decimal, user_error
 from smapify_pipeline.sandbox.shopify.payloads import order_payload, refund_payload
-from smapify_pipeline.sandbox.shopify.resolvers_products import normalise_tags
-from smapify_pipeline.sandbox.shopify.search import SearchField
+from smapify_pipeline.sandbox.shopify.products import normalise_tags
 from smapify_pipeline.sandbox.shopify.state import (
     Action,
     LineItem,
@@ -34,73 +31,8 @@ from smapify_pipeline.sandbox.shopify.state import (
     Transaction,
     parse_gid,
 )
-from smapify_pipeline.sandbox.shopify.totals import fulfillment_status, order_totals, round_money
-from smapify_pipeline.sandbox.shopify.views import connection_page, wrap_nodes
+from smapify_pipeline.sandbox.shopify.totals import order_totals, round_money
 from smapify_pipeline.sandbox.shopify.views_orders import OrderView, RefundView, merged_tax_lines
-
-
-def _order_status(order: Order) -> str:
-    if order.cancelled_at is not None:
-        return "cancelled"
-    return "closed" if order.closed_at is not None else "open"
-
-
-ORDER_SEARCH: dict[str, SearchField] = {
-    "id": SearchField("number", lambda o: o.id),
-    "name": SearchField("exact", lambda o: [o.name, o.name.lstrip("#")]),
-    "tag": SearchField("exact", lambda o: o.tags),
-    "tag_not": SearchField("exact", lambda o: o.tags, negated=True),
-    "source_name": SearchField("exact", lambda o: o.source_name),
-    "source_identifier": SearchField("exact", lambda o: o.source_identifier),
-    "status": SearchField("exact", _order_status),
-    "financial_status": SearchField("exact", lambda o: o.financial_status),
-    "fulfillment_status": SearchField("exact", lambda o: fulfillment_status(o)),
-    "test": SearchField("exact", lambda o: str(o.test).lower()),
-    "created_at": SearchField("date", lambda o: o.created_at),
-    "updated_at": SearchField("date", lambda o: o.updated_at),
-    "processed_at": SearchField("date", lambda o: o.processed_at),
-}
-
-ORDER_SORT: dict[str, Any] = {
-    "CREATED_AT": lambda o: o.created_at,
-    "UPDATED_AT": lambda o: o.updated_at,
-    "PROCESSED_AT": lambda o: o.processed_at,
-    "ORDER_NUMBER": lambda o: o.number,
-    "TOTAL_PRICE": lambda o: float(order_totals(o).total),
-    "FINANCIAL_STATUS": lambda o: o.financial_status,
-    "FULFILLMENT_STATUS": fulfillment_status,
-    "TOTAL_ITEMS_QUANTITY": lambda o: sum(li.quantity for li in o.line_items),
-}
-
-
-# ---------------------------------------------------------------------------------------------- queries
-
-
-def order(info: GraphQLResolveInfo, id: str) -> OrderView | None:
-    state = context(info).state
-    number = parse_gid(id, "Order")
-    found = state.orders.get(number) if number is not None else None
-    return OrderView(state, found) if found else None
-
-
-def orders(
-    info: GraphQLResolveInfo, sortKey: str = "PROCESSED_AT", query: str | None = None, **args: Any
-) -> dict[str, Any]:
-    state = context(info).state
-    found = search(
-        info, state.orders.values(), query, ORDER_SEARCH, lambda o: (o.name, o.email or "", *o.tags)
-    )
-    sort = ORDER_SORT.get(sortKey)
-    page = connection_page(info, found, lambda o: o.id, args, sort_value=sort, presorted=True)
-    return wrap_nodes(page, lambda o: OrderView(state, o))
-
-
-def refund(info: GraphQLResolveInfo, id: str) -> RefundView | None:
-    state = context(info).state
-    number = parse_gid(id, "Refund")
-    found = state.refunds.get(number) if number is not None else None
-    return RefundView(state, found) if found else None
-
 
 # ---------------------------------------------------------------------------------------------- helpers
 

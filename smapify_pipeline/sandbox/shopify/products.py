@@ -1,4 +1,7 @@
-"""Products and variants: their queries, search fields and mutations (create, update, set, delete, bulk)."""
+"""The backend of products and variants: create, update, set, delete, bulk variant create and update.
+
+Each mutation validates its input as Shopify does (``userErrors``) and changes the state inside one action.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from graphql import GraphQLResolveInfo
-
 from smapify_pipeline.sandbox.shopify import choices
-from smapify_pipeline.sandbox.shopify.common import context, search, to_decimal, user_error
+from smapify_pipeline.sandbox.shopify.common import to_decimal, user_error
 from smapify_pipeline.sandbox.shopify.payloads import product_payload
-from smapify_pipeline.sandbox.shopify.search import SearchField
 from smapify_pipeline.sandbox.shopify.state import (
     Action,
     OptionValue,
@@ -24,132 +24,13 @@ from smapify_pipeline.sandbox.shopify.state import (
     gid,
     parse_gid,
 )
-from smapify_pipeline.sandbox.shopify.views import connection_page, wrap_nodes
 from smapify_pipeline.sandbox.shopify.views_catalogue import (
-    PRODUCT_SORT,
-    VARIANT_SORT,
     ProductView,
     VariantView,
 )
 
 DEFAULT_OPTION = ("Title", "Default Title")
 MAX_VARIANTS = 2048
-
-PRODUCT_SEARCH: dict[str, SearchField] = {
-    "id": SearchField("number", lambda p: p.id),
-    "title": SearchField("text", lambda p: p.title),
-    "handle": SearchField("exact", lambda p: p.handle),
-    "status": SearchField("exact", lambda p: p.status),
-    "tag": SearchField("exact", lambda p: p.tags),
-    "tag_not": SearchField("exact", lambda p: p.tags, negated=True),
-    "product_type": SearchField("exact", lambda p: p.product_type),
-    "vendor": SearchField("exact", lambda p: p.vendor),
-    "created_at": SearchField("date", lambda p: p.created_at),
-    "updated_at": SearchField("date", lambda p: p.updated_at),
-    "published_at": SearchField("date", lambda p: p.published_at),
-}
-
-
-def _variant_search(state: ShopState) -> dict[str, SearchField]:
-    return {
-        "id": SearchField("number", lambda v: v.id),
-        "sku": SearchField("exact", lambda v: state.items[v.inventory_item_id].sku),
-        "barcode": SearchField("exact", lambda v: v.barcode),
-        "title": SearchField("text", lambda v: v.title),
-        "product_id": SearchField("number", lambda v: v.product_id),
-        "product_status": SearchField("exact", lambda v: state.products[v.product_id].status),
-        "status": SearchField("exact", lambda v: state.products[v.product_id].status),
-        "tag": SearchField("exact", lambda v: state.products[v.product_id].tags),
-        "inventory_quantity": SearchField("number", lambda v: _available(state, v)),
-        "created_at": SearchField("date", lambda v: v.created_at),
-        "updated_at": SearchField("date", lambda v: v.updated_at),
-    }
-
-
-def _available(state: ShopState, variant: Variant) -> int:
-    return sum(level.quantities["available"] for level in state.item_levels(variant.inventory_item_id))
-
-
-def _product_search(state: ShopState) -> dict[str, SearchField]:
-    fields = dict(PRODUCT_SEARCH)
-    fields["sku"] = SearchField(
-        "exact", lambda p: [state.items[state.variants[v].inventory_item_id].sku for v in p.variant_ids]
-    )
-    fields["barcode"] = SearchField("exact", lambda p: [state.variants[v].barcode for v in p.variant_ids])
-    return fields
-
-
-# ---------------------------------------------------------------------------------------------- queries
-
-
-def product(info: GraphQLResolveInfo, id: str) -> ProductView | None:
-    state = context(info).state
-    number = parse_gid(id, "Product")
-    found = state.products.get(number) if number is not None else None
-    return ProductView(state, found) if found else None
-
-
-def product_by_handle(info: GraphQLResolveInfo, handle: str) -> ProductView | None:
-    state = context(info).state
-    found = next((p for p in state.products.values() if p.handle == handle), None)
-    return ProductView(state, found) if found else None
-
-
-def products(
-    info: GraphQLResolveInfo, sortKey: str = "ID", query: str | None = None, **args: Any
-) -> dict[str, Any]:
-    state = context(info).state
-    found = search(info, state.products.values(), query, _product_search(state), lambda p: (p.title,))
-    sort = PRODUCT_SORT.get(sortKey)
-    page = connection_page(
-        info,
-        found,
-        lambda p: p.id,
-        args,
-        sort_value=(lambda p: sort(state, p)) if sort else None,
-        presorted=True,
-    )
-    return wrap_nodes(page, lambda p: ProductView(state, p))
-
-
-def products_count(
-    info: GraphQLResolveInfo, query: str | None = None, limit: int | None = 10000
-) -> dict[str, Any]:
-    state = context(info).state
-    count = len(search(info, state.products.values(), query, _product_search(state), lambda p: (p.title,)))
-    if limit is not None and count > limit:
-        return {"count": limit, "precision": "AT_LEAST"}
-    return {"count": count, "precision": "EXACT"}
-
-
-def product_variant(info: GraphQLResolveInfo, id: str) -> VariantView | None:
-    state = context(info).state
-    number = parse_gid(id, "ProductVariant")
-    found = state.variants.get(number) if number is not None else None
-    return VariantView(state, found) if found else None
-
-
-def product_variants(
-    info: GraphQLResolveInfo, sortKey: str = "ID", query: str | None = None, **args: Any
-) -> dict[str, Any]:
-    state = context(info).state
-    found = search(
-        info,
-        state.variants.values(),
-        query,
-        _variant_search(state),
-        lambda v: (v.title, state.products[v.product_id].title, state.items[v.inventory_item_id].sku or ""),
-    )
-    sort = VARIANT_SORT.get(sortKey)
-    page = connection_page(
-        info,
-        found,
-        lambda v: v.id,
-        args,
-        sort_value=(lambda v: sort(state, v)) if sort else None,
-        presorted=True,
-    )
-    return wrap_nodes(page, lambda v: VariantView(state, v))
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -302,6 +183,13 @@ def product_event(state: ShopState, action: Action, topic: str, product: Product
 def _bad_price(fields: dict[str, Any]) -> bool:
     price = to_decimal(fields.get("price"))
     return price is not None and price < 0
+
+
+def _negative_price_error(index: int) -> dict[str, Any]:
+    """The userError of the variants bulk mutations for a variant priced below 0."""
+    return user_error(
+        ["variants", str(index), "price"], "Price must be greater than or equal to 0", "NEGATIVE_PRICE_VALUE"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- mutations
@@ -489,13 +377,7 @@ def variants_bulk_create(
             )
             continue
         if _bad_price(entry):
-            errors.append(
-                user_error(
-                    ["variants", str(index), "price"],
-                    "Price must be greater than or equal to 0",
-                    "NEGATIVE_PRICE_VALUE",
-                )
-            )
+            errors.append(_negative_price_error(index))
             continue
         for q_index, quantity in enumerate(entry.get("inventoryQuantities") or []):
             if parse_gid(quantity["locationId"], "Location") not in state.locations:
@@ -611,13 +493,7 @@ def variants_bulk_update(
             )
             continue
         if _bad_price(entry):
-            errors.append(
-                user_error(
-                    ["variants", str(index), "price"],
-                    "Price must be greater than or equal to 0",
-                    "NEGATIVE_PRICE_VALUE",
-                )
-            )
+            errors.append(_negative_price_error(index))
             continue
         pairs = None
         if entry.get("optionValues"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import graphql
@@ -21,7 +20,8 @@ from smapify_pipeline.sandbox.shopify.bulk import (
     jsonl_lines,
     validate_bulk_query,
 )
-from tests.unit.sandbox._admin_test_schema import admin_test_schema
+from smapify_pipeline.sandbox.shopify.schema import SCHEMA_PATH
+from tests.unit.sandbox.shopify._admin_test_schema import admin_test_schema
 
 SCHEMA = admin_test_schema()
 
@@ -486,12 +486,8 @@ def test_on_finish_is_called_once_per_operation() -> None:
     }
 
 
-SANDBOX_SDL = Path(__file__).resolve().parents[3] / "smapify_pipeline/sandbox/shopify/schema.graphql"
-
-
-@pytest.mark.skipif(not SANDBOX_SDL.exists(), reason="the sandbox's Admin schema has not landed yet")
 def test_against_the_sandbox_schema() -> None:
-    schema = graphql.build_schema(SANDBOX_SDL.read_text())
+    schema = graphql.build_schema(SCHEMA_PATH.read_text())
     query = (
         "{ products { edges { node { id title variants { edges { node { id sku price "
         "inventoryItem { id tracked } } } } } } } }"

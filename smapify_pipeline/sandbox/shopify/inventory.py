@@ -1,4 +1,4 @@
-"""Locations, inventory items and levels: queries and the 2026-10 inventory mutations.
+"""The backend of inventory: ``inventoryActivate`` and the 2026-10 quantity mutations.
 
 ``inventorySetQuantities`` and ``inventoryAdjustQuantities`` follow the 2026-04+ rules: every quantity
 carries ``changeFromQuantity`` (a number to compare, or an explicit ``null`` to skip the check), a stale one
@@ -10,13 +10,9 @@ handled for all keyed mutations in :mod:`.idempotency`. Since 2026-10 an item ca
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs
-
-from graphql import GraphQLResolveInfo
 
 from smapify_pipeline.sandbox.shopify import choices
-from smapify_pipeline.sandbox.shopify.common import context, search, user_error
-from smapify_pipeline.sandbox.shopify.search import SearchField
+from smapify_pipeline.sandbox.shopify.common import user_error
 from smapify_pipeline.sandbox.shopify.state import (
     Action,
     AdjustmentGroup,
@@ -25,12 +21,9 @@ from smapify_pipeline.sandbox.shopify.state import (
     ShopState,
     parse_gid,
 )
-from smapify_pipeline.sandbox.shopify.views import connection_page, wrap_nodes
 from smapify_pipeline.sandbox.shopify.views_catalogue import (
     AdjustmentGroupView,
-    ItemView,
     LevelView,
-    LocationView,
 )
 
 REASONS = frozenset(
@@ -58,78 +51,6 @@ SET_NAMES = ("available", "on_hand")
 ADJUST_NAMES = ("available", "damaged", "incoming", "quality_control", "reserved", "safety_stock")
 SET_LIMIT = 1_000_000_000
 ADJUST_LIMIT = 2_000_000_000
-
-LOCATION_SEARCH: dict[str, SearchField] = {
-    "id": SearchField("number", lambda loc: loc.id),
-    "name": SearchField("text", lambda loc: loc.name),
-    "created_at": SearchField("date", lambda loc: loc.created_at),
-    "updated_at": SearchField("date", lambda loc: loc.updated_at),
-}
-ITEM_SEARCH: dict[str, SearchField] = {
-    "id": SearchField("number", lambda item: item.id),
-    "sku": SearchField("exact", lambda item: item.sku),
-    "created_at": SearchField("date", lambda item: item.created_at),
-    "updated_at": SearchField("date", lambda item: item.updated_at),
-}
-
-
-# ---------------------------------------------------------------------------------------------- queries
-
-
-def location(info: GraphQLResolveInfo, id: str | None = None) -> LocationView | None:
-    state = context(info).state
-    if id is None:
-        found = next(iter(state.locations.values()), None)
-    else:
-        number = parse_gid(id, "Location")
-        found = state.locations.get(number) if number is not None else None
-    return LocationView(state, found) if found else None
-
-
-def locations(
-    info: GraphQLResolveInfo,
-    sortKey: str = "NAME",
-    query: str | None = None,
-    includeLegacy: bool = False,
-    includeInactive: bool = False,
-    **args: Any,
-) -> dict[str, Any]:
-    state = context(info).state
-    candidates = [loc for loc in state.locations.values() if includeInactive or loc.active]
-    found = search(info, candidates, query, LOCATION_SEARCH, lambda loc: (loc.name,))
-    sort = (lambda loc: loc.name) if sortKey == "NAME" else None
-    page = connection_page(info, found, lambda loc: loc.id, args, sort_value=sort, presorted=True)
-    return wrap_nodes(page, lambda loc: LocationView(state, loc))
-
-
-def inventory_item(info: GraphQLResolveInfo, id: str) -> ItemView | None:
-    state = context(info).state
-    number = parse_gid(id, "InventoryItem")
-    found = state.items.get(number) if number is not None else None
-    return ItemView(state, found) if found else None
-
-
-def inventory_items(info: GraphQLResolveInfo, query: str | None = None, **args: Any) -> dict[str, Any]:
-    state = context(info).state
-    found = search(info, state.items.values(), query, ITEM_SEARCH, lambda item: (item.sku,))
-    page = connection_page(info, found, lambda item: item.id, args, presorted=True)
-    return wrap_nodes(page, lambda item: ItemView(state, item))
-
-
-def parse_level_gid(value: str) -> tuple[int, int] | None:
-    """(inventory item id, location id) of ``gid://shopify/InventoryLevel/{location}?inventory_item_id={item}``."""
-    location_id = parse_gid(value, "InventoryLevel")
-    if location_id is None or "?" not in value:
-        return None
-    item = parse_qs(value.split("?", 1)[1]).get("inventory_item_id", [""])[0]
-    return (int(item), location_id) if item.isdigit() else None
-
-
-def inventory_level(info: GraphQLResolveInfo, id: str) -> LevelView | None:
-    state = context(info).state
-    key = parse_level_gid(id)
-    level = state.level(*key) if key else None
-    return LevelView(state, level) if level else None
 
 
 # ---------------------------------------------------------------------------------------------- mutations
@@ -162,75 +83,96 @@ def inventory_activate(
     return {"inventoryLevel": LevelView(state, level), "userErrors": []}
 
 
-def _reference_error(uri: str | None) -> bool:
-    return uri is not None and ":" not in uri
-
-
-def inventory_set_quantities(state: ShopState, action: Action, input: dict[str, Any]) -> dict[str, Any]:
-    def fail(field_path: list[str], message: str, code: str | None) -> dict[str, Any]:
-        return {"inventoryAdjustmentGroup": None, "userErrors": [user_error(field_path, message, code)]}
-
-    name = input["name"]
-    if name not in SET_NAMES:
-        return fail(
-            ["input", "name"], "The quantity name must be either 'available' or 'on_hand'.", "INVALID_NAME"
+def _item_and_location(
+    state: ShopState, entry: dict[str, Any], path: list[str]
+) -> tuple[int, int] | dict[str, Any]:
+    """(inventory item id, location id) an input entry names, or the userError saying which does not exist."""
+    item_id = parse_gid(entry["inventoryItemId"], "InventoryItem")
+    location_id = parse_gid(entry["locationId"], "Location")
+    if item_id is None or item_id not in state.items:
+        return user_error(
+            [*path, "inventoryItemId"],
+            "The specified inventory item could not be found.",
+            "INVALID_INVENTORY_ITEM",
         )
+    if location_id is None or location_id not in state.locations:
+        return user_error(
+            [*path, "locationId"], "The specified location could not be found.", "INVALID_LOCATION"
+        )
+    return item_id, location_id
+
+
+def _out_of_bounds(value: int, limit: int, path: list[str]) -> dict[str, Any] | None:
+    """The userError for a quantity or delta beyond ±``limit``, or None."""
+    if value > limit:
+        return user_error(path, f"The quantity can't be higher than {limit:,}.", "INVALID_QUANTITY_TOO_HIGH")
+    if value < -limit:
+        return user_error(path, f"The quantity can't be lower than {-limit:,}.", "INVALID_QUANTITY_TOO_LOW")
+    return None
+
+
+def _reason_error(input: dict[str, Any]) -> dict[str, Any] | None:
+    """The userError for an unknown ``reason`` or a malformed ``referenceDocumentUri``, or None."""
     if input["reason"] not in REASONS:
-        return fail(["input", "reason"], "The specified reason is invalid.", "INVALID_REASON")
-    if _reference_error(input.get("referenceDocumentUri")):
-        return fail(
+        return user_error(["input", "reason"], "The specified reason is invalid.", "INVALID_REASON")
+    uri = input.get("referenceDocumentUri")
+    if uri is not None and ":" not in uri:
+        return user_error(
             ["input", "referenceDocumentUri"],
             "The specified reference document is invalid.",
             "INVALID_REFERENCE_DOCUMENT",
         )
+    return None
+
+
+def _refused(error: dict[str, Any]) -> dict[str, Any]:
+    """The answer of a quantity mutation that applies nothing."""
+    return {"inventoryAdjustmentGroup": None, "userErrors": [error]}
+
+
+def _fail(field_path: list[str], message: str, code: str | None) -> dict[str, Any]:
+    return _refused(user_error(field_path, message, code))
+
+
+def inventory_set_quantities(state: ShopState, action: Action, input: dict[str, Any]) -> dict[str, Any]:
+    name = input["name"]
+    if name not in SET_NAMES:
+        return _fail(
+            ["input", "name"], "The quantity name must be either 'available' or 'on_hand'.", "INVALID_NAME"
+        )
+    reason_error = _reason_error(input)
+    if reason_error:
+        return _refused(reason_error)
     planned: list[tuple[InventoryLevel | None, int, int, int]] = []
     seen: set[tuple[int, int]] = set()
     for index, entry in enumerate(input["quantities"]):
         path = ["input", "quantities", str(index)]
-        item_id = parse_gid(entry["inventoryItemId"], "InventoryItem")
-        location_id = parse_gid(entry["locationId"], "Location")
-        if item_id not in state.items:
-            return fail(
-                [*path, "inventoryItemId"],
-                "The specified inventory item could not be found.",
-                "INVALID_INVENTORY_ITEM",
-            )
-        if location_id not in state.locations:
-            return fail(
-                [*path, "locationId"], "The specified location could not be found.", "INVALID_LOCATION"
-            )
-        assert item_id is not None and location_id is not None
+        found = _item_and_location(state, entry, path)
+        if isinstance(found, dict):
+            return _refused(found)
+        item_id, location_id = found
         if (item_id, location_id) in seen:
-            return fail(
+            return _fail(
                 path,
                 "The combination of inventoryItemId and locationId must be unique.",
                 "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR",
             )
         seen.add((item_id, location_id))
         quantity = entry["quantity"]
-        if quantity > SET_LIMIT:
-            return fail(
-                [*path, "quantity"],
-                "The quantity can't be higher than 1,000,000,000.",
-                "INVALID_QUANTITY_TOO_HIGH",
-            )
-        if quantity < -SET_LIMIT:
-            return fail(
-                [*path, "quantity"],
-                "The quantity can't be lower than -1,000,000,000.",
-                "INVALID_QUANTITY_TOO_LOW",
-            )
+        bound_error = _out_of_bounds(quantity, SET_LIMIT, [*path, "quantity"])
+        if bound_error:
+            return _refused(bound_error)
         level = state.level(item_id, location_id)
         current = level.quantity(name) if level else 0
         if "changeFromQuantity" not in entry:
-            return fail(
+            return _fail(
                 [*path, "changeFromQuantity"],
                 choices.CHANGE_FROM_QUANTITY_MISSING_MESSAGE,
                 "COMPARE_QUANTITY_REQUIRED",
             )
         expected = entry["changeFromQuantity"]
         if expected is not None and expected != current:
-            return fail(
+            return _fail(
                 [*path, "changeFromQuantity"],
                 "The changeFromQuantity value does not match persisted value.",
                 "CHANGE_FROM_QUANTITY_STALE",
@@ -256,23 +198,15 @@ def inventory_set_quantities(state: ShopState, action: Action, input: dict[str, 
 
 
 def inventory_adjust_quantities(state: ShopState, action: Action, input: dict[str, Any]) -> dict[str, Any]:
-    def fail(field_path: list[str], message: str, code: str | None) -> dict[str, Any]:
-        return {"inventoryAdjustmentGroup": None, "userErrors": [user_error(field_path, message, code)]}
-
     name = input["name"]
     if name not in ADJUST_NAMES:
-        return fail(["input", "name"], "The specified quantity name is invalid.", "INVALID_QUANTITY_NAME")
-    if input["reason"] not in REASONS:
-        return fail(["input", "reason"], "The specified reason is invalid.", "INVALID_REASON")
-    if _reference_error(input.get("referenceDocumentUri")):
-        return fail(
-            ["input", "referenceDocumentUri"],
-            "The specified reference document is invalid.",
-            "INVALID_REFERENCE_DOCUMENT",
-        )
+        return _fail(["input", "name"], "The specified quantity name is invalid.", "INVALID_QUANTITY_NAME")
+    reason_error = _reason_error(input)
+    if reason_error:
+        return _refused(reason_error)
     ledgers = {c.get("ledgerDocumentUri") for c in input["changes"] if c.get("ledgerDocumentUri")}
     if len(ledgers) > 1:
-        return fail(
+        return _fail(
             ["input", "changes"],
             "All changes must have the same ledger document URI.",
             "MAX_ONE_LEDGER_DOCUMENT",
@@ -283,62 +217,44 @@ def inventory_adjust_quantities(state: ShopState, action: Action, input: dict[st
         path = ["input", "changes", str(index)]
         ledger = change.get("ledgerDocumentUri")
         if name == "available" and ledger:
-            return fail(
+            return _fail(
                 [*path, "ledgerDocumentUri"],
                 "A ledger document URI is not allowed when adjusting available.",
                 "INVALID_AVAILABLE_DOCUMENT",
             )
         if name != "available" and not ledger:
-            return fail(
+            return _fail(
                 [*path, "ledgerDocumentUri"],
                 "A ledger document URI is required except when adjusting available.",
                 "INVALID_QUANTITY_DOCUMENT",
             )
         if ledger and ledger.startswith("gid://shopify/"):
-            return fail(
+            return _fail(
                 [*path, "ledgerDocumentUri"],
                 "Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.",
                 "INTERNAL_LEDGER_DOCUMENT",
             )
         if ledger and ":" not in ledger:
-            return fail(
+            return _fail(
                 [*path, "ledgerDocumentUri"],
                 "The specified ledger document is invalid.",
                 "INVALID_LEDGER_DOCUMENT",
             )
-        item_id = parse_gid(change["inventoryItemId"], "InventoryItem")
-        location_id = parse_gid(change["locationId"], "Location")
-        if item_id not in state.items:
-            return fail(
-                [*path, "inventoryItemId"],
-                "The specified inventory item could not be found.",
-                "INVALID_INVENTORY_ITEM",
-            )
-        if location_id not in state.locations:
-            return fail(
-                [*path, "locationId"], "The specified location could not be found.", "INVALID_LOCATION"
-            )
-        assert item_id is not None and location_id is not None
+        found = _item_and_location(state, change, path)
+        if isinstance(found, dict):
+            return _refused(found)
+        item_id, location_id = found
         delta = change["delta"]
-        if delta > ADJUST_LIMIT:
-            return fail(
-                [*path, "delta"],
-                "The quantity can't be higher than 2,000,000,000.",
-                "INVALID_QUANTITY_TOO_HIGH",
-            )
-        if delta < -ADJUST_LIMIT:
-            return fail(
-                [*path, "delta"],
-                "The quantity can't be lower than -2,000,000,000.",
-                "INVALID_QUANTITY_TOO_LOW",
-            )
+        bound_error = _out_of_bounds(delta, ADJUST_LIMIT, [*path, "delta"])
+        if bound_error:
+            return _refused(bound_error)
         if "changeFromQuantity" not in change:
-            return fail([*path, "changeFromQuantity"], choices.CHANGE_FROM_QUANTITY_MISSING_MESSAGE, None)
+            return _fail([*path, "changeFromQuantity"], choices.CHANGE_FROM_QUANTITY_MISSING_MESSAGE, None)
         level = state.level(item_id, location_id)
         current = expected_now.get((item_id, location_id), level.quantity(name) if level else 0)
         expected = change["changeFromQuantity"]
         if expected is not None and expected != current:
-            return fail(
+            return _fail(
                 [*path, "changeFromQuantity"],
                 "The changeFromQuantity argument no longer matches the persisted quantity.",
                 "CHANGE_FROM_QUANTITY_STALE",
