@@ -1,4 +1,5 @@
-"""``sync.audit``: what the sync overwrote or decided on the merchant's behalf (DESIGN §4).
+"""``sync.audit``: what the sync overwrote or decided on the merchant's behalf
+(docs/architecture.md, "Stock principle").
 
 One row per overwritten manual stock edit, per secondary count that seeded the primary, and per product
 field both sides changed (the primary won). Old and new values are stored as JSON so a stock count and a

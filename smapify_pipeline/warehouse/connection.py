@@ -9,7 +9,7 @@ with other options (``read_only``, ``config``) while the first is open: inside a
 connection you already hold (``publish_snapshot(conn, ...)``), or open with the same ``config`` as the other
 holder (Dagster's ``DuckDBResource`` uses ``{"custom_user_agent": "dagster"}``).
 
-Locking (reference/dagster.md §2): while one process holds the file read-write, no other process can open it,
+Locking: while one process holds the file read-write, no other process can open it,
 not even read-only. Keep connections short and never open the working file from an analyst's session; they
 read the published snapshot (snapshot.py).
 """

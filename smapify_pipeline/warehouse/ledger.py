@@ -1,4 +1,5 @@
-"""``sync.ledger``: one row per planned write, so every change reaches the other side exactly once (DESIGN §5).
+"""``sync.ledger``: one row per planned write, so every change reaches the other side exactly once
+(docs/architecture.md, "Ledger and exactly-once").
 
 States and the only allowed moves (``ALLOWED_TRANSITIONS``, the single place they are decided):
 

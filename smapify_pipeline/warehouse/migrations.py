@@ -3,7 +3,8 @@
 Each migration is one SQL file in ``smapify_pipeline/warehouse/sql/`` named ``NNNN_what_it_does.sql``:
 the number is the version, the rest is the name. To change the schema, **add a new file** with the next free
 number (e.g. ``0031_raw_shopify_products_vendor.sql``); never edit a file that has shipped, because applied
-migrations are recorded with a checksum and a changed file is refused at connect time. Two files with the same
+migrations are recorded with a checksum of their statements and a changed statement is refused at connect time
+(comment lines do not count: rewording a comment is not a schema change). Two files with the same
 version fail loudly at import, which is how parallel branches that picked the same number find out. The raw
 tables are declared in ``schemas/`` and ``0006_raw_tables.sql`` is their DDL as first shipped: a raw column
 added to a declaration needs a migration that adds it (``tests/unit/warehouse/test_raw_migration.py`` fails
@@ -56,8 +57,33 @@ class Migration:
 
     @property
     def checksum(self) -> str:
-        normalised = "\n".join(line.rstrip() for line in self.sql.strip().splitlines())
-        return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+        """Of the statements: ``--`` comment lines, blank ends and trailing spaces do not count."""
+        lines = self.sql.strip().splitlines()
+        statements = "\n".join(line.rstrip() for line in lines if not line.lstrip().startswith("--"))
+        return hashlib.sha256(statements.encode("utf-8")).hexdigest()
+
+    @property
+    def accepted_checksums(self) -> frozenset[str]:
+        """This file's checksum, and the whole-text one recorded before comments stopped counting."""
+        return frozenset({self.checksum, *LEGACY_CHECKSUMS.get(self.version, ())})
+
+
+LEGACY_CHECKSUMS: dict[int, tuple[str, ...]] = {
+    1: ("a431503b9e2377b654ced3a12fe3fd39fbce99facdca5dba7c58aaf3251d538d",),
+    2: ("00582538a126be23a0ae81e47b5308ec561a4d24923f54414edec9ec64060be0",),
+    3: ("16d7798971ab9dc9acf7830837a6a7e5ab9b4567f139eec093c1c21e90485d77",),
+    4: ("9bb1f9ff56820262137f33dc60eebc36bcad9e4f6ae3fc4df3d235af5cf141a2",),
+    5: ("d8d61bdc84aa66af5fce621e59cfefc6318d21a2d67486f70a88d058137773ab",),
+    6: ("e3f84fbf7d620e30a1f71863e2c8996f6da1c9ee4b5b34b237102ff9071f7e4b",),
+    10: ("d18c1fc6a1e6e3a7635ca18f0626a75327df3058e321c0c43e5337efbd944fb9",),
+    11: ("b92b5ea848ff0890f21f717a3213d74d0e61a1a3b95870447362ef19af805033",),
+    12: ("ecc6d4634cba8f9e8e0bf5505dc93b4789527423b2c6044032d85d35f718df3a",),
+    20: ("723e4e62388b36e6606fc4f374438d65a529e3d3007b9fc567ccbf185c87bc18",),
+    21: ("418c6ec3399ad18b77fbb84c6a8825373e542eb4364d5fe364773e83ce35588d",),
+    30: ("c7546338d8d00f576f993d9d9a4f2b99f5f18c34fe7415f2a235ca29e4a205c3",),
+}
+"""Whole-text checksums that deployments recorded for the migrations first shipped, when comments still counted;
+they stay valid so that a file migrated then opens unchanged."""
 
 
 def load_migrations(package: str = _SQL_PACKAGE, folder: str = _SQL_FOLDER) -> tuple[Migration, ...]:
@@ -151,7 +177,7 @@ def _check_recorded(recorded: dict[int, tuple[str, str]], known: Sequence[Migrat
                 f"the database has migration {version} {name!r}, which this code does not know: "
                 "it was written by a newer version of smapify_pipeline"
             )
-        if migration.checksum != checksum:
+        if checksum not in migration.accepted_checksums:
             raise MigrationError(
                 f"migration {version} {migration.name!r} changed after it was applied; add a new migration "
                 "instead of editing a shipped one"

@@ -1,4 +1,5 @@
-"""Publishing the analysts' DuckDB file: a copy of chosen tables and views, swapped in atomically (DESIGN §6).
+"""Publishing the analysts' DuckDB file: a copy of chosen tables and views, swapped in atomically
+(docs/architecture.md, "Data flow").
 
 How: ``ATTACH`` a temporary file next to the target, copy every relation into it with ``CREATE TABLE AS``
 inside one transaction (so the copy is one consistent point in time), write ``main.snapshot_info`` (one row

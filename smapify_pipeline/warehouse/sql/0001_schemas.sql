@@ -1,4 +1,4 @@
--- The six schemas of the working file (DESIGN §6).
+-- The six schemas of the working file (docs/architecture.md, "Data flow").
 CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS quarantine;
 CREATE SCHEMA IF NOT EXISTS core;

@@ -1,4 +1,5 @@
--- Exactly-once bookkeeping for every planned write (DESIGN §5); transitions are enforced by ledger.py.
+-- Exactly-once bookkeeping for every planned write (docs/architecture.md, "Ledger and exactly-once");
+-- transitions are enforced by ledger.py.
 CREATE TABLE sync.ledger (
     key          VARCHAR PRIMARY KEY,
     kind         VARCHAR NOT NULL,

@@ -1,4 +1,5 @@
--- Every overwritten manual edit, stock seed and two-sided product conflict (DESIGN §4).
+-- Every overwritten manual edit, stock seed and two-sided product conflict
+-- (docs/architecture.md, "Stock principle" and "Products").
 CREATE SEQUENCE sync.audit_id_seq;
 CREATE TABLE sync.audit (
     audit_id   BIGINT PRIMARY KEY DEFAULT nextval('sync.audit_id_seq'),

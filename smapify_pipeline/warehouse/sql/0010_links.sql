@@ -1,4 +1,4 @@
--- Links between the two shops (DESIGN §3 link group), rebuilt by assets/link.py and stable across runs.
+-- Links between the two shops (docs/architecture.md, "Linking"), rebuilt by link/assets.py and stable across runs.
 -- One Smaregi product <-> one Shopify variant, matched by the configured key (SKU or barcode = productCode).
 CREATE TABLE core.product_links (
     smaregi_product_id VARCHAR PRIMARY KEY,

@@ -1,6 +1,6 @@
 -- Sync state of products and stock (assets/plan_products.py, plan_inventory.py, push_*.py).
 
--- Links that ended by a deletion on one side (P6, P7): their products are never linked or created again.
+-- Links that ended by a deletion on one side: their products are never linked or created again.
 CREATE TABLE core.retired_links (
     smaregi_product_id VARCHAR NOT NULL,
     shopify_variant_id VARCHAR NOT NULL,
@@ -10,7 +10,7 @@ CREATE TABLE core.retired_links (
     PRIMARY KEY (smaregi_product_id, shopify_variant_id)
 );
 
--- The mapped field values both sides had after the last sync: the base of the three-way merge (P5).
+-- The mapped field values both sides had after the last sync: the base of the three-way merge.
 -- The hashes are of each side's raw values then, so an unchanged pair is skipped without a merge.
 CREATE TABLE core.product_sync_base (
     smaregi_product_id VARCHAR PRIMARY KEY,
@@ -21,7 +21,7 @@ CREATE TABLE core.product_sync_base (
     synced_at          TIMESTAMPTZ NOT NULL
 );
 
--- What our last push or mirror left on the secondary, per linked product and location pair (S1, S2, S3).
+-- What our last push or mirror left on the secondary, per linked product and location pair.
 CREATE TABLE core.stock_sync_base (
     smaregi_product_id    VARCHAR NOT NULL,
     smaregi_store_id      VARCHAR NOT NULL,

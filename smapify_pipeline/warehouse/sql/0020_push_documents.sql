@@ -1,5 +1,5 @@
--- The exact variables of every write that was begun (push/payloads.py): a write whose outcome is unknown is
--- retried with the SAME variables and the same idempotency key (DESIGN §5), so they must survive the process.
+-- The exact variables of every write that was begun (sync/payloads.py): a write whose outcome is unknown is
+-- retried with the SAME variables and the same idempotency key, so they must survive the process.
 CREATE TABLE sync.write_payloads (
     key        VARCHAR PRIMARY KEY,
     generation INTEGER NOT NULL,

@@ -11,7 +11,13 @@ from smapify_pipeline.warehouse import (
     apply_migrations,
     connect,
 )
-from smapify_pipeline.warehouse.migrations import applied_versions, load_migrations, validate_migrations
+from smapify_pipeline.warehouse.migrations import (
+    LEGACY_CHECKSUMS,
+    MIGRATIONS_TABLE,
+    applied_versions,
+    load_migrations,
+    validate_migrations,
+)
 
 
 def catalogue(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[object, ...]]]:
@@ -83,6 +89,36 @@ def test_an_edited_migration_is_refused() -> None:
     apply_migrations(conn, [Migration(1, "one", "CREATE TABLE t1 (x INTEGER)")])
     with pytest.raises(MigrationError, match="changed after it was applied"):
         apply_migrations(conn, [Migration(1, "one", "CREATE TABLE t1 (x BIGINT)")])
+
+
+def test_a_reworded_comment_is_not_a_changed_migration() -> None:
+    conn = duckdb.connect()
+    apply_migrations(conn, [Migration(1, "one", "-- old words\nCREATE TABLE t1 (x INTEGER)")])
+    assert (
+        apply_migrations(
+            conn, [Migration(1, "one", "-- new words\n  -- and more\nCREATE TABLE t1 (x INTEGER)")]
+        )
+        == []
+    )
+    with pytest.raises(MigrationError, match="changed after it was applied"):
+        apply_migrations(conn, [Migration(1, "one", "-- new words\nCREATE TABLE t1 (x BIGINT)")])
+
+
+def test_a_file_migrated_when_comments_counted_still_opens(working_path: Path) -> None:
+    """Deployments recorded whole-text checksums of the first migrations; those files open unchanged."""
+    with connect(working_path) as conn:
+        for version, (legacy, *_) in LEGACY_CHECKSUMS.items():
+            conn.execute(f"UPDATE {MIGRATIONS_TABLE} SET checksum = ? WHERE version = ?", [legacy, version])
+    with connect(working_path) as again:
+        assert apply_migrations(again) == []
+        recorded = applied_versions(again)
+    assert {v: recorded[v][1] for v in LEGACY_CHECKSUMS} == {v: c[0] for v, c in LEGACY_CHECKSUMS.items()}
+
+
+def test_legacy_checksums_name_shipped_migrations_only() -> None:
+    shipped = {m.version: m for m in MIGRATIONS}
+    assert set(LEGACY_CHECKSUMS) <= set(shipped)
+    assert all(shipped[v].checksum not in legacy for v, legacy in LEGACY_CHECKSUMS.items())
 
 
 def test_a_database_from_newer_code_is_refused() -> None:
