@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Unpack, cast
+from typing import Any, TypedDict, Unpack, cast
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -75,6 +75,15 @@ _serving_version: contextvars.ContextVar[str] = contextvars.ContextVar(
     "shopify_sandbox_serving_version", default=choices.API_VERSION
 )
 """The API version answering the current request (set by the GraphQL endpoint and the fault classifier)."""
+
+
+class Checkout(TypedDict, total=False):
+    """The options of a storefront sale (:func:`.merchant.storefront_sale` has their defaults)."""
+
+    location: str | int | None
+    shipping: int | Decimal | None
+    fulfilled: bool
+    email: str | None
 
 
 @dataclass
@@ -265,16 +274,9 @@ class ShopifySandbox(Sandbox):
         """A product by gid, handle, or the SKU of one of its variants."""
         return merchant.find_product(self.state, ref)
 
-    def storefront_sale(
-        self,
-        lines: list[tuple[str, int]],
-        location: str | int | None = None,
-        shipping: int | Decimal | None = None,
-        fulfilled: bool = False,
-        email: str | None = "buyer@example.com",
-    ) -> str:
+    def storefront_sale(self, lines: list[tuple[str, int]], **checkout: Unpack[Checkout]) -> str:
         """An online order as checkout makes it; returns its gid (:func:`.merchant.storefront_sale`)."""
-        return merchant.storefront_sale(self.state, lines, location, shipping, fulfilled, email)
+        return merchant.storefront_sale(self.state, lines, **checkout)
 
     def manual_stock_edit(self, sku: str, location: str | int, available: int) -> int:
         """The merchant types a new ``available`` count in the admin; returns the previous count."""

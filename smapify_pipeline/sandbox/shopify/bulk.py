@@ -51,14 +51,11 @@ from typing import Any
 import graphql
 from graphql import (
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
     GraphQLUnionType,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -66,6 +63,7 @@ from graphql import (
 
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.shopify.schema import is_connection, is_list
+from smapify_pipeline.sandbox.shopify.selections import flat_fields, fragments_of
 
 MAX_CONNECTIONS = 5
 MAX_CONNECTION_DEPTH = 2
@@ -130,9 +128,7 @@ class _Analysis:
     parents_without_id: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.fragments = {
-            d.name.value: d for d in self.document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        self.fragments = fragments_of(self.document)
 
     def run(self, operation: OperationDefinitionNode) -> None:
         root = self.schema.query_type
@@ -190,17 +186,7 @@ class _Analysis:
 
     def _fields(self, selection_set: SelectionSetNode | None) -> Iterator[FieldNode]:
         """Fields of a selection set with fragments flattened (type conditions do not matter here)."""
-        if selection_set is None:
-            return
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                yield selection
-            elif isinstance(selection, InlineFragmentNode):
-                yield from self._fields(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None:
-                    yield from self._fields(fragment.selection_set)
+        return flat_fields(selection_set, self.fragments)
 
     def _field_type(self, parent: Any, node: FieldNode) -> GraphQLOutputType | None:
         if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any, Unpack, cast
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -100,7 +100,7 @@ class SmaregiSandbox(Sandbox):
             exception_handlers={ApiProblem: _problem_answer, HTTPException: _http_problem},
         )
         self.app = _without_trailing_slash(
-            FaultMiddleware(api, faults, self.classify, _throttled, _server_error)
+            FaultMiddleware(cast(ASGIApp, api), faults, self.classify, _throttled, _server_error)
         )
 
     @classmethod
