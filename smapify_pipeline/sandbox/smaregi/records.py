@@ -26,8 +26,8 @@ class Records:
     id_param: str
     """The path parameter naming one record (``"productId"``)."""
     field_names: tuple[str, ...]
-    read_scope: str
-    write_scope: str
+    scope: str
+    """The scope family (``"pos.products"``): reads need ``:read``, writes ``:write``."""
     find: Callable[[SmaregiState, str], Row | None]
     create: Callable[[SmaregiState, Row], Row]
     update: Callable[[SmaregiState, str, Row], Row]
@@ -35,12 +35,13 @@ class Records:
 
     def operations(self, list_records: Handler) -> list[Operation]:
         one = f"{self.collection}/{{{self.id_param}}}"
+        read, write = f"{self.scope}:read", f"{self.scope}:write"
         return [
-            Operation("GET", self.collection, self.read_scope, list_records),
-            Operation("POST", self.collection, self.write_scope, self._create),
-            Operation("GET", one, self.read_scope, self._get),
-            Operation("PATCH", one, self.write_scope, self._update),
-            Operation("DELETE", one, self.write_scope, self._delete),
+            Operation("GET", self.collection, read, list_records),
+            Operation("POST", self.collection, write, self._create),
+            Operation("GET", one, read, self._get),
+            Operation("PATCH", one, write, self._update),
+            Operation("DELETE", one, write, self._delete),
         ]
 
     def _get(self, call: Call) -> Answer:

@@ -26,17 +26,10 @@ def list_categories(call: Call) -> Answer:
                        F.CATEGORY_FIELDS, (("categoryId", False),))  # fmt: skip
 
 
-CATEGORIES = Records(
-    collection="/categories",
-    id_param="categoryId",
-    field_names=F.CATEGORY_FIELDS,
-    read_scope="pos.products:read",
-    write_scope="pos.products:write",
-    find=lambda state, category_id: state.categories.get(category_id),
-    create=lambda state, body: state.add_category(body),
-    update=SmaregiState.update_category,
-    delete=SmaregiState.delete_category,
-)
+CATEGORIES = Records("/categories", "categoryId", F.CATEGORY_FIELDS, "pos.products",
+                     find=lambda state, category_id: state.categories.get(category_id),
+                     create=lambda state, body: state.add_category(body),
+                     update=SmaregiState.update_category, delete=SmaregiState.delete_category)  # fmt: skip
 
 OPERATIONS = [
     Operation("GET", "/stores", "pos.stores:read", list_stores),

@@ -27,16 +27,8 @@ def list_products(call: Call) -> Answer:
                        (("productId", False),))  # fmt: skip
 
 
-PRODUCTS = Records(
-    collection="/products",
-    id_param="productId",
-    field_names=F.PRODUCT_FIELDS,
-    read_scope="pos.products:read",
-    write_scope="pos.products:write",
-    find=SmaregiState.product,
-    create=lambda state, body: state.create_product(body),
-    update=SmaregiState.update_product,
-    delete=SmaregiState.delete_product,
-)
+PRODUCTS = Records("/products", "productId", F.PRODUCT_FIELDS, "pos.products", find=SmaregiState.product,
+                   create=lambda state, body: state.create_product(body),
+                   update=SmaregiState.update_product, delete=SmaregiState.delete_product)  # fmt: skip
 
 OPERATIONS = PRODUCTS.operations(list_products)
