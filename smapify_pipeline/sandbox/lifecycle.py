@@ -25,8 +25,9 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -36,9 +37,42 @@ from starlette.routing import BaseRoute, Route
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.delivery import WebhookDelivery
 from smapify_pipeline.sandbox.faults import FaultInjector, FaultPlan
-from smapify_pipeline.sandbox.seed import Catalogue
+from smapify_pipeline.sandbox.seed import Catalogue, build_catalogue
 
 Snapshot = dict[str, Any]
+
+
+class SandboxOptions(TypedDict, total=False):
+    """The keywords both sandboxes' ``create()`` take (beyond their platform's own)."""
+
+    catalogue: Catalogue | None
+    """What to seed; without it one is built from ``seed_size``, ``seed`` and ``locations``."""
+    seed_size: str | int
+    seed: int
+    locations: int
+    time_scale: float
+    faults: FaultPlan | None
+    clock: SandboxClock | None
+    """A clock to share (a sandbox pair); without it a new one running at ``time_scale``."""
+
+
+@dataclass(frozen=True)
+class SandboxSetup:
+    """:class:`SandboxOptions` with their defaults applied: what a sandbox is built from."""
+
+    catalogue: Catalogue
+    clock: SandboxClock
+    faults: FaultInjector
+    seed: int
+
+    @classmethod
+    def of(cls, options: SandboxOptions) -> SandboxSetup:
+        seed = options.get("seed", 0)
+        catalogue = options.get("catalogue") or build_catalogue(
+            options.get("seed_size", "small"), seed=seed, locations=options.get("locations", 2)
+        )
+        clock = options.get("clock") or SandboxClock(options.get("time_scale", 1.0))
+        return cls(catalogue, clock, FaultInjector(options.get("faults")), seed)
 
 
 class Sandbox(ABC):

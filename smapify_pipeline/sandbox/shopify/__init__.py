@@ -16,7 +16,8 @@ Starlette. Behaviours chosen where Shopify's documentation is unsure are collect
 for cost, bulk and webhooks, in those modules' docstrings).
 
 Emulated: ``POST /admin/api/{version}/graphql.json`` with ``X-Shopify-Access-Token`` (Shopify's 401 body on a
-bad token, 404 on a malformed version, every answer as 2026-10 with ``X-Shopify-API-Version``); the
+bad token; supported versions served as themselves, a retired one as the oldest supported, an unknown or
+malformed one 404, named in ``X-Shopify-API-Version``; a fresh ``X-Request-Id`` on every answer); the
 client-credentials grant at ``/admin/oauth/access_token`` with 24 h tokens; legacy ``GET …/shop.json``;
 queries ``shop``, ``location(s)``, ``product(s)``, ``productByHandle``, ``productsCount``,
 ``productVariant(s)``, ``inventoryItem(s)``, ``inventoryLevel``, ``order(s)``, ``refund``, ``deletionEvents``,
@@ -48,6 +49,7 @@ Not emulated (a client relying on these would be tested against nothing):
   discounts, duties, gift cards, currencies other than the shop's, and payment processing (transactions are
   records only);
 * ``IDEMPOTENCY_CONCURRENT_REQUEST`` (calls are serialized), variant/product limits other than 2048
-  variants, the trial-store order rate limit, and API version differences (every version answers as 2026-10);
+  variants, the trial-store order rate limit, and API version differences (every version behaves as 2026-10,
+  whatever version labels the answer);
 * products/update on inventory-only changes, and the products/update that follows a products/create.
 """

@@ -7,9 +7,13 @@ Routes (Shopify's):
 * ``POST /admin/oauth/access_token`` — the client-credentials grant (form or JSON body);
 * ``GET /bulk-results/{id}.jsonl`` — where a finished bulk operation's ``url`` points.
 
-plus the test hooks under ``/_sandbox/`` (:mod:`.hooks`). Every GraphQL answer carries
-``X-Shopify-API-Version: 2026-10`` and ``extensions.cost``; the requested cost is checked against the
-1000-point ceiling and debited from the bucket before execution, the unused part refunded after.
+plus the test hooks under ``/_sandbox/`` (:mod:`.hooks`). Every answer carries a fresh ``X-Request-Id``;
+API answers carry ``X-Shopify-API-Version`` naming the version that served them (:mod:`.versions`: a retired
+version falls forward to the oldest supported one, an unknown one is a 404), and a bulk result download the
+version of the request that created the operation. Every GraphQL answer carries ``extensions.cost``; the
+requested cost is checked against the 1000-point ceiling and debited from the bucket before execution, and
+the part the result did not use (fewer nodes than asked, null objects) is refunded after, so the bucket pays
+the actual cost.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypedDict, Unpack, cast
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -34,14 +38,15 @@ from starlette.routing import Route
 from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.delivery import WebhookDelivery
-from smapify_pipeline.sandbox.faults import ASGIApp, FaultInjector, FaultMiddleware, FaultPlan, Scope
-from smapify_pipeline.sandbox.lifecycle import Sandbox, Snapshot
-from smapify_pipeline.sandbox.seed import Catalogue, build_catalogue
+from smapify_pipeline.sandbox.faults import ASGIApp, FaultInjector, FaultMiddleware, Scope
+from smapify_pipeline.sandbox.lifecycle import Sandbox, SandboxOptions, SandboxSetup, Snapshot
+from smapify_pipeline.sandbox.seed import Catalogue
 from smapify_pipeline.sandbox.shopify import choices, cost, merchant
 from smapify_pipeline.sandbox.shopify.bulk import BulkOperation, BulkOperations, finish_payload
 from smapify_pipeline.sandbox.shopify.common import RequestContext
 from smapify_pipeline.sandbox.shopify.hooks import shopify_hook_routes
 from smapify_pipeline.sandbox.shopify.payloads import shop_payload
+from smapify_pipeline.sandbox.shopify.request_ids import with_request_ids
 from smapify_pipeline.sandbox.shopify.root import Executor, PreparedDocument
 from smapify_pipeline.sandbox.shopify.schema import load_schema
 from smapify_pipeline.sandbox.shopify.seeding import seed_catalogue
@@ -51,14 +56,14 @@ from smapify_pipeline.sandbox.shopify.state import (
     ShopState,
     Variant,
 )
+from smapify_pipeline.sandbox.shopify.versions import served_version
 from smapify_pipeline.sandbox.shopify.webhooks import ShopifyWebhooks
 
-VERSION_PATH = re.compile(r"^(\d{4}-(01|04|07|10)|unstable)$")
 INVALID_TOKEN_BODY = {
     "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"
 }
 NOT_FOUND_BODY = {"errors": "Not Found"}
-GRAPHQL_PATH = re.compile(r"^/admin/api/[^/]+/graphql\.json$")
+GRAPHQL_PATH = re.compile(r"^/admin/api/(?P<version>[^/]+)/graphql\.json$")
 ACCESS_SCOPES = (
     "read_products,write_products,read_inventory,write_inventory,read_orders,write_orders,read_locations"
 )
@@ -66,6 +71,19 @@ ACCESS_SCOPES = (
 _request_document: contextvars.ContextVar[
     tuple[PreparedDocument, dict[str, Any] | None, str | None] | None
 ] = contextvars.ContextVar("shopify_sandbox_request_document", default=None)
+_serving_version: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "shopify_sandbox_serving_version", default=choices.API_VERSION
+)
+"""The API version answering the current request (set by the GraphQL endpoint and the fault classifier)."""
+
+
+class Checkout(TypedDict, total=False):
+    """The options of a storefront sale (:func:`.merchant.storefront_sale` has their defaults)."""
+
+    location: str | int | None
+    shipping: int | Decimal | None
+    fulfilled: bool
+    email: str | None
 
 
 @dataclass
@@ -107,36 +125,35 @@ class ShopifySandbox(Sandbox):
             execute_all=self.execute_all,
             result_url=lambda number: f"{self.base_url}/bulk-results/{number}.jsonl",
             on_finish=self._bulk_finished,
+            api_version=_serving_version.get,
         )
         self.tokens: dict[str, float] = {}
         if catalogue is not None:
             seed_catalogue(self.state, catalogue)
-        self.app = FaultMiddleware(
-            cast(ASGIApp, self._starlette()),
-            faults,
-            self._classify,
-            self._throttled_answer,
-            self._server_error_answer,
+        self.app = with_request_ids(
+            FaultMiddleware(
+                cast(ASGIApp, self._starlette()),
+                faults,
+                self._classify,
+                self._throttled_answer,
+                self._server_error_answer,
+            )
         )
 
     @classmethod
     def create(
         cls,
         *,
-        catalogue: Catalogue | None = None,
-        seed_size: str | int = "small",
-        seed: int = 0,
-        locations: int = 2,
-        time_scale: float = 1.0,
-        faults: FaultPlan | None = None,
-        bucket_size: float = 2000.0,
-        restore_rate: float = 100.0,
-        clock: SandboxClock | None = None,
+        bucket_size: float = cost.DEFAULT_BUCKET_SIZE,
+        restore_rate: float = cost.DEFAULT_RESTORE_RATE,
+        **options: Unpack[SandboxOptions],
     ) -> ShopifySandbox:
+        """A shop seeded as ``options`` say (:class:`~smapify_pipeline.sandbox.lifecycle.SandboxOptions`)."""
+        setup = SandboxSetup.of(options)
         return cls(
-            catalogue=catalogue or build_catalogue(seed_size, seed=seed, locations=locations),
-            clock=clock or SandboxClock(time_scale),
-            faults=FaultInjector(faults),
+            catalogue=setup.catalogue,
+            clock=setup.clock,
+            faults=setup.faults,
             bucket_size=bucket_size,
             restore_rate=restore_rate,
         )
@@ -144,9 +161,22 @@ class ShopifySandbox(Sandbox):
     # ------------------------------------------------------------------------------------------ GraphQL
 
     def graphql(
-        self, query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        operation_name: str | None = None,
+        api_version: str = choices.API_VERSION,
     ) -> GraphQLAnswer:
-        """Answer one GraphQL request exactly as the HTTP endpoint does (after auth)."""
+        """Answer one GraphQL request exactly as the HTTP endpoint does (after auth), as ``api_version``."""
+        token = _serving_version.set(api_version)
+        try:
+            return self._graphql(query, variables, operation_name)
+        finally:
+            _serving_version.reset(token)
+
+    def _graphql(
+        self, query: str, variables: dict[str, Any] | None, operation_name: str | None
+    ) -> GraphQLAnswer:
         prepared = self.executor.prepare(query)
         if prepared.errors or prepared.document is None:
             return GraphQLAnswer(
@@ -244,16 +274,9 @@ class ShopifySandbox(Sandbox):
         """A product by gid, handle, or the SKU of one of its variants."""
         return merchant.find_product(self.state, ref)
 
-    def storefront_sale(
-        self,
-        lines: list[tuple[str, int]],
-        location: str | int | None = None,
-        shipping: int | Decimal | None = None,
-        fulfilled: bool = False,
-        email: str | None = "buyer@example.com",
-    ) -> str:
+    def storefront_sale(self, lines: list[tuple[str, int]], **checkout: Unpack[Checkout]) -> str:
         """An online order as checkout makes it; returns its gid (:func:`.merchant.storefront_sale`)."""
-        return merchant.storefront_sale(self.state, lines, location, shipping, fulfilled, email)
+        return merchant.storefront_sale(self.state, lines, **checkout)
 
     def manual_stock_edit(self, sku: str, location: str | int, available: int) -> int:
         """The merchant types a new ``available`` count in the admin; returns the previous count."""
@@ -280,8 +303,13 @@ class ShopifySandbox(Sandbox):
     # ------------------------------------------------------------------------------------------ ASGI
 
     def _classify(self, scope: Scope, body: bytes) -> tuple[str, bool] | None:
-        if scope.get("method") != "POST" or not GRAPHQL_PATH.match(scope.get("path", "")):
+        path = GRAPHQL_PATH.match(scope.get("path", ""))
+        if scope.get("method") != "POST" or path is None:
             return None
+        version = served_version(path["version"])
+        if version is None:
+            return None
+        _serving_version.set(version)
         query, variables, operation_name = _graphql_request(scope, body)
         if query is None:
             return ("graphql", False)
@@ -316,38 +344,45 @@ class ShopifySandbox(Sandbox):
             ]
         )
 
-    async def _graphql_endpoint(self, request: Request) -> Response:
-        if not VERSION_PATH.match(request.path_params["version"]):
-            return JSONResponse(NOT_FOUND_BODY, status_code=404)
+    def _admit(self, request: Request) -> str | Response:
+        """The version serving an API request, or the 404/401 answer that refuses it."""
+        version = served_version(request.path_params["version"])
+        if version is None:
+            return JSONResponse(NOT_FOUND_BODY, status_code=choices.UNSERVED_VERSION_STATUS)
         if not self.token_valid(request.headers.get("x-shopify-access-token")):
-            return JSONResponse(INVALID_TOKEN_BODY, status_code=401)
+            return JSONResponse(INVALID_TOKEN_BODY, status_code=401, headers=_header_dict(version))
+        return version
+
+    async def _graphql_endpoint(self, request: Request) -> Response:
+        version = self._admit(request)
+        if isinstance(version, Response):
+            return version
         self.base_url = f"{request.url.scheme}://{request.url.netloc}"
         query, variables, operation_name = _graphql_request(request.scope, await request.body())
         if query is None:
             return JSONResponse(
                 {"errors": [{"message": "No query string was present"}]},
                 status_code=400,
-                headers=_header_dict(),
+                headers=_header_dict(version),
             )
-        answer = await run_in_threadpool(self.graphql, query, variables, operation_name)
+        answer = await run_in_threadpool(self.graphql, query, variables, operation_name, version)
         return Response(
             json.dumps(answer.body, ensure_ascii=False, separators=(",", ":")),
             status_code=answer.status,
             media_type="application/json",
-            headers=_header_dict(),
+            headers=_header_dict(version),
         )
 
     async def _shop_json(self, request: Request) -> Response:
-        if not VERSION_PATH.match(request.path_params["version"]):
-            return JSONResponse(NOT_FOUND_BODY, status_code=404)
-        if not self.token_valid(request.headers.get("x-shopify-access-token")):
-            return JSONResponse(INVALID_TOKEN_BODY, status_code=401)
+        version = self._admit(request)
+        if isinstance(version, Response):
+            return version
         shop = shop_payload(self.state)
         wanted = request.query_params.get("fields")
         if wanted:
             names = {n.strip() for n in wanted.split(",")}
             shop = {k: v for k, v in shop.items() if k in names}
-        return JSONResponse({"shop": shop}, headers=_header_dict())
+        return JSONResponse({"shop": shop}, headers=_header_dict(version))
 
     async def _access_token(self, request: Request) -> Response:
         if request.headers.get("content-type", "").startswith("application/json"):
@@ -376,12 +411,16 @@ class ShopifySandbox(Sandbox):
         return JSONResponse({"access_token": token, "scope": ACCESS_SCOPES, "expires_in": lifetime})
 
     async def _bulk_result(self, request: Request) -> Response:
-        data = self.bulk.result_bytes(request.path_params["number"])
+        data, version = self.bulk.result(request.path_params["number"])
+        headers = _header_dict(version) if version is not None else None
         if data is None:
             return Response(
-                b"<Error><Code>NoSuchKey</Code></Error>", status_code=404, media_type="application/xml"
+                b"<Error><Code>NoSuchKey</Code></Error>",
+                status_code=404,
+                media_type="application/xml",
+                headers=headers,
             )
-        return Response(data, media_type="application/jsonl")
+        return Response(data, media_type="application/jsonl", headers=headers)
 
 
 def _graphql_request(
@@ -401,9 +440,13 @@ def _graphql_request(
     return payload["query"], variables if isinstance(variables, dict) else None, payload.get("operationName")
 
 
-def _header_dict() -> dict[str, str]:
-    return {"X-Shopify-API-Version": choices.API_VERSION}
+def _header_dict(version: str) -> dict[str, str]:
+    return {"X-Shopify-API-Version": version}
 
 
 def _api_headers() -> list[tuple[bytes, bytes]]:
-    return [(b"content-type", b"application/json"), (b"x-shopify-api-version", choices.API_VERSION.encode())]
+    """Headers of a fault's answer, labelled with the version the classifier resolved for the request."""
+    return [
+        (b"content-type", b"application/json"),
+        (b"x-shopify-api-version", _serving_version.get().encode()),
+    ]

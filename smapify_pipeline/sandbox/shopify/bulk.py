@@ -51,14 +51,11 @@ from typing import Any
 import graphql
 from graphql import (
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
     GraphQLUnionType,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -66,6 +63,7 @@ from graphql import (
 
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.shopify.schema import is_connection, is_list
+from smapify_pipeline.sandbox.shopify.selections import flat_fields, fragments_of
 
 MAX_CONNECTIONS = 5
 MAX_CONNECTION_DEPTH = 2
@@ -130,9 +128,7 @@ class _Analysis:
     parents_without_id: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.fragments = {
-            d.name.value: d for d in self.document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        self.fragments = fragments_of(self.document)
 
     def run(self, operation: OperationDefinitionNode) -> None:
         root = self.schema.query_type
@@ -190,17 +186,7 @@ class _Analysis:
 
     def _fields(self, selection_set: SelectionSetNode | None) -> Iterator[FieldNode]:
         """Fields of a selection set with fragments flattened (type conditions do not matter here)."""
-        if selection_set is None:
-            return
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                yield selection
-            elif isinstance(selection, InlineFragmentNode):
-                yield from self._fields(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None:
-                    yield from self._fields(fragment.selection_set)
+        return flat_fields(selection_set, self.fragments)
 
     def _field_type(self, parent: Any, node: FieldNode) -> GraphQLOutputType | None:
         if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
@@ -414,6 +400,8 @@ class _Run:
     scripted_failure: tuple[str, float] | None = None
     partial: bytes | None = None
     notified: bool = False
+    api_version: str | None = None
+    """The API version of the request that created the operation (its result downloads are labelled so)."""
 
 
 class BulkOperations:
@@ -427,6 +415,7 @@ class BulkOperations:
         max_concurrent: int = 5,
         seconds_per_1000_objects: float = DEFAULT_SECONDS_PER_1000_OBJECTS,
         on_finish: Callable[[BulkOperation], None] | None = None,
+        api_version: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.clock = clock
         self.execute_all = execute_all
@@ -434,6 +423,7 @@ class BulkOperations:
         self.max_concurrent = max_concurrent
         self.seconds_per_1000_objects = seconds_per_1000_objects
         self.on_finish = on_finish
+        self.api_version = api_version
         self._runs: dict[str, _Run] = {}
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
@@ -456,7 +446,9 @@ class BulkOperations:
                 query=query,
                 created_at=self.clock.now(),
             )
-            run = _Run(operation=operation, created_mono=self.clock.monotonic())
+            run = _Run(
+                operation=operation, created_mono=self.clock.monotonic(), api_version=self.api_version()
+            )
             run.scripted_failure, self._next_failure = self._next_failure, None
             self._runs[operation.numeric_id] = run
         threading.Thread(
@@ -508,16 +500,20 @@ class BulkOperations:
 
     def result_bytes(self, numeric_id: str) -> bytes | None:
         """The JSONL file behind ``url`` (or the partial one behind ``partialDataUrl``); None if there is none."""
+        return self.result(numeric_id)[0]
+
+    def result(self, numeric_id: str) -> tuple[bytes | None, str | None]:
+        """(:meth:`result_bytes`, the API version of the request that created the operation)."""
         with self._lock:
             run = self._runs.get(numeric_id)
             if run is None:
-                return None
+                return None, None
             status = self._advance(run)
             if status == "COMPLETED":
-                return run.result
+                return run.result, run.api_version
             if status == "FAILED":
-                return run.partial
-            return None
+                return run.partial, run.api_version
+            return None, run.api_version
 
     def wait_until_executed(self, gid: str, timeout: float = 60.0) -> bool:
         """Block (real seconds) until the operation's query has been executed; for tests and benchmarks."""

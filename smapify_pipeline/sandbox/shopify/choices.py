@@ -6,8 +6,34 @@ can be corrected when better evidence turns up. The module docstring of the pack
 
 from __future__ import annotations
 
+# --- API versions, request ids (the wire) -------------------------------------------------------------------
+
 API_VERSION = "2026-10"
-"""Every answer is given as this version, whatever version the path asks for (Shopify falls forward)."""
+"""The newest stable version: the sandbox behaves as this version whatever version an answer is labelled
+with, and webhooks are sent as it."""
+
+SUPPORTED_API_VERSIONS = ("2026-01", "2026-04", "2026-07", "2026-10")
+"""Stable versions served as themselves, oldest first. Shopify releases one a quarter and supports each for
+12 months, so four are live at a time; in December 2026 2025-10 has just been retired (October 2026) and
+2026-01 is the oldest supported version."""
+
+OLDEST_SUPPORTED_API_VERSION = SUPPORTED_API_VERSIONS[0]
+
+RELEASE_CANDIDATE_API_VERSION = "2027-01"
+"""The next quarterly version, served as itself as a release candidate (Shopify publishes one ahead)."""
+
+UNSTABLE_API_VERSION = "unstable"
+
+UNSERVED_VERSION_STATUS = 404
+"""A well-formed version newer than the release candidate (``2030-01``) and a malformed one (``2026-05``,
+``latest``) get HTTP 404 ``{"errors":"Not Found"}``, as any path Shopify does not route; a retired version
+(older than the oldest supported) is served as the oldest supported one and labelled so (fall-forward)."""
+
+REQUEST_ID_HEADER = "X-Request-Id"
+"""Every answer carries a fresh UUID here, as Shopify's do (support asks for it); Smaregi documents no such
+header, so its sandbox sends none."""
+
+# --- other choices -------------------------------------------------------------------------------------------
 
 TOKEN_LIFETIME_SECONDS = 86_399
 """Client-credentials tokens last about 24 h (INFERRED); ``expires_in`` reports this value."""

@@ -62,6 +62,7 @@ from graphql.utilities import value_from_ast_untyped
 
 from smapify_pipeline.sandbox.clock import SandboxClock
 from smapify_pipeline.sandbox.shopify.schema import is_connection, is_list
+from smapify_pipeline.sandbox.shopify.selections import fragments_of
 
 MAX_SINGLE_QUERY_COST = 1000
 OBJECT_COST = 1
@@ -140,7 +141,7 @@ class _Walk:
         operation = graphql.get_operation_ast(document, operation_name)
         if operation is None:
             return None
-        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        fragments = fragments_of(document)
         values = dict(variables or {})
         for definition in operation.variable_definitions or ():
             name = definition.variable.name.value

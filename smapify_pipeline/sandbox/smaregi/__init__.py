@@ -34,7 +34,9 @@ Conventions
     ``/transactions``: find a transaction by its terminal id client-side, as on Smaregi).
   * ``fields`` naming an unknown field is a 400. ``with_details=summary`` returns the same detail rows as
     ``all``. No ``Link`` header. Answers carry every field of a resource, ``null`` where unset.
-  * Unknown paths: 404 ``NotFound``; a known path with another method: 405 problem.
+  * Unknown paths (including endpoints the sandbox does not model): 404 ``{"type": "about:blank", "title":
+    "Not Found", "status": 404}``, without the ``detail`` of a missing record (``"title": "NotFound"``, detail
+    指定されたIDのリソースが見つかりません); a known path with another method: 405 problem.
 
 Transactions
   * ``POST /transactions`` answers 200 with the stored transaction including ``details``.
@@ -82,7 +84,8 @@ Webhooks
     (no retry is documented); the shared-secret header defaults to ``X-Smaregi-Webhook-Secret``.
 
 Seeding
-  * Stores ``"1"``… from the catalogue's locations; product ids from ``8000001``; seeded products are
+  * Stores ``"1"``… from the catalogue's locations, every field filled (fictional addresses and numbers,
+    tax labels 標準 / 軽減); product ids from ``8000001``; seeded products are
     tax-included (``taxDivision`` ``"0"``); non-zero seeded stock is one 棚卸 history row, zero stock no row.
     Seeded past sales are stored at their sale time and do not move stock.
 """

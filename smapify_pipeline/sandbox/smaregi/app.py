@@ -3,7 +3,8 @@
 Request path, outermost first: trailing slash dropped → fault middleware (shared fault plan) → ``/_sandbox``
 hooks, the token endpoint or an API operation → ``before_next`` actions → per-contract rate limit → bearer
 token and scope → handler under the state lock. Answers are JSON; errors (404 and 405 included) are Smaregi
-problem bodies.
+problem bodies. A path outside the modelled operations is an unknown path (404 without the missing-record
+``detail``), so a client never reads an endpoint the sandbox lacks as a record that does not exist.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack, cast
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -26,13 +27,12 @@ from smapify_pipeline.sandbox.faults import (
     ASGIApp,
     FaultInjector,
     FaultMiddleware,
-    FaultPlan,
     Receive,
     Scope,
     Send,
 )
-from smapify_pipeline.sandbox.lifecycle import Sandbox, Snapshot
-from smapify_pipeline.sandbox.seed import Catalogue, build_catalogue, generate_sales
+from smapify_pipeline.sandbox.lifecycle import Sandbox, SandboxOptions, SandboxSetup, Snapshot
+from smapify_pipeline.sandbox.seed import Catalogue, generate_sales
 from smapify_pipeline.sandbox.smaregi import (
     register,
     routes_masters,
@@ -45,8 +45,8 @@ from smapify_pipeline.sandbox.smaregi.errors import (
     ApiProblem,
     bad_request,
     method_not_allowed,
-    not_found,
     too_many_requests,
+    unknown_path,
 )
 from smapify_pipeline.sandbox.smaregi.errors import server_error as server_error_problem
 from smapify_pipeline.sandbox.smaregi.hooks import smaregi_hook_routes
@@ -100,37 +100,31 @@ class SmaregiSandbox(Sandbox):
             exception_handlers={ApiProblem: _problem_answer, HTTPException: _http_problem},
         )
         self.app = _without_trailing_slash(
-            FaultMiddleware(api, faults, self.classify, _throttled, _server_error)
+            FaultMiddleware(cast(ASGIApp, api), faults, self.classify, _throttled, _server_error)
         )
 
     @classmethod
     def create(
         cls,
         *,
-        catalogue: Catalogue | None = None,
-        seed_size: str | int = "small",
-        seed: int = 0,
-        locations: int = 2,
-        time_scale: float = 1.0,
-        faults: FaultPlan | None = None,
         contract_id: str = credentials.SMAREGI_CONTRACT_ID,
         sales: int = 0,
         reads_per_second: float | None = None,
         writes_per_second: float | None = None,
-        clock: SandboxClock | None = None,
+        **options: Unpack[SandboxOptions],
     ) -> SmaregiSandbox:
-        """A sandbox seeded from ``catalogue`` (or one built from size/seed/locations), plus ``sales`` past sales."""
-        clock = clock or SandboxClock(time_scale)
+        """A sandbox seeded as ``options`` say (:class:`~smapify_pipeline.sandbox.lifecycle.SandboxOptions`),
+        plus ``sales`` past sales."""
+        setup = SandboxSetup.of(options)
+        clock = setup.clock
         state = SmaregiState(clock, contract_id)
         limiter = RateLimiter(clock)
         if reads_per_second is not None or writes_per_second is not None:
             limiter.configure(
                 reads_per_second or limiter.reads_per_second, writes_per_second or limiter.writes_per_second
             )
-        sandbox = cls(state, clock, FaultInjector(faults), limiter, SmaregiWebhooks(state, clock))
-        sandbox.seed(
-            catalogue or build_catalogue(seed_size, seed=seed, locations=locations), sales=sales, seed=seed
-        )
+        sandbox = cls(state, clock, setup.faults, limiter, SmaregiWebhooks(state, clock))
+        sandbox.seed(setup.catalogue, sales=sales, seed=setup.seed)
         return sandbox
 
     # -- lifecycle ------------------------------------------------------------------------------------
@@ -273,9 +267,9 @@ async def _problem_answer(request: Request, exc: Exception) -> Response:
 
 
 async def _http_problem(request: Request, exc: Exception) -> Response:
-    """Starlette's routing misses as Smaregi answers them: 405 for a known path, else 404."""
+    """Starlette's routing misses as Smaregi answers them: 405 for a known path, else an unknown path's 404."""
     assert isinstance(exc, HTTPException)
-    return await _problem_answer(request, method_not_allowed() if exc.status_code == 405 else not_found())
+    return await _problem_answer(request, method_not_allowed() if exc.status_code == 405 else unknown_path())
 
 
 async def _throttled(operation: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:

@@ -21,6 +21,17 @@ INSUFFICIENT_SCOPE_STATUS = 403
 OMITTED_SCOPE_GRANTS_ALL = True
 """A token request without ``scope`` gets every scope enabled for the app."""
 
+# --- errors (only the missing-record 404 is documented) -------------------------------------------------
+UNKNOWN_PATH_TITLE = "Not Found"
+"""A path the API does not route answers 404 ``{"type": "about:blank", "title": "Not Found", "status": 404}``:
+the HTTP reason phrase and no ``detail``. A record that does not exist keeps the documented
+``"title": "NotFound"`` with ``detail`` 指定されたIDのリソースが見つかりません, so the two stay apart."""
+
+# --- stores ---------------------------------------------------------------------------------------------
+STORE_TAX_LABELS = ("標準", "軽減")
+"""(taxLabelNormal, taxLabelReduce) of a new store: the two rates' names as receipts print them. The
+platform's defaults are not published; both are non-empty strings, as the response schema requires."""
+
 # --- lists ----------------------------------------------------------------------------------------------
 RANGE_NEEDS_BOTH_ENDS = True
 """A ``-from`` without its ``-to`` (or the reverse) is a 400, like a missing range."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from smapify_pipeline.sandbox.smaregi import choices
+
 PROBLEM_CONTENT_TYPE = "application/json"
 
 OAUTH_PROBLEM_BASE = "https://api.smaregi.jp/problems/oauth2/"
@@ -40,6 +42,11 @@ def bad_request(detail: str) -> ApiProblem:
 
 def not_found(detail: str = "指定されたIDのリソースが見つかりません") -> ApiProblem:
     return ApiProblem(404, _problem(404, "NotFound", detail))
+
+
+def unknown_path() -> ApiProblem:
+    """A path the API does not route: a bare 404 problem, distinct from a missing record's (no ``detail``)."""
+    return ApiProblem(404, _problem(404, choices.UNKNOWN_PATH_TITLE, None))
 
 
 def method_not_allowed() -> ApiProblem:

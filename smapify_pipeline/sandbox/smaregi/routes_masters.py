@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from smapify_pipeline.sandbox.smaregi import fields as F
 from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer, one_answer
+from smapify_pipeline.sandbox.smaregi.records import Records
 from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Operation
+from smapify_pipeline.sandbox.smaregi.state import SmaregiState
 
 
 def list_stores(call: Call) -> Answer:
@@ -24,31 +26,13 @@ def list_categories(call: Call) -> Answer:
                        F.CATEGORY_FIELDS, (("categoryId", False),))  # fmt: skip
 
 
-def get_category(call: Call) -> Answer:
-    return one_answer(F.CATEGORY_FIELDS, call.state.categories.get(call.params["categoryId"]))
-
-
-def create_category(call: Call) -> Answer:
-    return one_answer(F.CATEGORY_FIELDS, call.state.add_category(call.object_body()))
-
-
-def update_category(call: Call) -> Answer:
-    return one_answer(
-        F.CATEGORY_FIELDS, call.state.update_category(call.params["categoryId"], call.object_body())
-    )
-
-
-def delete_category(call: Call) -> Answer:
-    call.state.delete_category(call.params["categoryId"])
-    return Answer(200, empty=True)
-
+CATEGORIES = Records("/categories", "categoryId", F.CATEGORY_FIELDS, "pos.products",
+                     find=lambda state, category_id: state.categories.get(category_id),
+                     create=lambda state, body: state.add_category(body),
+                     update=SmaregiState.update_category, delete=SmaregiState.delete_category)  # fmt: skip
 
 OPERATIONS = [
     Operation("GET", "/stores", "pos.stores:read", list_stores),
     Operation("GET", "/stores/{storeId}", "pos.stores:read", get_store),
-    Operation("GET", "/categories", "pos.products:read", list_categories),
-    Operation("POST", "/categories", "pos.products:write", create_category),
-    Operation("GET", "/categories/{categoryId}", "pos.products:read", get_category),
-    Operation("PATCH", "/categories/{categoryId}", "pos.products:write", update_category),
-    Operation("DELETE", "/categories/{categoryId}", "pos.products:write", delete_category),
+    *CATEGORIES.operations(list_categories),
 ]

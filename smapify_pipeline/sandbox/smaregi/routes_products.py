@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from smapify_pipeline.sandbox.smaregi import fields as F
 from smapify_pipeline.sandbox.smaregi.listing import in_range, parse_time_range
-from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer, one_answer
-from smapify_pipeline.sandbox.smaregi.routing import Answer, Call, Operation
+from smapify_pipeline.sandbox.smaregi.lists import compact, exact, list_answer
+from smapify_pipeline.sandbox.smaregi.records import Records
+from smapify_pipeline.sandbox.smaregi.routing import Answer, Call
+from smapify_pipeline.sandbox.smaregi.state import SmaregiState
 
 PRODUCT_FILTERS = {
     "product_id": "productId", "category_id": "categoryId", "product_code": "productCode",
@@ -25,29 +27,8 @@ def list_products(call: Call) -> Answer:
                        (("productId", False),))  # fmt: skip
 
 
-def get_product(call: Call) -> Answer:
-    return one_answer(F.PRODUCT_FIELDS, call.state.product(call.params["productId"]))
+PRODUCTS = Records("/products", "productId", F.PRODUCT_FIELDS, "pos.products", find=SmaregiState.product,
+                   create=lambda state, body: state.create_product(body),
+                   update=SmaregiState.update_product, delete=SmaregiState.delete_product)  # fmt: skip
 
-
-def create_product(call: Call) -> Answer:
-    return one_answer(F.PRODUCT_FIELDS, call.state.create_product(call.object_body()))
-
-
-def update_product(call: Call) -> Answer:
-    return one_answer(
-        F.PRODUCT_FIELDS, call.state.update_product(call.params["productId"], call.object_body())
-    )
-
-
-def delete_product(call: Call) -> Answer:
-    call.state.delete_product(call.params["productId"])
-    return Answer(200, empty=True)
-
-
-OPERATIONS = [
-    Operation("GET", "/products", "pos.products:read", list_products),
-    Operation("POST", "/products", "pos.products:write", create_product),
-    Operation("GET", "/products/{productId}", "pos.products:read", get_product),
-    Operation("PATCH", "/products/{productId}", "pos.products:write", update_product),
-    Operation("DELETE", "/products/{productId}", "pos.products:write", delete_product),
-]
+OPERATIONS = PRODUCTS.operations(list_products)

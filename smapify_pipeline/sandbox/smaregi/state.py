@@ -21,6 +21,7 @@ from smapify_pipeline.sandbox.smaregi import choices, transactions
 from smapify_pipeline.sandbox.smaregi import fields as F
 from smapify_pipeline.sandbox.smaregi.errors import bad_request, not_found
 from smapify_pipeline.sandbox.smaregi.listing import format_time
+from smapify_pipeline.sandbox.smaregi.stores import new_store
 from smapify_pipeline.sandbox.smaregi.transactions import (
     PRICE_LIMIT,
     REDUCED_TAX_ID,
@@ -149,15 +150,7 @@ class SmaregiState:
             store_id = str(self.next_store_id)
             self.next_store_id += 1
             now = self.now()
-            store = {
-                "storeId": store_id, "storeCode": code or f"{int(store_id):04d}", "storeName": name,
-                "storeAbbr": name[:10], "printReceiptStoreName": name, "printStockReceiptStoreName": name,
-                "division": division, "priceChangeFlag": "1", "sellDivision": "0", "sumProcDivision": "1",
-                "sumDateChangeTime": "0000", "sumRefColumn": "0", "pointNotApplicable": "0",
-                "taxFreeDivision": "0", "carriageDisplayFlag": "1", "roundingDivision": "00",
-                "discountRoundingDivision": "0", "taxLabelNormal": "", "taxLabelReduce": "*", "pauseFlag": "0",
-                "displaySequence": store_id, "insDateTime": now, "updDateTime": now,
-            }  # fmt: skip
+            store = new_store(store_id, name, code, division, now)
             self.stores[store_id] = store
             self._touch()
             return store

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from smapify_pipeline.platforms import sandboxes as credentials
+from smapify_pipeline.sandbox.shopify import choices
 
 from .conftest import API_PATH, Shopify
 
@@ -21,12 +22,12 @@ def test_a_wrong_token_gets_shopifys_401_body(shopify: Shopify) -> None:
     }
 
 
-def test_answers_as_2026_10_whatever_version_is_asked(shopify: Shopify) -> None:
+def test_a_retired_version_falls_forward_to_the_oldest_supported_one(shopify: Shopify) -> None:
     response = shopify.http.post(
         "/admin/api/2025-01/graphql.json", json={"query": "{ shop { name currencyCode } }"}
     )
     assert response.status_code == 200
-    assert response.headers["X-Shopify-API-Version"] == "2026-10"
+    assert response.headers["X-Shopify-API-Version"] == choices.OLDEST_SUPPORTED_API_VERSION == "2026-01"
     assert response.json()["data"]["shop"] == {"name": "Smapify Demo", "currencyCode": "JPY"}
 
 

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
+from typing import Any
 
+import graphql
 import pytest
 
+from smapify_pipeline import sensors
+from smapify_pipeline.documents import writers as document_writers
+from smapify_pipeline.extract import shopify_queries
+from smapify_pipeline.platforms.shopify import bulk as client_bulk
+from smapify_pipeline.products import writers as product_writers
+from smapify_pipeline.sandbox.clock import SandboxClock
+from smapify_pipeline.sandbox.shopify import cost
 from smapify_pipeline.sandbox.shopify.app import ShopifySandbox
+from smapify_pipeline.sandbox.shopify.connections import MAX_PAGE_SIZE
+from smapify_pipeline.sandbox.shopify.schema import load_schema
+from smapify_pipeline.stock import writers as stock_writers
+from smapify_pipeline.webhooks import register as webhook_register
 
 from .conftest import Shopify, serve
 
@@ -85,3 +99,101 @@ def test_throttled_when_the_bucket_is_short_then_served_after_it_refills(tight: 
     tight.sandbox.clock.advance(2)
     served = tight.gql(query)
     assert len(served["data"]["productVariants"]["nodes"]) == 12
+
+
+PIPELINE_QUERY_MODULES = (
+    sensors,
+    shopify_queries,
+    product_writers,
+    document_writers,
+    stock_writers,
+    webhook_register,
+    client_bulk,
+)
+ONE_SKU = "<the SKU of one seeded variant>"
+
+# -- honest cost: the requested cost is the bound, the bucket pays what the answer really cost -------------
+
+
+@pytest.fixture
+def still() -> Iterator[Shopify]:
+    """A shop whose clock stands still, so the bucket moves only by what queries cost."""
+    yield from serve(ShopifySandbox.create(seed_size="small", seed=3, clock=SandboxClock(1e-9)))
+
+
+def test_the_bucket_pays_the_actual_cost_and_gets_the_rest_back(still: Shopify) -> None:
+    query = "{ products(first: 50) { nodes { id variants(first: 10) { nodes { id } } } } }"
+    before = still.sandbox.bucket.available()
+    cost = still.gql(query)["extensions"]["cost"]
+    spent = before - still.sandbox.bucket.available()
+    products = len(still.sandbox.state.products)
+    variants = len(still.sandbox.state.variants)
+    assert cost["requestedQueryCost"] == 2 + 50 * (1 + 2 + 10 * 1)
+    assert cost["actualQueryCost"] == 2 + products * (1 + 2) + variants
+    assert cost["actualQueryCost"] < cost["requestedQueryCost"]
+    assert spent == pytest.approx(cost["actualQueryCost"], abs=1e-6)
+    assert cost["throttleStatus"]["currentlyAvailable"] == math.floor(before - cost["actualQueryCost"])
+
+
+def test_the_throttle_check_uses_the_requested_cost(tight: Shopify) -> None:
+    """30 points cannot cover a 52-point request, though what comes back would cost far less."""
+    products = len(tight.sandbox.state.products)
+    assert 2 + products < 30
+    body = tight.post("{ products(first: 50) { nodes { id } } }").json()
+    assert body["errors"][0]["extensions"]["code"] == "THROTTLED"
+    assert body["extensions"]["cost"]["requestedQueryCost"] == 52
+
+
+def _pipeline_documents() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every GraphQL operation the pipeline sends outside bulk operations, with the page size it asks for
+    (250, Shopify's largest page, where the pipeline's caller passes ``$first``)."""
+    documents: dict[str, tuple[str, dict[str, Any]]] = {}
+    for module in PIPELINE_QUERY_MODULES:
+        for name, text in vars(module).items():
+            if not isinstance(text, str) or not text.lstrip().startswith(("query", "mutation")):
+                continue
+            try:
+                document = graphql.parse(text)
+            except graphql.GraphQLError:
+                continue
+            if not any(isinstance(d, graphql.OperationDefinitionNode) for d in document.definitions):
+                continue
+            documents[f"{module.__name__}.{name}"] = (text, {"first": MAX_PAGE_SIZE})
+    documents["smapify_pipeline.sensors.SHOPIFY_ORDERS_QUERY"] = (
+        sensors.SHOPIFY_ORDERS_QUERY,
+        {"first": sensors.SHOPIFY_PAGE},
+    )
+    return documents
+
+
+def test_the_pipelines_queries_stay_under_the_single_query_cap() -> None:
+    schema = load_schema()
+    documents = _pipeline_documents()
+    assert len(documents) >= 20
+    for name, (text, variables) in documents.items():
+        document = graphql.parse(text)
+        assert graphql.validate(schema, document) == [], name
+        requested = cost.requested_query_cost(schema, document, variables)
+        assert 0 < requested <= cost.MAX_SINGLE_QUERY_COST, (name, requested)
+
+
+@pytest.mark.parametrize(
+    ("text", "variables"),
+    [
+        (sensors.SHOPIFY_ORDERS_QUERY, {"first": sensors.SHOPIFY_PAGE, "query": "updated_at:>='2020-01-01'"}),
+        (shopify_queries.LOCATIONS, {"first": MAX_PAGE_SIZE}),
+        (shopify_queries.DELETED_PRODUCTS, {"first": MAX_PAGE_SIZE}),
+        (product_writers.VARIANTS_BY_SKU, {"query": ONE_SKU}),
+    ],
+)
+def test_the_pipelines_reads_are_charged_less_than_they_request(
+    still: Shopify, text: str, variables: dict[str, Any]
+) -> None:
+    if variables.get("query") == ONE_SKU:
+        variables = {"query": f"sku:{next(iter(still.sandbox.state.items.values())).sku}"}
+    before = still.sandbox.bucket.available()
+    answer = still.gql(text, variables)
+    assert "errors" not in answer, answer["errors"]
+    cost_ = answer["extensions"]["cost"]
+    assert cost_["actualQueryCost"] < cost_["requestedQueryCost"] <= cost.MAX_SINGLE_QUERY_COST
+    assert before - still.sandbox.bucket.available() == pytest.approx(cost_["actualQueryCost"], abs=1e-6)
