@@ -52,9 +52,9 @@ def modelled_types(schema: graphql.GraphQLSchema, unmodelled: set[str]) -> set[s
         if named.name in seen:
             continue
         seen.add(named.name)
-        if isinstance(named, graphql.GraphQLUnionType | graphql.GraphQLInterfaceType):
-            if named.name not in NOT_EXPANDED:
-                pending.extend(schema.get_possible_types(named))
+        abstract = isinstance(named, graphql.GraphQLUnionType | graphql.GraphQLInterfaceType)
+        if abstract and named.name not in NOT_EXPANDED:
+            pending.extend(schema.get_possible_types(named))  # type: ignore[arg-type]
         if isinstance(named, graphql.GraphQLObjectType | graphql.GraphQLInterfaceType):
             for field_name, field in named.fields.items():
                 if f"{named.name}.{field_name}" not in unmodelled:
