@@ -265,7 +265,6 @@ UNMODELLED_FIELDS: dict[str, tuple[str, ...]] = {
         "Shop.countriesInShippingZones",
         "Shop.currencyFormats",
         "Shop.currencySettings",
-        "Shop.customerAccounts",
         "Shop.customerAccountsV2",
         "Shop.customerTags",
         "Shop.description",

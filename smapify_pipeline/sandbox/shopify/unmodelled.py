@@ -73,8 +73,8 @@ def _empty_connection() -> dict[str, Any]:
     return {"edges": [], "nodes": [], "pageInfo": page}
 
 
-def empty_resolver(type_: graphql.GraphQLOutputType, where: str, modelled: set[str]) -> Resolver:
-    """The resolver of an unmodelled field of ``type_``; refuses (ValueError) a type with no empty value."""
+def empty_resolver(type_: graphql.GraphQLOutputType, where: str, modelled: set[str]) -> Resolver | None:
+    """The resolver of an unmodelled field of ``type_``; None for a type with no empty value."""
     if not isinstance(type_, graphql.GraphQLNonNull):
         return lambda *_, **__: None
     inner = type_.of_type
@@ -99,7 +99,7 @@ def empty_resolver(type_: graphql.GraphQLOutputType, where: str, modelled: set[s
         return lambda *_, **__: _empty_connection()
     if isinstance(inner, graphql.GraphQLObjectType) and name not in modelled:
         return lambda *_, **__: {}
-    return _refuse(where)
+    return None
 
 
 def _refuse(where: str) -> Resolver:
@@ -136,6 +136,9 @@ def serve(schema: graphql.GraphQLSchema) -> None:
         for field_name, field in named.fields.items():
             where = f"{named.name}.{field_name}"
             if where in unmodelled or named.name not in modelled:
-                field.resolve = empty_resolver(field.type, where, modelled)
+                empty = empty_resolver(field.type, where, modelled)
+                if empty is None and where in unmodelled:
+                    raise ValueError(f"{where} is listed as unmodelled but has no empty value: model it")
+                field.resolve = empty or _refuse(where)
             elif field.resolve is None:
                 field.resolve = resolve_served

@@ -259,6 +259,7 @@ class ShopView:
         self.timezoneOffset = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
         self.orderNumberFormatPrefix = "#"
         self.orderNumberFormatSuffix = ""
+        self.customerAccounts = "DISABLED"
         self.unitSystem = "METRIC_SYSTEM"
         self.weightUnit = "KILOGRAMS"
         self.primaryDomain = {
