@@ -80,7 +80,8 @@ def empty_resolver(type_: graphql.GraphQLOutputType, where: str, modelled: set[s
     inner = type_.of_type
     if isinstance(inner, graphql.GraphQLList):
         return lambda *_, **__: []
-    name = graphql.get_named_type(inner).name
+    assert isinstance(inner, graphql.GraphQLNamedType)
+    name = inner.name
     if name in EMPTY_SCALARS:
         value = EMPTY_SCALARS[name]
         return lambda *_, **__: value

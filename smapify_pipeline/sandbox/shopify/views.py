@@ -268,7 +268,7 @@ class ShopView:
             "url": self.url,
             "sslEnabled": True,
         }
-        self.billingAddress = {
+        self.billingAddress: dict[str, Any] = {
             **dict.fromkeys(SHOP_ADDRESS_LINES),
             "id": gid("ShopAddress", shop.id),
             "coordinatesValidated": False,
