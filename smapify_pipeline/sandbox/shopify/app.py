@@ -64,9 +64,7 @@ INVALID_TOKEN_BODY = {
 }
 NOT_FOUND_BODY = {"errors": "Not Found"}
 GRAPHQL_PATH = re.compile(r"^/admin/api/(?P<version>[^/]+)/graphql\.json$")
-ACCESS_SCOPES = (
-    "read_products,write_products,read_inventory,write_inventory,read_orders,write_orders,read_locations"
-)
+ACCESS_SCOPES = ",".join(choices.ACCESS_SCOPES)
 
 _request_document: contextvars.ContextVar[
     tuple[PreparedDocument, dict[str, Any] | None, str | None] | None

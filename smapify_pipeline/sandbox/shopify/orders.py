@@ -21,6 +21,8 @@ from smapify_pipeline.sandbox.shopify.payloads import order_payload, refund_payl
 from smapify_pipeline.sandbox.shopify.products import normalise_tags
 from smapify_pipeline.sandbox.shopify.state import (
     Action,
+    DiscountAllocation,
+    DiscountApplication,
     LineItem,
     Order,
     Refund,
@@ -31,7 +33,7 @@ from smapify_pipeline.sandbox.shopify.state import (
     Transaction,
     parse_gid,
 )
-from smapify_pipeline.sandbox.shopify.totals import order_totals, round_money
+from smapify_pipeline.sandbox.shopify.totals import order_totals, received, refunded, round_money
 from smapify_pipeline.sandbox.shopify.views_orders import OrderView, RefundView, merged_tax_lines
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -55,6 +57,36 @@ def _tax_lines(
             amount = round_money(base * rate / (1 + rate) if taxes_included else base * rate, currency)
         lines.append(TaxLine(entry["title"], rate, amount, bool(entry.get("channelLiable"))))
     return lines
+
+
+def _apply_discount(
+    entry: dict[str, Any] | None, lines: list[LineItem], currency: str
+) -> DiscountApplication | None:
+    """The discount code of an ``orderCreate``, allocated to its lines: a fixed amount in proportion to the
+    line totals (the rounding remainder on the largest line), a percentage of each line."""
+    fixed = (entry or {}).get("itemFixedDiscountCode")
+    percent = (entry or {}).get("itemPercentageDiscountCode")
+    totals = [line.unit_price * line.quantity for line in lines]
+    whole = sum(totals, Decimal(0))
+    if fixed:
+        application = DiscountApplication(
+            0, fixed["code"], amount=_amount(fixed.get("amountSet")) or Decimal(0)
+        )
+        amount = min(application.amount or Decimal(0), whole)
+        shares = [round_money(amount * total / whole, currency) if whole else Decimal(0) for total in totals]
+        if shares:
+            largest = max(range(len(totals)), key=lambda i: totals[i])
+            shares[largest] += amount - sum(shares, Decimal(0))
+    elif percent:
+        percentage = Decimal(str(percent.get("percentage") or 0))
+        application = DiscountApplication(0, percent["code"], percentage=percentage)
+        shares = [round_money(total * percentage / 100, currency) for total in totals]
+    else:
+        return None
+    for line, share in zip(lines, shares, strict=True):
+        if share:
+            line.discount_allocations.append(DiscountAllocation(application.index, share))
+    return application
 
 
 def routing_location(state: ShopState, item_id: int, quantity: int) -> int | None:
@@ -151,12 +183,17 @@ def order_create(
                 taxable=entry.get("taxable") is not False,
                 requires_shipping=entry.get("requiresShipping") is not False,
             )
-        line.tax_lines = _tax_lines(
-            entry.get("taxLines"), line.unit_price * line.quantity, taxes_included, currency
-        )
         if fulfilled:
             line.fulfilled_quantity = line.quantity
         lines.append(line)
+    discount_input = order.get("discountCode")
+    if discount_input and len([kind for kind in discount_input.values() if kind]) > 1:
+        return fail(["order", "discountCode"], "Only one discount code can be applied", "INVALID")
+    discount = _apply_discount(discount_input, lines, currency)
+    for line, entry in zip(lines, line_inputs, strict=True):
+        line.tax_lines = _tax_lines(
+            entry.get("taxLines"), line.unit_price * line.quantity - line.discount, taxes_included, currency
+        )
 
     claims: list[tuple[LineItem, int]] = []
     if behaviour != "BYPASS":
@@ -221,8 +258,9 @@ def order_create(
         taxes_included=taxes_included,
         line_items=lines,
         shipping_lines=shipping,
+        discount_applications=[discount] if discount else [],
     )
-    subtotal = sum((li.unit_price * li.quantity for li in lines), Decimal(0))
+    subtotal = sum((li.unit_price * li.quantity - li.discount for li in lines), Decimal(0))
     created.tax_lines = _tax_lines(
         order.get("taxLines"), subtotal, taxes_included, currency
     ) or merged_tax_lines(
@@ -244,14 +282,7 @@ def order_create(
         state.transactions[tx.id] = tx
         created.transaction_ids.append(tx.id)
     total = order_totals(created).total
-    paid = sum(
-        (
-            state.transactions[t].amount
-            for t in created.transaction_ids
-            if state.transactions[t].kind in ("SALE", "CAPTURE") and state.transactions[t].status == "SUCCESS"
-        ),
-        Decimal(0),
-    )
+    paid = received(state, created)
     created.financial_status = order.get("financialStatus") or ("PAID" if paid >= total else "PENDING")
     if (
         created.financial_status == "PAID"
@@ -319,7 +350,7 @@ def order_cancel(
         for line in found.line_items:
             _release_committed(state, action, line, line.committed_quantity)
     if refundMethod and refundMethod.get("originalPaymentMethodsRefund"):
-        outstanding = order_totals(found, current=True).total - _refunded(state, found)
+        outstanding = order_totals(found, current=True).total - refunded(state, found)
         if outstanding > 0:
             tx = Transaction(
                 state.new_id("OrderTransaction"), found.id, "REFUND", "SUCCESS", outstanding, now, now
@@ -333,17 +364,6 @@ def order_cancel(
     action.emit("orders/updated", lambda: order_payload(state, found))
     job = {"id": f"gid://shopify/Job/{uuid.uuid4()}", "done": choices.ORDER_CANCEL_JOB_DONE}
     return {"job": job, "orderCancelUserErrors": [], "userErrors": []}
-
-
-def _refunded(state: ShopState, order: Order) -> Decimal:
-    return sum(
-        (
-            state.transactions[t].amount
-            for t in order.transaction_ids
-            if state.transactions[t].kind == "REFUND" and state.transactions[t].status == "SUCCESS"
-        ),
-        Decimal(0),
-    )
 
 
 # ---------------------------------------------------------------------------------------------- refundCreate
@@ -393,15 +413,8 @@ def refund_create(state: ShopState, action: Action, input: dict[str, Any]) -> di
             return fail(["transactions", str(index), "kind"], "Refund transactions must be of kind REFUND")
         transactions.append((amount, entry))
     refunding = sum((amount for amount, _ in transactions), Decimal(0))
-    paid = sum(
-        (
-            state.transactions[t].amount
-            for t in found.transaction_ids
-            if state.transactions[t].kind in ("SALE", "CAPTURE") and state.transactions[t].status == "SUCCESS"
-        ),
-        Decimal(0),
-    )
-    if refunding > paid - _refunded(state, found) and not input.get("allowOverRefunding"):
+    paid = received(state, found)
+    if refunding > paid - refunded(state, found) and not input.get("allowOverRefunding"):
         return fail(["transactions"], "Refund amount exceeds the amount that can be refunded")
 
     created = Refund(
@@ -438,7 +451,10 @@ def refund_create(state: ShopState, action: Action, input: dict[str, Any]) -> di
                 restock_type=restock_type,
                 location_id=location_id,
                 restocked=restocked,
-                subtotal=line.unit_price * quantity,
+                subtotal=round_money(
+                    (line.unit_price * line.quantity - line.discount) * quantity / line.quantity,
+                    found.currency,
+                ),
                 total_tax=round_money(tax * quantity / line.quantity, found.currency),
             )
         )
@@ -463,7 +479,7 @@ def refund_create(state: ShopState, action: Action, input: dict[str, Any]) -> di
     found.refund_ids.append(created.id)
     found.updated_at = now
     if refunding > 0:
-        found.financial_status = "REFUNDED" if _refunded(state, found) >= paid else "PARTIALLY_REFUNDED"
+        found.financial_status = "REFUNDED" if refunded(state, found) >= paid else "PARTIALLY_REFUNDED"
     action.emit("refunds/create", lambda: refund_payload(state, created))
     action.emit("orders/updated", lambda: order_payload(state, found))
     return {"order": OrderView(state, found), "refund": RefundView(state, created), "userErrors": []}

@@ -34,6 +34,7 @@ from smapify_pipeline.sandbox.shopify.idempotency import run_idempotent
 from smapify_pipeline.sandbox.shopify.queries import parse_level_gid
 from smapify_pipeline.sandbox.shopify.state import gid, gid_kind, parse_gid
 from smapify_pipeline.sandbox.shopify.views import ShopView, connection_page, wrap_nodes
+from smapify_pipeline.sandbox.shopify.views_app import app_installation
 from smapify_pipeline.sandbox.shopify.views_catalogue import (
     LevelView,
 )
@@ -55,6 +56,9 @@ class Root:
 
     def shop(self, info: GraphQLResolveInfo) -> ShopView:
         return ShopView(context(info).state)
+
+    def currentAppInstallation(self, info: GraphQLResolveInfo) -> dict[str, Any]:
+        return app_installation(context(info).state)
 
     location = staticmethod(queries.location)
     locations = staticmethod(queries.locations)

@@ -2,7 +2,9 @@
 
 Scalars keep graphql-core's pass-through behaviour except ``DateTime``: inputs are parsed to aware
 datetimes (ISO 8601; a value without an offset is UTC, as Shopify reads it), and outputs are the ISO
-strings the views already produce.
+strings the views already produce. Fields get their resolvers from :func:`.unmodelled.serve`. The
+``@deprecated`` directive lists the locations Shopify's introspection lists (graphql-core's newer
+``DIRECTIVE_DEFINITION`` breaks ``build_client_schema`` of graphql-core 3.2.6 and older clients).
 """
 
 from __future__ import annotations
@@ -13,9 +15,23 @@ from pathlib import Path
 from typing import Any
 
 import graphql
-from graphql import GraphQLError, StringValueNode, ValueNode
+from graphql import DirectiveLocation, GraphQLDirective, GraphQLError, StringValueNode, ValueNode
+
+from smapify_pipeline.sandbox.shopify.unmodelled import serve
 
 SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
+
+DEPRECATED = GraphQLDirective(
+    name="deprecated",
+    locations=[
+        DirectiveLocation.FIELD_DEFINITION,
+        DirectiveLocation.ARGUMENT_DEFINITION,
+        DirectiveLocation.INPUT_FIELD_DEFINITION,
+        DirectiveLocation.ENUM_VALUE,
+    ],
+    args=graphql.GraphQLDeprecatedDirective.args,
+    description=graphql.GraphQLDeprecatedDirective.description,
+)
 
 
 def parse_datetime(value: Any) -> datetime:
@@ -41,6 +57,8 @@ def load_schema() -> graphql.GraphQLSchema:
     assert isinstance(date_time, graphql.GraphQLScalarType)
     date_time.parse_value = parse_datetime  # type: ignore[method-assign]
     date_time.parse_literal = _parse_datetime_literal  # type: ignore[method-assign]
+    schema.directives = tuple(DEPRECATED if d.name == "deprecated" else d for d in schema.directives)
+    serve(schema)
     return schema
 
 

@@ -178,6 +178,25 @@ class TaxLine:
 
 
 @dataclass
+class DiscountApplication:
+    """A discount applied to an order's lines (``orderCreate``'s ``discountCode``): a fixed amount spread
+    across the lines, or a percentage of each line."""
+
+    index: int
+    code: str
+    amount: Decimal | None = None
+    percentage: Decimal | None = None
+
+
+@dataclass
+class DiscountAllocation:
+    """The part of discount application ``index`` that one line carries."""
+
+    index: int
+    amount: Decimal
+
+
+@dataclass
 class LineItem:
     id: int
     title: str
@@ -196,6 +215,12 @@ class LineItem:
     """Where an order's inventory claim (``committed``) sits until fulfilment, refund or cancel."""
     committed_quantity: int = 0
     refunded_quantity: int = 0
+    discount_allocations: list[DiscountAllocation] = field(default_factory=list)
+
+    @property
+    def discount(self) -> Decimal:
+        """Everything discounted from this line, over all its units."""
+        return sum((a.amount for a in self.discount_allocations), Decimal(0))
 
 
 @dataclass
@@ -268,6 +293,7 @@ class Order:
     tax_lines: list[TaxLine] = field(default_factory=list)
     transaction_ids: list[int] = field(default_factory=list)
     refund_ids: list[int] = field(default_factory=list)
+    discount_applications: list[DiscountApplication] = field(default_factory=list)
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
     closed_at: datetime | None = None
@@ -548,6 +574,8 @@ _CLASSES = {
         InventoryChange,
         AdjustmentGroup,
         TaxLine,
+        DiscountApplication,
+        DiscountAllocation,
         LineItem,
         ShippingLine,
         Transaction,

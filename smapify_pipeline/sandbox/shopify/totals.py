@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from smapify_pipeline.sandbox.shopify.state import Order, TaxLine
+from smapify_pipeline.sandbox.shopify.state import LineItem, Order, ShopState, TaxLine
 
 ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF"})
 
@@ -29,13 +29,20 @@ class OrderTotals:
     tax_lines: list[TaxLine]
 
 
+def line_total(line: LineItem, current: bool = False) -> Decimal:
+    """A line's price after its discounts: all its units, or (``current``) those not refunded."""
+    total = line.unit_price * line.quantity - line.discount
+    if not current:
+        return total
+    return total * (line.quantity - line.refunded_quantity) / line.quantity if line.quantity else Decimal(0)
+
+
 def order_totals(order: Order, current: bool = False) -> OrderTotals:
     """``current=True``: after removing refunded quantities (Shopify's ``current*`` fields)."""
-    original_subtotal = sum((li.unit_price * li.quantity for li in order.line_items), Decimal(0))
+    original_subtotal = sum((line_total(li) for li in order.line_items), Decimal(0))
     if current:
-        subtotal = sum(
-            (li.unit_price * (li.quantity - li.refunded_quantity) for li in order.line_items), Decimal(0)
-        )
+        current_lines = sum((line_total(li, current=True) for li in order.line_items), Decimal(0))
+        subtotal = round_money(current_lines, order.currency)
     else:
         subtotal = original_subtotal
     shipping = sum((s.price for s in order.shipping_lines), Decimal(0))
@@ -61,3 +68,18 @@ def fulfillment_status(order: Order) -> str:
     if any(li.fulfilled_quantity for li in order.line_items):
         return "PARTIALLY_FULFILLED"
     return "UNFULFILLED"
+
+
+def received(state: ShopState, order: Order) -> Decimal:
+    """What the order's successful sales and captures took in."""
+    return _transacted(state, order, ("SALE", "CAPTURE"))
+
+
+def refunded(state: ShopState, order: Order) -> Decimal:
+    """What the order's successful refunds gave back."""
+    return _transacted(state, order, ("REFUND",))
+
+
+def _transacted(state: ShopState, order: Order, kinds: tuple[str, ...]) -> Decimal:
+    transactions = (state.transactions[t] for t in order.transaction_ids)
+    return sum((tx.amount for tx in transactions if tx.kind in kinds and tx.status == "SUCCESS"), Decimal(0))

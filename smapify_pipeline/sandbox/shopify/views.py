@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, ClassVar, Generic, TypeVar, overload
+from zoneinfo import ZoneInfo
 
 from graphql import GraphQLResolveInfo
 
@@ -251,3 +253,42 @@ class ShopView:
         self.plan = {"displayName": "Basic", "partnerDevelopment": False, "shopifyPlus": False}
         self.createdAt = iso(shop.created_at)
         self.updatedAt = iso(shop.created_at)
+        offset = state.now().astimezone(ZoneInfo(shop.iana_timezone)).utcoffset() or timedelta(0)
+        minutes = int(offset.total_seconds()) // 60
+        self.timezoneOffsetMinutes = minutes
+        self.timezoneOffset = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+        self.orderNumberFormatPrefix = "#"
+        self.orderNumberFormatSuffix = ""
+        self.customerAccounts = "DISABLED"
+        self.unitSystem = "METRIC_SYSTEM"
+        self.weightUnit = "KILOGRAMS"
+        self.primaryDomain = {
+            "id": gid("Domain", shop.id),
+            "host": shop.domain,
+            "url": self.url,
+            "sslEnabled": True,
+        }
+        self.billingAddress: dict[str, Any] = {
+            **dict.fromkeys(SHOP_ADDRESS_LINES),
+            "id": gid("ShopAddress", shop.id),
+            "coordinatesValidated": False,
+            "formatted": lambda info, withCompany=True: [],
+        }
+
+
+SHOP_ADDRESS_LINES = (
+    "address1",
+    "address2",
+    "city",
+    "company",
+    "country",
+    "countryCodeV2",
+    "formattedArea",
+    "latitude",
+    "longitude",
+    "phone",
+    "province",
+    "provinceCode",
+    "zip",
+)
+"""The shop keeps no address: its billing address is only an id, every line of it null."""

@@ -9,6 +9,7 @@ from typing import Any
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from smapify_pipeline.sandbox.shopify.common import iso, money
+from smapify_pipeline.sandbox.shopify.connections import encode_cursor
 from smapify_pipeline.sandbox.shopify.search import SearchField
 from smapify_pipeline.sandbox.shopify.state import (
     ALL_QUANTITY_NAMES,
@@ -52,6 +53,18 @@ def available(state: ShopState, variant: Variant) -> int:
 
 def display_name(state: ShopState, variant: Variant) -> str:
     return f"{state.products[variant.product_id].title} - {variant.title}"
+
+
+def default_cursor(obj: Any) -> str:
+    """The cursor of ``obj`` in a connection sorted by id: ``defaultCursor``."""
+    return encode_cursor(obj.id, None)
+
+
+def price_range(amounts: list[Decimal], currency: str, low: str, high: str) -> dict[str, Any] | None:
+    """A price range object (``low``/``high`` named as the type names them), or null without prices."""
+    if not amounts:
+        return None
+    return {low: money(min(amounts), currency), high: money(max(amounts), currency)}
 
 
 def price_text(amount: Decimal | None) -> str | None:
@@ -140,6 +153,33 @@ class ProductView(ResourceView[Product], typename="Product"):
         lambda product: product.state.product_variants(product.obj), "ProductVariant", sorted_by=VARIANT_SORT
     )
     variantsCount = count_field(lambda product: len(product.obj.variant_ids))
+    defaultCursor = field(lambda product: default_cursor(product.obj))
+    priceRangeV2 = field(
+        lambda product: price_range(
+            [v.price for v in product.state.product_variants(product.obj)] or [Decimal(0)],
+            product.state.shop.currency,
+            "minVariantPrice",
+            "maxVariantPrice",
+        )
+    )
+    compareAtPriceRange = field(
+        lambda product: price_range(
+            [
+                v.compare_at_price
+                for v in product.state.product_variants(product.obj)
+                if v.compare_at_price is not None
+            ],
+            product.state.shop.currency,
+            "minVariantCompareAtPrice",
+            "maxVariantCompareAtPrice",
+        )
+    )
+    hasOutOfStockVariants = field(
+        lambda product: any(
+            product.state.items[v.inventory_item_id].tracked and available(product.state, v) <= 0
+            for v in product.state.product_variants(product.obj)
+        )
+    )
 
     def description(self, info: GraphQLResolveInfo, truncateAt: int | None = None) -> str:
         text = _TAGS.sub("", self.obj.description_html).strip()
@@ -187,6 +227,14 @@ class VariantView(ResourceView[Variant], typename="ProductVariant"):
     inventoryQuantity = field(lambda variant: available(variant.state, variant.obj))
     inventoryItem = link("InventoryItem", "items", "inventory_item_id")
     product = link("Product", "products", "product_id")
+    defaultCursor = field(lambda variant: default_cursor(variant.obj))
+    sellableOnlineQuantity = field(
+        lambda variant: sum(
+            level.quantities["available"]
+            for level in variant.state.item_levels(variant.obj.inventory_item_id)
+            if variant.state.locations[level.location_id].fulfills_online_orders
+        )
+    )
 
     @property
     def availableForSale(self) -> bool:
@@ -229,6 +277,14 @@ class ItemView(ResourceView[InventoryItem], typename="InventoryItem"):
         searched_by=LEVEL_SEARCH,
     )
     locationsCount = count_field(lambda item: len(item.state.item_levels(item.obj.id)))
+    measurement = field(lambda item: {"id": gid("InventoryItemMeasurement", item.obj.id)})
+    duplicateSkuCount = field(
+        lambda item: sum(
+            1
+            for other in item.state.items.values()
+            if item.obj.sku and other.sku == item.obj.sku and other.id != item.obj.id
+        )
+    )
 
     @property
     def unitCost(self) -> dict[str, Any] | None:

@@ -8,9 +8,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from graphql import GraphQLResolveInfo
+
 from smapify_pipeline.sandbox.shopify import views_catalogue  # noqa: F401  (the views the links below name)
-from smapify_pipeline.sandbox.shopify.common import money_bag
+from smapify_pipeline.sandbox.shopify.common import money, money_bag
 from smapify_pipeline.sandbox.shopify.state import (
+    DiscountApplication,
     LineItem,
     Order,
     Refund,
@@ -21,7 +24,14 @@ from smapify_pipeline.sandbox.shopify.state import (
     Transaction,
     gid,
 )
-from smapify_pipeline.sandbox.shopify.totals import fulfillment_status, order_totals
+from smapify_pipeline.sandbox.shopify.totals import (
+    fulfillment_status,
+    line_total,
+    order_totals,
+    received,
+    refunded,
+    round_money,
+)
 from smapify_pipeline.sandbox.shopify.views import (
     Field,
     ResourceView,
@@ -72,6 +82,23 @@ def shipping_line(line: ShippingLine, currency: str) -> dict[str, Any]:
         "originalPriceSet": money_bag(line.price, currency),
         "discountedPriceSet": money_bag(line.price, currency),
         "taxLines": [tax_line(t, currency) for t in line.tax_lines],
+    }
+
+
+def discount_application(application: DiscountApplication, currency: str) -> dict[str, Any]:
+    """A discount code as ``DiscountCodeApplication``: on all line items, its value spread across them."""
+    if application.percentage is not None:
+        value = {"__typename": "PricingPercentageValue", "percentage": float(application.percentage)}
+    else:
+        value = {"__typename": "MoneyV2", **money(application.amount or Decimal(0), currency)}
+    return {
+        "__typename": "DiscountCodeApplication",
+        "allocationMethod": "ACROSS",
+        "code": application.code,
+        "index": application.index,
+        "targetSelection": "ALL",
+        "targetType": "LINE_ITEM",
+        "value": value,
     }
 
 
@@ -134,10 +161,76 @@ class OrderView(ResourceView[Order], typename="Order"):
             TransactionView(order.state, order.state.transactions[t]) for t in order.obj.transaction_ids
         ]
     )
+    originalTotalPriceSet = totalPriceSet
+    discountApplications = connection(
+        "discount_applications",
+        lambda order, application: discount_application(application, order.currency),
+        id_of=lambda application: application.index + 1,
+        presorted=True,
+    )
+    discountCodes = field("discount_applications", lambda applications: [a.code for a in applications])
+    discountCode = field(
+        "discount_applications", lambda applications: applications[0].code if applications else None
+    )
+    totalDiscountsSet = money_bag_field(
+        lambda order: sum((li.discount for li in order.obj.line_items), Decimal(0))
+    )
+    currentTotalDiscountsSet = money_bag_field(
+        lambda order: sum(
+            (
+                li.unit_price * (li.quantity - li.refunded_quantity) - line_total(li, current=True)
+                for li in order.obj.line_items
+            ),
+            Decimal(0),
+        )
+    )
+    currentCartDiscountAmountSet = currentTotalDiscountsSet
+    totalReceivedSet = money_bag_field(lambda order: received(order.state, order.obj))
+    netPaymentSet = money_bag_field(lambda order: order.net_payment)
+    totalOutstandingSet = money_bag_field(
+        lambda order: max(order_totals(order.obj, current=True).total - order.net_payment, Decimal(0))
+    )
+    fullyPaid = field(lambda order: received(order.state, order.obj) >= order_totals(order.obj).total)
+    unpaid = field(lambda order: received(order.state, order.obj) == 0)
+    paymentGatewayNames = field(
+        lambda order: list(
+            dict.fromkeys(
+                tx.gateway
+                for tx in (order.state.transactions[t] for t in order.obj.transaction_ids)
+                if tx.gateway and tx.kind in ("SALE", "CAPTURE", "AUTHORIZATION")
+            )
+        )
+    )
+    requiresShipping = field(
+        "line_items",
+        lambda lines: any(li.requires_shipping and li.quantity > li.refunded_quantity for li in lines),
+    )
+    fulfillable = field(
+        lambda order: (
+            order.obj.cancelled_at is None
+            and any(li.quantity - li.refunded_quantity > li.fulfilled_quantity for li in order.obj.line_items)
+        )
+    )
+    refundable = field(
+        "financial_status", lambda status: status in ("PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED")
+    )
+    confirmed = field(lambda order: True)
+    returnStatus = field(lambda order: "NO_RETURN")
+    risk = field(lambda order: {"recommendation": "NONE"})
 
     @property
     def currency(self) -> str:
         return self.obj.currency
+
+    @property
+    def net_payment(self) -> Decimal:
+        return received(self.state, self.obj) - refunded(self.state, self.obj)
+
+    @property
+    def cartDiscountAmountSet(self) -> dict[str, Any] | None:
+        if not self.obj.discount_applications:
+            return None
+        return money_bag(sum((li.discount for li in self.obj.line_items), Decimal(0)), self.currency)
 
     @property
     def shippingLine(self) -> dict[str, Any] | None:
@@ -150,9 +243,7 @@ class LineItemView(View[LineItem], typename="LineItem"):
 
     currentQuantity = field(lambda line: line.obj.quantity - line.obj.refunded_quantity)
     refundableQuantity = currentQuantity
-    unfulfilledQuantity = field(
-        lambda line: max(0, line.obj.quantity - line.obj.refunded_quantity - line.obj.fulfilled_quantity)
-    )
+    unfulfilledQuantity = field(lambda line: line.unfulfilled)
     restockable = field(
         lambda line: line.obj.variant_id is not None and line.obj.variant_id in line.state.variants
     )
@@ -162,10 +253,43 @@ class LineItemView(View[LineItem], typename="LineItem"):
     discountedUnitPriceSet = originalUnitPriceSet
     originalTotalSet = money_bag_field(lambda line: line.obj.unit_price * line.obj.quantity)
     taxLines = listing(lambda line: [tax_line(t, line.currency) for t in line.obj.tax_lines])
+    totalDiscountSet = money_bag_field(lambda line: line.obj.discount)
+    discountedUnitPriceAfterAllDiscountsSet = money_bag_field(
+        lambda line: line.rounded(line_total(line.obj) / line.obj.quantity)
+    )
+    unfulfilledOriginalTotalSet = money_bag_field(lambda line: line.obj.unit_price * line.unfulfilled)
+    unfulfilledDiscountedTotalSet = money_bag_field(
+        lambda line: line.rounded(line_total(line.obj) * line.unfulfilled / line.obj.quantity)
+    )
 
     def __init__(self, state: ShopState, obj: LineItem, order: Order) -> None:
         super().__init__(state, obj)
+        self.order = order
         self.currency = order.currency
+
+    def rounded(self, amount: Decimal) -> Decimal:
+        return round_money(amount, self.currency)
+
+    @property
+    def unfulfilled(self) -> int:
+        line = self.obj
+        return max(0, line.quantity - line.refunded_quantity - line.fulfilled_quantity)
+
+    @property
+    def discountAllocations(self) -> list[dict[str, Any]]:
+        applications = self.order.discount_applications
+        return [
+            {
+                "allocatedAmountSet": money_bag(allocation.amount, self.currency),
+                "discountApplication": discount_application(applications[allocation.index], self.currency),
+            }
+            for allocation in self.obj.discount_allocations
+        ]
+
+    def discountedTotalSet(self, info: GraphQLResolveInfo, withCodeDiscounts: bool = False) -> dict[str, Any]:
+        """Code discounts count only when asked for (``withCodeDiscounts``); the sandbox has no other kind."""
+        total = line_total(self.obj) if withCodeDiscounts else self.obj.unit_price * self.obj.quantity
+        return money_bag(total, self.currency)
 
     @property
     def name(self) -> str:

@@ -4,8 +4,9 @@ The published schema is kept in the repository as facts only (``tests/contract/f
 ``extract_facts.py`` there): every type our SDL shares with it in full, every other type by name and kind.
 Every type, field, argument, enum value and input field of ours that also exists in the reference must
 have the same type (and kind), unless it is in :data:`LATER_CHANGES`, each entry saying which API version
-after 2024-04 made the change. Names the reference lacks are not checked here (they were added later:
-``orderCreate``, ``inventorySetQuantities``, ``changeFromQuantity`` …).
+after 2024-04 made the change. Every type, field, argument and input field of ours must exist in the
+reference, unless it is in :data:`ADDED_LATER` with the reason it is newer than 2024-04: a name the real
+API does not have is never served.
 """
 
 from __future__ import annotations
@@ -34,6 +35,62 @@ LATER_CHANGES: dict[str, str] = {
         "added with the @idempotent directive (2026-01, mandatory from 2026-04)"
     ),
     "InventoryAdjustQuantitiesUserErrorCode.SERVICE_UNAVAILABLE": "listed by later versions of the enum",
+}
+
+ADDED_LATER: dict[str, str] = {
+    "MoneyBagInput": "input money of orderCreate (2024-07)",
+    "ProductCreateInput": "productCreate(product:) replaced productCreate(input:) (2024-10)",
+    "ProductUpdateInput": "productUpdate(product:) replaced productUpdate(input:) (2024-10)",
+    "InventoryItemInput.sku": "sku moved from the variant to its inventory item input (2024-10)",
+    "ProductSetInventoryInput": "productSet variants carry inventory quantities (2024-10)",
+    "ProductVariantSetInput.inventoryItem": "productSet variants carry their inventory item (2024-10)",
+    "ProductVariantSetInput.inventoryQuantities": "productSet variants carry inventory quantities (2024-10)",
+    "ProductSetIdentifiers": "productSet(identifier:) upserts by id or handle (2025-04)",
+    "InventoryQuantityInput": "input of inventorySetQuantities (2024-07)",
+    "InventorySetQuantitiesInput": "input of inventorySetQuantities (2024-07)",
+    "InventorySetQuantitiesUserErrorCode": "error codes of inventorySetQuantities (2024-07)",
+    "InventorySetQuantitiesUserError": "userErrors of inventorySetQuantities (2024-07)",
+    "InventorySetQuantitiesPayload": "payload of inventorySetQuantities (2024-07)",
+    "InventoryChangeInput.changeFromQuantity": "compare-and-set quantity (2026-01, mandatory from 2026-04)",
+    "TaxLine.source": "where a tax line comes from (2025-01)",
+    "RefundLineItem.id": "refund line items got ids (2024-07)",
+    "Refund.orderAdjustments": "refund discrepancies as order adjustments (2024-10)",
+    "Order.sourceName": "the order's source name on GraphQL (2024-07)",
+    "OrderAdjustmentDiscrepancyReason": "reasons of order adjustments (2024-10)",
+    "OrderAdjustment": "a refund's order adjustment (2024-10)",
+    "OrderAdjustmentConnection": "connection of Refund.orderAdjustments (2024-10)",
+    "OrderAdjustmentEdge": "connection of Refund.orderAdjustments (2024-10)",
+    "OrderCreateInputsInventoryBehavior": "input enum of orderCreate (2024-07)",
+    "OrderCreateFinancialStatus": "input enum of orderCreate (2024-07)",
+    "OrderCreateFulfillmentStatus": "input enum of orderCreate (2024-07)",
+    "OrderCreateTaxLineInput": "input of orderCreate (2024-07)",
+    "OrderCreateLineItemInput": "input of orderCreate (2024-07)",
+    "OrderCreateShippingLineInput": "input of orderCreate (2024-07)",
+    "OrderCreateOrderTransactionInput": "input of orderCreate (2024-07)",
+    "OrderCreateFulfillmentInput": "input of orderCreate (2024-07)",
+    "OrderCreateFixedDiscountCodeAttributesInput": "discount code input of orderCreate (2024-07)",
+    "OrderCreatePercentageDiscountCodeAttributesInput": "discount code input of orderCreate (2024-07)",
+    "OrderCreateDiscountCodeInput": "discount code input of orderCreate (2024-07)",
+    "OrderCreateOrderInput": "input of orderCreate (2024-07)",
+    "OrderCreateOptionsInput": "input of orderCreate (2024-07)",
+    "OrderCreateUserErrorCode": "error codes of orderCreate (2024-07)",
+    "OrderCreateUserError": "userErrors of orderCreate (2024-07)",
+    "OrderCreatePayload": "payload of orderCreate (2024-07)",
+    "OrderCancelRefundMethodInput": "orderCancel(refundMethod:) replaced refund: (2025-01)",
+    "RefundInput.allowOverRefunding": "refunds above the refundable amount on request (2024-10)",
+    "RefundInput.processedAt": "refunds dated on creation (2025-01)",
+    "BulkOperationUserErrorCode": "bulk operation userErrors got codes (2024-07)",
+    "BulkOperationUserError": "bulk operation userErrors got codes (2024-07)",
+    "WebhookSubscription.uri": "one address field for every endpoint kind (2025-01)",
+    "WebhookSubscriptionInput.uri": "one address field for every endpoint kind (2025-01)",
+    "QueryRoot.bulkOperation": "one bulk operation by id (2025-01)",
+    "Mutation.productCreate(product)": "productCreate(product:) replaced productCreate(input:) (2024-10)",
+    "Mutation.productUpdate(product)": "productUpdate(product:) replaced productUpdate(input:) (2024-10)",
+    "Mutation.productSet(identifier)": "productSet(identifier:) upserts by id or handle (2025-04)",
+    "Mutation.inventorySetQuantities": "absolute quantities replaced inventorySetOnHandQuantities (2024-07)",
+    "Mutation.orderCreate": "orders created through GraphQL (2024-07)",
+    "Mutation.orderCancel(refundMethod)": "orderCancel(refundMethod:) replaced refund: (2025-01)",
+    "Mutation.bulkOperationRunQuery(groupObjects)": "bulk queries may group objects (2025-01)",
 }
 
 
@@ -123,3 +180,56 @@ def test_the_facts_hold_every_type_we_share_with_the_reference(reference: graphq
     shared = [name for name in ours.type_map if not name.startswith("__") and name in reference.type_map]
     assert len(shared) > 100
     assert [name for name in shared if not _declared_in_full(reference.type_map[name])] == []
+
+
+def _unpublished(ours: graphql.GraphQLSchema, ref: graphql.GraphQLSchema) -> list[str]:
+    """Our types, fields, arguments and input fields that the reference does not have."""
+    roots = {"QueryRoot": ref.query_type, "Mutation": ref.mutation_type}
+    missing: list[str] = []
+    for name, our_type in ours.type_map.items():
+        if name.startswith("__") or name in graphql.specified_scalar_types:
+            continue
+        ref_type = roots.get(name) or ref.type_map.get(name)
+        if ref_type is None:
+            missing.append(name)
+            continue
+        if not isinstance(
+            our_type,
+            graphql.GraphQLObjectType | graphql.GraphQLInterfaceType | graphql.GraphQLInputObjectType,
+        ):
+            continue
+        for field_name, field in our_type.fields.items():
+            ref_field = ref_type.fields.get(field_name)  # type: ignore[union-attr]
+            if ref_field is None:
+                missing.append(f"{name}.{field_name}")
+                continue
+            missing += [
+                f"{name}.{field_name}({arg})"
+                for arg in getattr(field, "args", {})
+                if arg not in ref_field.args
+            ]
+    return missing
+
+
+def test_every_name_we_serve_is_published(reference: graphql.GraphQLSchema) -> None:
+    missing = [name for name in _unpublished(_load(SCHEMA_PATH), reference) if name not in ADDED_LATER]
+    assert missing == [], f"not in the published schema and not recorded as added later: {missing}"
+
+
+def test_every_later_addition_is_still_absent_from_the_reference(reference: graphql.GraphQLSchema) -> None:
+    """An allow-list entry the reference has, or that we no longer serve, is stale and must go."""
+    missing = set(_unpublished(_load(SCHEMA_PATH), reference))
+    assert [name for name in ADDED_LATER if name not in missing] == []
+
+
+def test_the_check_catches_an_invented_field_and_argument(reference: graphql.GraphQLSchema) -> None:
+    sdl = SCHEMA_PATH.read_text(encoding="utf-8")
+    invented = sdl.replace(
+        "  sku: String\n  barcode: String\n", "  sku: String\n  barcode: String\n  shoeSize: Int\n"
+    )
+    invented = invented.replace(
+        "product(id: ID!): Product\n", "product(id: ID!, withStock: Boolean): Product\n"
+    )
+    assert invented != sdl
+    missing = _unpublished(graphql.build_schema(invented, assume_valid=True), reference)
+    assert {"ProductVariant.shoeSize", "QueryRoot.product(withStock)"} <= set(missing)
