@@ -13,7 +13,9 @@ mutations of :mod:`.products`, :mod:`.inventory` and :mod:`.orders` (with Shopif
 :mod:`.webhooks` for cost/throttling, bulk operations and signed deliveries. :mod:`.app`
 (:class:`ShopifySandbox`) joins them to the shared lifecycle of ``sandbox/lifecycle.py`` and serves them on
 Starlette. Behaviours chosen where Shopify's documentation is unsure are collected in :mod:`.choices` (and,
-for cost, bulk and webhooks, in those modules' docstrings).
+for cost, bulk and webhooks, in those modules' docstrings). The SDL serves the published field surface of every
+type the pipeline touches; fields whose behaviour is not modelled are listed once in
+``choices.UNMODELLED_FIELDS`` and answer what an empty shop would (:mod:`.unmodelled`).
 
 Emulated: ``POST /admin/api/{version}/graphql.json`` with ``X-Shopify-Access-Token`` (Shopify's 401 body on a
 bad token; supported versions served as themselves, a retired one as the oldest supported, an unknown or
@@ -21,7 +23,7 @@ malformed one 404, named in ``X-Shopify-API-Version``; a fresh ``X-Request-Id`` 
 client-credentials grant at ``/admin/oauth/access_token`` with 24 h tokens; legacy ``GET …/shop.json``;
 queries ``shop``, ``location(s)``, ``product(s)``, ``productByHandle``, ``productsCount``,
 ``productVariant(s)``, ``inventoryItem(s)``, ``inventoryLevel``, ``order(s)``, ``refund``, ``deletionEvents``,
-``node(s)``, ``currentBulkOperation``, ``bulkOperation``, ``webhookSubscription(s)``; mutations
+``node(s)``, ``currentAppInstallation`` (the token's access scopes), ``currentBulkOperation``, ``bulkOperation``, ``webhookSubscription(s)``; mutations
 ``productCreate/Update/Set/Delete``, ``productVariantsBulkCreate/Update``, ``inventoryActivate``,
 ``inventorySetQuantities``, ``inventoryAdjustQuantities`` (``changeFromQuantity`` compare-and-set,
 ``@idempotent`` keys), ``orderCreate`` (``inventoryBehaviour``, no idempotency), ``orderCancel``,
