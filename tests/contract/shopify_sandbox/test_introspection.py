@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
 import graphql
 import pytest
 from gql import Client, gql
@@ -77,3 +83,37 @@ def test_gql_fetches_the_schema_validates_and_runs_a_query(shopify: Shopify) -> 
         assert len(answer["locations"]["nodes"]) == len(shopify.sandbox.state.locations)
         with pytest.raises(graphql.GraphQLError, match="Cannot query field 'shoeSize'"):
             session.execute(gql("{ shop { shoeSize } }"))
+
+
+DEBIAN_NODE_MODULES = Path("/usr/share/nodejs")
+"""Where Debian's ``node-graphql`` (graphql-js, the JavaScript reference implementation) installs."""
+
+BUILD_WITH_GRAPHQL_JS = """
+const fs = require("fs");
+const { buildClientSchema, validateSchema, parse, validate } = require("graphql");
+const schema = buildClientSchema(JSON.parse(fs.readFileSync(process.argv[1], "utf8")));
+const document = parse(process.argv[2]);
+const problems = [...validateSchema(schema), ...validate(schema, document)].map((e) => e.message);
+console.log(JSON.stringify({ types: Object.keys(schema.getTypeMap()).length, problems }));
+"""
+
+
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (DEBIAN_NODE_MODULES / "graphql").is_dir(),
+    reason="node and Debian's node-graphql are not installed (.ci/run installs them)",
+)
+def test_the_javascript_reference_client_builds_the_schema(introspection: dict, tmp_path: Path) -> None:
+    answer = tmp_path / "introspection.json"
+    answer.write_text(json.dumps(introspection), encoding="utf-8")
+    query = "{ currentAppInstallation { accessScopes { handle } } orders(first: 1) { nodes { id } } }"
+    done = subprocess.run(
+        ["node", "-e", BUILD_WITH_GRAPHQL_JS, str(answer), query],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NODE_PATH": str(DEBIAN_NODE_MODULES)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    built = json.loads(done.stdout)
+    assert built["problems"] == []
+    assert built["types"] == len(graphql.build_client_schema(introspection).type_map)
