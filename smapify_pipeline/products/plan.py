@@ -28,7 +28,6 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -46,17 +45,14 @@ from smapify_pipeline.products.fields import (
     SHOPIFY_SELECT,
     SMAREGI_HASH,
     SMAREGI_SELECT,
-    shopify_snapshot,
-    smaregi_snapshot,
-)
-from smapify_pipeline.products.merge import (
+    SYNCED_FIELDS,
     ProductFields,
     ShopifyVariantSnapshot,
     SmaregiProductSnapshot,
-    merge_product,
-    shopify_fields,
-    smaregi_fields,
+    shopify_snapshot,
+    smaregi_snapshot,
 )
+from smapify_pipeline.products.merge import merge_product, shopify_fields, smaregi_fields
 from smapify_pipeline.sync import keys
 from smapify_pipeline.sync.plan import PlanRow, replace_plan
 from smapify_pipeline.sync.records import UnmappableDocument
@@ -144,8 +140,7 @@ def fields_from_json(text: str | None) -> ProductFields | None:
     if not text:
         return None
     raw = json.loads(text)
-    raw["cost"] = None if raw.get("cost") is None else Decimal(raw["cost"])
-    return ProductFields(**raw)
+    return ProductFields(code=raw["code"], **{f.name: f.load(raw.get(f.name)) for f in SYNCED_FIELDS})
 
 
 # --- the plan ---------------------------------------------------------------------------------------------------
