@@ -15,14 +15,14 @@ from typing import Any
 
 from smapify_pipeline.documents.smaregi_body import (
     DetailDraft,
+    TransactionPostPlan,
     UnlinkedLinePolicy,
     details_for_shopify_line,
-    transaction_body,
+    transaction_post,
 )
 from smapify_pipeline.documents.smaregi_totals import (
     TaxDivision,
     TotalsLine,
-    TransactionTotals,
     allocate,
     compute_totals,
     split_line_total,
@@ -39,12 +39,10 @@ from smapify_pipeline.sync.records import (
 from smapify_pipeline.sync.timefmt import shopify_datetime
 from smapify_pipeline.sync.writes import (
     InventoryAdjustment,
-    SmaregiStockAdd,
     inventory_changes,
     money,
     rate_decimal,
     reference_document_uri,
-    smaregi_stock_adds,
     tax_title,
 )
 
@@ -242,21 +240,6 @@ def _order_line(line: SmaregiLine, unit: int, units: int, links: Links, tax: int
 # --- Shopify order → Smaregi transaction --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TransactionPostPlan:
-    key: str
-    body: dict[str, Any]
-    """``POST /transactions`` body, every value a string."""
-    totals: TransactionTotals
-    terminal_tran_id: str
-    memo: str
-    lookup_params: dict[str, str]
-    """``GET /transactions`` query listing the candidates after a lost answer; match with
-    :func:`.markers.transaction_matches`."""
-    stock_adds: tuple[SmaregiStockAdd, ...]
-    stock_key: str
-
-
 def order_to_transaction(order: ShopifyOrder, ctx: SyncContext, links: Links) -> TransactionPostPlan:
     """Mirror an online order as a Smaregi sale at ``online_store_id``.
 
@@ -283,27 +266,17 @@ def order_to_transaction(order: ShopifyOrder, ctx: SyncContext, links: Links) ->
                 UnlinkedLinePolicy(ctx.unlinked_product_id, ctx.unlinked_category_id),
             )
         )
-    tran_id = markers.terminal_tran_id("order", order.order_id)
-    memo = markers.transaction_memo("order", order.order_id)
-    body, totals = transaction_body(
+    return transaction_post(
+        "order",
+        order.order_id,
+        key=keys.order_transaction_key(order.order_id),
+        stock_key=keys.order_stock_key(order.order_id),
         store_id=ctx.online_store_id,
         terminal_time=order.processed_at,
-        terminal_tran_id=tran_id,
-        memo=memo,
         details=details,
         carriage=order.shipping,
+        stock_deltas=_order_stock_deltas(order, ctx, links),
         rounding=ctx.tax_rounding,
-    )
-    stock_key = keys.order_stock_key(order.order_id)
-    return TransactionPostPlan(
-        key=keys.order_transaction_key(order.order_id),
-        body=body,
-        totals=totals,
-        terminal_tran_id=tran_id,
-        memo=memo,
-        lookup_params=markers.transaction_lookup_params(ctx.online_store_id, order.processed_at),
-        stock_adds=smaregi_stock_adds(stock_key, memo, _order_stock_deltas(order, ctx, links)),
-        stock_key=stock_key,
     )
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from smapify_pipeline.documents.smaregi_body import (
     DetailDraft,
+    TransactionPostPlan,
     UnlinkedLinePolicy,
     details_for_shopify_line,
-    transaction_body,
+    transaction_post,
 )
-from smapify_pipeline.documents.smaregi_totals import TransactionTotals
 from smapify_pipeline.sync import choices, keys, markers
 from smapify_pipeline.sync.records import (
     Links,
@@ -34,10 +34,8 @@ from smapify_pipeline.sync.records import (
 )
 from smapify_pipeline.sync.writes import (
     InventoryAdjustment,
-    SmaregiStockAdd,
     inventory_changes,
     reference_document_uri,
-    smaregi_stock_adds,
 )
 
 RESTOCKING_TYPES = ("RETURN", "CANCEL", "LEGACY_RESTOCK")
@@ -46,25 +44,13 @@ RESTOCKING_TYPES = ("RETURN", "CANCEL", "LEGACY_RESTOCK")
 # --- Shopify refund → Smaregi return ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReturnPostPlan:
-    key: str
-    body: dict[str, Any]
-    totals: TransactionTotals
-    terminal_tran_id: str
-    memo: str
-    lookup_params: dict[str, str]
-    stock_adds: tuple[SmaregiStockAdd, ...]
-    stock_key: str
-
-
 def refund_to_return(
     refund: ShopifyRefund,
     order: ShopifyOrder,
     ctx: SyncContext,
     links: Links,
     store_id: str | None = None,
-) -> ReturnPostPlan:
+) -> TransactionPostPlan:
     """Mirror a Shopify refund (RETURN, NO_RESTOCK, CANCEL) as a Smaregi return at ``store_id``
     (default: the online store; for an order that mirrors a register sale, pass that sale's store).
 
@@ -105,27 +91,17 @@ def refund_to_return(
             )
     if not details:
         raise UnmappableDocument(f"Shopify refund {refund.refund_id} returns no line")
-    tran_id = markers.terminal_tran_id("refund", refund.refund_id)
-    memo = markers.transaction_memo("refund", refund.refund_id)
-    body, totals = transaction_body(
+    return transaction_post(
+        "refund",
+        refund.refund_id,
+        key=keys.refund_transaction_key(refund.refund_id),
+        stock_key=keys.refund_stock_key(refund.refund_id),
         store_id=store,
         terminal_time=refund.created_at,
-        terminal_tran_id=tran_id,
-        memo=memo,
         details=details,
         carriage=-refund.shipping,
+        stock_deltas=deltas,
         rounding=ctx.tax_rounding,
-    )
-    stock_key = keys.refund_stock_key(refund.refund_id)
-    return ReturnPostPlan(
-        key=keys.refund_transaction_key(refund.refund_id),
-        body=body,
-        totals=totals,
-        terminal_tran_id=tran_id,
-        memo=memo,
-        lookup_params=markers.transaction_lookup_params(store, refund.created_at),
-        stock_adds=smaregi_stock_adds(stock_key, memo, deltas),
-        stock_key=stock_key,
     )
 
 
