@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,23 +143,45 @@ def sale_stock_adjustment(
     sale: SmaregiTransaction, ctx: SyncContext, links: Links
 ) -> InventoryAdjustment | None:
     """−quantity per linked, stock-managed variant of the sale's lines at the paired location."""
-    location = ctx.location_for(sale.store_id)
+    return linked_stock_adjustment(
+        sale,
+        ctx,
+        links,
+        lambda line: None if line.is_return else -line.quantity,
+        key=keys.sale_stock_key(ctx.contract_id, sale.transaction_head_id),
+        reason=choices.SALE_ADJUST_REASON,
+    )
+
+
+def linked_stock_adjustment(
+    txn: SmaregiTransaction,
+    ctx: SyncContext,
+    links: Links,
+    delta_of: Callable[[SmaregiLine], int | None],
+    *,
+    key: str,
+    reason: str,
+) -> InventoryAdjustment | None:
+    """The Shopify adjustment of a Smaregi transaction at the location paired with its store: ``delta_of`` each
+    line of a linked, stock-managed product (``None``: the line moves nothing); ``None`` when nothing moves."""
+    location = ctx.location_for(txn.store_id)
     if location is None:
         return None
     deltas = []
-    for line in sale.lines:
+    for line in txn.lines:
         link = links.by_smaregi_product.get(line.product_id or "")
-        if link is not None and link.stock_managed and not line.is_return:
-            deltas.append((link.inventory_item_id, location, -line.quantity))
+        delta = delta_of(line) if link is not None and link.stock_managed else None
+        if link is not None and delta is not None:
+            deltas.append((link.inventory_item_id, location, delta))
     changes = inventory_changes(deltas)
     if not changes:
         return None
     return InventoryAdjustment(
-        key=keys.sale_stock_key(ctx.contract_id, sale.transaction_head_id),
+        key=key,
         changes=changes,
-        reason=choices.SALE_ADJUST_REASON,
+        reason=reason,
         reference_document_uri=reference_document_uri(
-            "SmaregiTransaction", f"{ctx.contract_id}-{sale.transaction_head_id}"
+            "SmaregiTransaction", f"{ctx.contract_id}-{txn.transaction_head_id}"
         ),
     )
 

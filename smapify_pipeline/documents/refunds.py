@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from smapify_pipeline.documents.orders import linked_stock_adjustment
 from smapify_pipeline.documents.smaregi_body import (
     DetailDraft,
     TransactionPostPlan,
@@ -34,8 +35,6 @@ from smapify_pipeline.sync.records import (
 )
 from smapify_pipeline.sync.writes import (
     InventoryAdjustment,
-    inventory_changes,
-    reference_document_uri,
 )
 
 RESTOCKING_TYPES = ("RETURN", "CANCEL", "LEGACY_RESTOCK")
@@ -236,22 +235,11 @@ def _match_return_lines(txn: SmaregiTransaction, order: ShopifyOrder, links: Lin
 def return_restock(txn: SmaregiTransaction, ctx: SyncContext, links: Links) -> InventoryAdjustment | None:
     """The Shopify side of a Smaregi return that is not linked to a mirrored sale (no order to refund): +q of
     each returned, linked, stock-managed product at the location paired with the return's store."""
-    location = ctx.location_for(txn.store_id)
-    if location is None:
-        return None
-    deltas = []
-    for line in txn.lines:
-        link = links.by_smaregi_product.get(line.product_id or "")
-        if link is not None and link.stock_managed and (line.is_return or txn.return_sales == "1"):
-            deltas.append((link.inventory_item_id, location, abs(line.quantity)))
-    changes = inventory_changes(deltas)
-    if not changes:
-        return None
-    return InventoryAdjustment(
+    return linked_stock_adjustment(
+        txn,
+        ctx,
+        links,
+        lambda line: abs(line.quantity) if line.is_return or txn.return_sales == "1" else None,
         key=keys.return_restock_key(ctx.contract_id, txn.transaction_head_id),
-        changes=changes,
         reason="restock",
-        reference_document_uri=reference_document_uri(
-            "SmaregiTransaction", f"{ctx.contract_id}-{txn.transaction_head_id}"
-        ),
     )

@@ -178,12 +178,7 @@ def _link_smaregi_create(
             if not outcome.done:
                 continue
             if primary == "smaregi":
-                record_audit(
-                    conn, kind=AuditKind.STOCK_SEED, entity="stock", entity_key=product_id,
-                    location=f"smaregi:{store}", old_value=None, new_value=int(count),
-                    why="first link of a product created from Shopify: smaregi (primary) seeded from shopify",
-                    run_id=run_id, ledger_key=add_key,
-                )  # fmt: skip
+                _audit_seed(conn, product_id, "smaregi", store, int(count), run_id, add_key)
         _remember_stock(conn, product_id, store, locations[store], int(count))
     return linked
 
@@ -215,14 +210,29 @@ def _link_shopify_create(
             if location not in stores:
                 continue
             if primary == "shopify":
-                record_audit(
-                    conn, kind=AuditKind.STOCK_SEED, entity="stock", entity_key=product_id,
-                    location=f"shopify:{location}", old_value=None, new_value=int(count),
-                    why="first link of a product created from Smaregi: shopify (primary) seeded from smaregi",
-                    run_id=run_id, ledger_key=f"{key}:stock@{location}",
-                )  # fmt: skip
+                _audit_seed(
+                    conn, product_id, "shopify", location, int(count), run_id, f"{key}:stock@{location}"
+                )
             _remember_stock(conn, product_id, stores[location], location, int(count))
     return linked
+
+
+def _audit_seed(
+    conn: duckdb.DuckDBPyConnection,
+    product_id: str,
+    primary: str,
+    place: str,
+    count: int,
+    run_id: str | None,
+    ledger_key: str,
+) -> None:
+    """The first-link seed of the primary's count at ``place`` from the product created on the other side."""
+    source, created_on = ("shopify", "Shopify") if primary == "smaregi" else ("smaregi", "Smaregi")
+    record_audit(
+        conn, kind=AuditKind.STOCK_SEED, entity="stock", entity_key=product_id, location=f"{primary}:{place}",
+        old_value=None, new_value=count, run_id=run_id, ledger_key=ledger_key,
+        why=f"first link of a product created from {created_on}: {primary} (primary) seeded from {source}",
+    )  # fmt: skip
 
 
 def _remember_stock(

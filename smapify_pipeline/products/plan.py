@@ -376,23 +376,25 @@ def _delete_request(kind: str, target_id: str, payload: Mapping[str, Any]) -> di
 
 def _shopify_stock_by_store(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
     """inventory item → {paired Smaregi store: available}."""
-    rows = conn.execute(
+    return _counts_by(
+        conn,
         "SELECT i.inventory_item_id, ll.smaregi_store_id, i.available FROM raw.shopify_inventory AS i "
-        "JOIN core.location_links AS ll ON ll.shopify_location_id = i.location_id WHERE i.available IS NOT NULL"
-    ).fetchall()
-    found: dict[str, dict[str, int]] = defaultdict(dict)
-    for item, store, available in rows:
-        found[item][store] = int(available)
-    return found
+        "JOIN core.location_links AS ll ON ll.shopify_location_id = i.location_id WHERE i.available IS NOT NULL",
+    )
 
 
 def _smaregi_stock_by_location(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
     """Smaregi product → {paired Shopify location: stock}."""
-    rows = conn.execute(
+    return _counts_by(
+        conn,
         "SELECT s.product_id, ll.shopify_location_id, s.stock_amount FROM raw.smaregi_stock AS s "
-        "JOIN core.location_links AS ll ON ll.smaregi_store_id = s.store_id WHERE s.stock_amount IS NOT NULL"
-    ).fetchall()
+        "JOIN core.location_links AS ll ON ll.smaregi_store_id = s.store_id WHERE s.stock_amount IS NOT NULL",
+    )
+
+
+def _counts_by(conn: duckdb.DuckDBPyConnection, sql: str) -> dict[str, dict[str, int]]:
+    """{first column: {second column: third column}} of a query."""
     found: dict[str, dict[str, int]] = defaultdict(dict)
-    for product, location, amount in rows:
-        found[product][location] = int(amount)
+    for subject, place, count in conn.execute(sql).fetchall():
+        found[subject][place] = int(count)
     return found
