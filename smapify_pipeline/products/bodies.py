@@ -30,9 +30,7 @@ def smaregi_product_patch(
     """``PATCH /products/{id}`` key and body for merged changes (strings only; price stays tax-included)."""
     body: dict[str, str] = {}
     for name, value in changes.items():
-        write = _synced(name).smaregi_write
-        body[write.body] = write.encode(value, category_ids)
-        body.update(write.with_it)
+        _synced(name).smaregi_write.put(body, value, category_ids)
     return keys.product_update_key("smaregi", product_id, dict(changes)), body
 
 
@@ -57,7 +55,7 @@ def shopify_product_update(
         if write.level == "option":
             options.append({"optionName": _option_name(variant.options, name), "name": value or ""})
         else:
-            _put(inputs[write.level], write.path, write.encode(value, variant))
+            write.put(inputs[write.level], value, variant)
     product, item = inputs["product"], inputs["variant"]
     if options:
         item["optionValues"] = options
@@ -106,8 +104,7 @@ def smaregi_creates_for(
         }
         canonical = shopify_fields(variant, match_key)
         for synced, value in _created(canonical, lambda f: f.smaregi_write.on_create):
-            body[synced.smaregi_write.body] = synced.smaregi_write.encode(value, {})
-            body.update(synced.smaregi_write.with_it)
+            synced.smaregi_write.put(body, value, {})
         creates.append(SmaregiProductCreate(keys.product_create_key("shopify", variant.variant_id), body))
     return tuple(creates)
 
@@ -254,16 +251,8 @@ def _created(
 def _shopify_create_input(target: dict[str, Any], level: str, canonical: ProductFields) -> None:
     """Put the synced fields of ``level`` (product or variant) into a productSet input."""
     for synced, value in _created(canonical, lambda f: f.shopify_write.on_create):
-        write = synced.shopify_write
-        if write.level == level:
-            _put(target, write.path, write.encode(value, None))
-
-
-def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    *parents, last = path
-    for key in parents:
-        target = target.setdefault(key, {})
-    target[last] = value
+        if synced.shopify_write.level == level:
+            synced.shopify_write.put(target, value, None)
 
 
 def _option_name(options: tuple[tuple[str, str], ...], field_name: str) -> str:

@@ -220,6 +220,13 @@ class ShopifyWrite:
     on_create: Literal["always", "if_set"] = "always"
     """``if_set``: a create leaves the field out when its value is ``None``."""
 
+    def put(self, target: dict[str, Any], value: Any, variant: Any) -> None:
+        """Write ``value`` into a product or variant input (``variant``: the written one, ``None`` on a create)."""
+        *parents, last = self.path
+        for key in parents:
+            target = target.setdefault(key, {})
+        target[last] = self.encode(value, variant)
+
 
 @dataclass(frozen=True)
 class SmaregiWrite:
@@ -230,6 +237,10 @@ class SmaregiWrite:
     """Body fields always written along with it."""
     on_create: Literal["always", "if_set", "never"] = "always"
     """``never``: the create sets the field itself."""
+
+    def put(self, body: dict[str, str], value: Any, category_ids: Mapping[str, str]) -> None:
+        body[self.body] = self.encode(value, category_ids)
+        body.update(self.with_it)
 
 
 @dataclass(frozen=True)
