@@ -1,0 +1,80 @@
+"""What derives from the one declaration of the synced product fields."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from smapify_pipeline.products.fields import (
+    MERGED_FIELDS,
+    SHOPIFY_COLUMNS,
+    SMAREGI_COLUMNS,
+    ProductFields,
+    ShopifyVariantSnapshot,
+    SmaregiProductSnapshot,
+)
+
+
+def test_change_hashes_keep_their_column_order() -> None:
+    """A new order would move every pair's hash and re-merge the whole catalogue once."""
+    assert [c.alias for c in SHOPIFY_COLUMNS if c.hashed] == [
+        "title",
+        "shopify_price",
+        "product_type",
+        "description_html",
+        "unit_cost",
+        "status",
+        "selected_options",
+        "shopify_size",
+        "shopify_color",
+        "sku",
+        "barcode",
+    ]
+    assert [c.alias for c in SMAREGI_COLUMNS if c.hashed] == [
+        "product_name",
+        "smaregi_price",
+        "category_id",
+        "category_name",
+        "description",
+        "cost",
+        "display_flag",
+        "smaregi_size",
+        "smaregi_color",
+        "tax_division",
+        "product_code",
+    ]
+
+
+def test_canonical_fields_and_snapshots_come_from_the_table() -> None:
+    assert [f.name for f in fields(ProductFields)] == ["code", *MERGED_FIELDS]
+    assert MERGED_FIELDS == ("title", "price", "category", "description", "cost", "visible", "size", "color")
+    assert {f.name for f in fields(ShopifyVariantSnapshot)} == {
+        "product_id",
+        "variant_id",
+        "inventory_item_id",
+        "title",
+        "product_type",
+        "description_html",
+        "status",
+        "price",
+        "sku",
+        "barcode",
+        "cost",
+        "options",
+        "tags",
+    }
+    assert {f.name for f in fields(SmaregiProductSnapshot)} == {
+        "product_id",
+        "product_code",
+        "product_name",
+        "price",
+        "category_id",
+        "category_name",
+        "description",
+        "cost",
+        "display_flag",
+        "size",
+        "color",
+        "group_code",
+        "tag",
+        "tax_division",
+    }
