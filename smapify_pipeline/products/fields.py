@@ -3,7 +3,9 @@
 Each :class:`SyncedField` says, for both platforms, which raw columns hold the field, how they read as the one
 canonical value the merge compares, and where the value goes in a write. Everything else derives from
 :data:`SYNCED_FIELDS`: the canonical :class:`ProductFields`, the two snapshot classes, the SQL select lists and
-change hashes (:mod:`.plan`), the mappers (:mod:`.merge`) and the four write bodies (:mod:`.bodies`).
+change hashes the plan queries use, the mappers (:mod:`.merge`) and the four write bodies (:mod:`.bodies`).
+Adding a plain field (e.g. vendor) is one :class:`SyncedField` here, plus its raw columns where the extracts
+declare them.
 
 A hashed column is part of its side's change hash: a pair is merged again only when one side's hash moved since
 the last sync, so every column a field reads is hashed. Hashed columns keep their order (the hash is of the
