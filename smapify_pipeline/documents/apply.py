@@ -47,14 +47,8 @@ def document_writers(shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[str
 class DocumentPush(PushSlice):
     """The document family's push; each mirrored document applied is recorded in ``core.document_links``."""
 
-    def __init__(
-        self, shopify: ShopifyClient, smaregi: SmaregiClient, primary: str = "", run_id: str | None = None
-    ) -> None:
-        super().__init__(shopify, smaregi, primary, run_id)
-        self.by_kind = document_writers(shopify, smaregi)
-
-    def writer_for(self, row: PlanRow) -> Writer:
-        return self.by_kind[row.kind]
+    def make_writers(self, shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[str, Writer]:
+        return document_writers(shopify, smaregi)
 
     def after(
         self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow], outcomes: list[ChangeOutcome]

@@ -20,14 +20,10 @@ from smapify_pipeline.documents.plan import (
     record_history,
     save_plan,
 )
-from smapify_pipeline.resources import SmaregiResource, WarehouseResource
-from smapify_pipeline.settings import SyncSettings
-from smapify_pipeline.sync.assets import push_asset
+from smapify_pipeline.sync.assets import PlanRun, PlanStep, plan_asset, push_asset
 from smapify_pipeline.sync.push import PlanSpec
 from smapify_pipeline.sync.records import SyncContext
-from smapify_pipeline.sync.report import plan_metadata
 
-POOL = "duckdb"
 PREVIEW = "key, kind, target, source, reason"
 ORDER_PLAN = PlanSpec("plan.order_plan", PREVIEW, PLAN_ORDER)
 REFUND_PLAN = PlanSpec("plan.refund_plan", PREVIEW, PLAN_ORDER)
@@ -43,56 +39,45 @@ ALL_PLANS = ["order_plan", "refund_plan", "product_plan", "inventory_plan"]
 which products the document plans touch before the documents are applied)."""
 
 
-def _plan(
-    conn: duckdb.DuckDBPyConnection,
-    run_id: str,
-    spec: PlanSpec,
-    plan_for: Callable[[DocumentState], DocumentPlan],
-    ctx: SyncContext,
-) -> dg.MaterializeResult:
-    plan = plan_for(DocumentState.read(conn, ctx))
-    quarantined = save_plan(conn, spec.table, plan, run_id)
-    metadata: dict[str, Any] = plan_metadata(conn, spec.table, spec.preview_columns)
-    waiting = pd.DataFrame(plan.waiting, columns=["document", "waits for"])
-    return dg.MaterializeResult(
-        metadata={
-            **metadata,
+def _document_step(spec: PlanSpec, plan_for: Callable[[DocumentState], DocumentPlan]) -> PlanStep:
+    def step(conn: duckdb.DuckDBPyConnection, run: PlanRun) -> dict[str, Any]:
+        ctx = SyncContext.from_settings(run.settings, run.contract_id)
+        plan = plan_for(DocumentState.read(conn, ctx))
+        quarantined = save_plan(conn, spec.table, plan, run.run_id)
+        waiting = pd.DataFrame(plan.waiting, columns=["document", "waits for"])
+        return {
             "quarantined": quarantined,
             "ignored_documents": plan.ignored,
             "waiting": dg.MetadataValue.md(waiting.to_markdown(index=False) if len(waiting) else "_(none)_"),
         }
-    )
+
+    return step
 
 
-@dg.asset(group_name="plan", kinds={"duckdb"}, pool=POOL, deps=DOCUMENT_INPUTS)
-def order_plan(
-    context: dg.AssetExecutionContext,
-    smaregi: SmaregiResource,
-    sync_rules: SyncSettings,
-    warehouse_db: WarehouseResource,
-) -> dg.MaterializeResult:
-    """POS sales → Shopify orders (+ the −quantity stock adjustment at the paired location); online orders →
-    Smaregi sales at the online store. Echoes of our own writes and documents already applied are not planned."""
-    ctx = SyncContext.from_settings(sync_rules, smaregi.contract_id)
-    with warehouse_db.connect() as conn:
-        history = record_history(conn, datetime.now(UTC))
-        if history:
-            context.log.info("first sync: %d existing documents recorded as history, never mirrored", history)
-        return _plan(conn, context.run.run_id, ORDER_PLAN, plan_orders, ctx)
+def _plan_orders(conn: duckdb.DuckDBPyConnection, run: PlanRun) -> dict[str, Any]:
+    history = record_history(conn, datetime.now(UTC))
+    if history:
+        run.log.info("first sync: %d existing documents recorded as history, never mirrored", history)
+    return _document_step(ORDER_PLAN, plan_orders)(conn, run)
 
 
-@dg.asset(group_name="plan", kinds={"duckdb"}, pool=POOL, deps=[*DOCUMENT_INPUTS, order_plan])
-def refund_plan(
-    context: dg.AssetExecutionContext,
-    smaregi: SmaregiResource,
-    sync_rules: SyncSettings,
-    warehouse_db: WarehouseResource,
-) -> dg.MaterializeResult:
-    """Shopify refunds → Smaregi returns (+ compensating stock adds); Smaregi line returns, voids and reversals
-    of mirrored sales → Shopify refunds restocking where Smaregi restocked."""
-    ctx = SyncContext.from_settings(sync_rules, smaregi.contract_id)
-    with warehouse_db.connect() as conn:
-        return _plan(conn, context.run.run_id, REFUND_PLAN, plan_refunds, ctx)
+order_plan = plan_asset(
+    "order_plan",
+    ORDER_PLAN,
+    _plan_orders,
+    deps=DOCUMENT_INPUTS,
+    description="POS sales → Shopify orders (+ the −quantity stock adjustment at the paired location); online "
+    "orders → Smaregi sales at the online store. Echoes of our own writes and documents already applied are "
+    "not planned.",
+)
+refund_plan = plan_asset(
+    "refund_plan",
+    REFUND_PLAN,
+    _document_step(REFUND_PLAN, plan_refunds),
+    deps=[*DOCUMENT_INPUTS, order_plan],
+    description="Shopify refunds → Smaregi returns (+ compensating stock adds); Smaregi line returns, voids and "
+    "reversals of mirrored sales → Shopify refunds restocking where Smaregi restocked.",
+)
 
 
 push_orders = push_asset(

@@ -10,19 +10,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from smapify_pipeline.documents.smaregi_body import (
     DetailDraft,
+    TransactionPostPlan,
     UnlinkedLinePolicy,
     details_for_shopify_line,
-    transaction_body,
+    transaction_post,
 )
 from smapify_pipeline.documents.smaregi_totals import (
     TaxDivision,
     TotalsLine,
-    TransactionTotals,
     allocate,
     compute_totals,
     split_line_total,
@@ -39,12 +40,10 @@ from smapify_pipeline.sync.records import (
 from smapify_pipeline.sync.timefmt import shopify_datetime
 from smapify_pipeline.sync.writes import (
     InventoryAdjustment,
-    SmaregiStockAdd,
     inventory_changes,
     money,
     rate_decimal,
     reference_document_uri,
-    smaregi_stock_adds,
     tax_title,
 )
 
@@ -144,23 +143,45 @@ def sale_stock_adjustment(
     sale: SmaregiTransaction, ctx: SyncContext, links: Links
 ) -> InventoryAdjustment | None:
     """−quantity per linked, stock-managed variant of the sale's lines at the paired location."""
-    location = ctx.location_for(sale.store_id)
+    return linked_stock_adjustment(
+        sale,
+        ctx,
+        links,
+        lambda line: None if line.is_return else -line.quantity,
+        key=keys.sale_stock_key(ctx.contract_id, sale.transaction_head_id),
+        reason=choices.SALE_ADJUST_REASON,
+    )
+
+
+def linked_stock_adjustment(
+    txn: SmaregiTransaction,
+    ctx: SyncContext,
+    links: Links,
+    delta_of: Callable[[SmaregiLine], int | None],
+    *,
+    key: str,
+    reason: str,
+) -> InventoryAdjustment | None:
+    """The Shopify adjustment of a Smaregi transaction at the location paired with its store: ``delta_of`` each
+    line of a linked, stock-managed product (``None``: the line moves nothing); ``None`` when nothing moves."""
+    location = ctx.location_for(txn.store_id)
     if location is None:
         return None
     deltas = []
-    for line in sale.lines:
+    for line in txn.lines:
         link = links.by_smaregi_product.get(line.product_id or "")
-        if link is not None and link.stock_managed and not line.is_return:
-            deltas.append((link.inventory_item_id, location, -line.quantity))
+        delta = delta_of(line) if link is not None and link.stock_managed else None
+        if link is not None and delta is not None:
+            deltas.append((link.inventory_item_id, location, delta))
     changes = inventory_changes(deltas)
     if not changes:
         return None
     return InventoryAdjustment(
-        key=keys.sale_stock_key(ctx.contract_id, sale.transaction_head_id),
+        key=key,
         changes=changes,
-        reason=choices.SALE_ADJUST_REASON,
+        reason=reason,
         reference_document_uri=reference_document_uri(
-            "SmaregiTransaction", f"{ctx.contract_id}-{sale.transaction_head_id}"
+            "SmaregiTransaction", f"{ctx.contract_id}-{txn.transaction_head_id}"
         ),
     )
 
@@ -242,21 +263,6 @@ def _order_line(line: SmaregiLine, unit: int, units: int, links: Links, tax: int
 # --- Shopify order → Smaregi transaction --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TransactionPostPlan:
-    key: str
-    body: dict[str, Any]
-    """``POST /transactions`` body, every value a string."""
-    totals: TransactionTotals
-    terminal_tran_id: str
-    memo: str
-    lookup_params: dict[str, str]
-    """``GET /transactions`` query listing the candidates after a lost answer; match with
-    :func:`.markers.transaction_matches`."""
-    stock_adds: tuple[SmaregiStockAdd, ...]
-    stock_key: str
-
-
 def order_to_transaction(order: ShopifyOrder, ctx: SyncContext, links: Links) -> TransactionPostPlan:
     """Mirror an online order as a Smaregi sale at ``online_store_id``.
 
@@ -283,27 +289,17 @@ def order_to_transaction(order: ShopifyOrder, ctx: SyncContext, links: Links) ->
                 UnlinkedLinePolicy(ctx.unlinked_product_id, ctx.unlinked_category_id),
             )
         )
-    tran_id = markers.terminal_tran_id("order", order.order_id)
-    memo = markers.transaction_memo("order", order.order_id)
-    body, totals = transaction_body(
+    return transaction_post(
+        "order",
+        order.order_id,
+        key=keys.order_transaction_key(order.order_id),
+        stock_key=keys.order_stock_key(order.order_id),
         store_id=ctx.online_store_id,
         terminal_time=order.processed_at,
-        terminal_tran_id=tran_id,
-        memo=memo,
         details=details,
         carriage=order.shipping,
+        stock_deltas=_order_stock_deltas(order, ctx, links),
         rounding=ctx.tax_rounding,
-    )
-    stock_key = keys.order_stock_key(order.order_id)
-    return TransactionPostPlan(
-        key=keys.order_transaction_key(order.order_id),
-        body=body,
-        totals=totals,
-        terminal_tran_id=tran_id,
-        memo=memo,
-        lookup_params=markers.transaction_lookup_params(ctx.online_store_id, order.processed_at),
-        stock_adds=smaregi_stock_adds(stock_key, memo, _order_stock_deltas(order, ctx, links)),
-        stock_key=stock_key,
     )
 
 

@@ -98,6 +98,15 @@ class DocumentPlan:
     def quarantine(self, table: str, record_key: str, reason: str, record: Mapping[str, Any]) -> None:
         self.quarantined.setdefault(table, []).append((record_key, reason, record))
 
+    def quarantine_transaction(self, txn: SmaregiTransaction, error: Exception) -> None:
+        record = {
+            "transaction_head_id": txn.transaction_head_id,
+            "store_id": txn.store_id,
+            "total": txn.total,
+            "lines": [(line.product_code, line.quantity) for line in txn.lines],
+        }
+        self.quarantine("raw.smaregi_transactions", txn.transaction_head_id, str(error), record)
+
 
 @dataclass(frozen=True)
 class DocumentState:
@@ -226,15 +235,6 @@ def _transaction_row(
     )
 
 
-def _txn_record(txn: SmaregiTransaction) -> dict[str, Any]:
-    return {
-        "transaction_head_id": txn.transaction_head_id,
-        "store_id": txn.store_id,
-        "total": txn.total,
-        "lines": [(line.product_code, line.quantity) for line in txn.lines],
-    }
-
-
 def plan_orders(state: DocumentState) -> DocumentPlan:
     """POS sales → Shopify orders (+ their stock adjustment); online orders → Smaregi sales (+ stock adds)."""
     plan = DocumentPlan()
@@ -254,9 +254,7 @@ def plan_orders(state: DocumentState) -> DocumentPlan:
             try:
                 mirrored = orders.sale_to_order(txn, ctx, links)
             except UnmappableDocument as error:
-                plan.quarantine(
-                    "raw.smaregi_transactions", txn.transaction_head_id, str(error), _txn_record(txn)
-                )
+                plan.quarantine_transaction(txn, error)
                 continue
             source = f"smaregi:txn:{txn.transaction_head_id}"
             subjects = Subjects.of_sale(txn)
@@ -403,9 +401,7 @@ def plan_refunds(state: DocumentState) -> DocumentPlan:
             try:
                 mirrored_refund = refunds.smaregi_to_refund(txn, event, order, ctx, links)
             except UnmappableDocument as error:
-                plan.quarantine(
-                    "raw.smaregi_transactions", txn.transaction_head_id, str(error), _txn_record(txn)
-                )
+                plan.quarantine_transaction(txn, error)
                 continue
             plan.rows.append(
                 Subjects.of_sale(txn).row(

@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from smapify_pipeline.documents.orders import linked_stock_adjustment
 from smapify_pipeline.documents.smaregi_body import (
     DetailDraft,
+    TransactionPostPlan,
     UnlinkedLinePolicy,
     details_for_shopify_line,
-    transaction_body,
+    transaction_post,
 )
-from smapify_pipeline.documents.smaregi_totals import TransactionTotals
 from smapify_pipeline.sync import choices, keys, markers
 from smapify_pipeline.sync.records import (
     Links,
@@ -34,10 +35,6 @@ from smapify_pipeline.sync.records import (
 )
 from smapify_pipeline.sync.writes import (
     InventoryAdjustment,
-    SmaregiStockAdd,
-    inventory_changes,
-    reference_document_uri,
-    smaregi_stock_adds,
 )
 
 RESTOCKING_TYPES = ("RETURN", "CANCEL", "LEGACY_RESTOCK")
@@ -46,25 +43,13 @@ RESTOCKING_TYPES = ("RETURN", "CANCEL", "LEGACY_RESTOCK")
 # --- Shopify refund → Smaregi return ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReturnPostPlan:
-    key: str
-    body: dict[str, Any]
-    totals: TransactionTotals
-    terminal_tran_id: str
-    memo: str
-    lookup_params: dict[str, str]
-    stock_adds: tuple[SmaregiStockAdd, ...]
-    stock_key: str
-
-
 def refund_to_return(
     refund: ShopifyRefund,
     order: ShopifyOrder,
     ctx: SyncContext,
     links: Links,
     store_id: str | None = None,
-) -> ReturnPostPlan:
+) -> TransactionPostPlan:
     """Mirror a Shopify refund (RETURN, NO_RESTOCK, CANCEL) as a Smaregi return at ``store_id``
     (default: the online store; for an order that mirrors a register sale, pass that sale's store).
 
@@ -105,27 +90,17 @@ def refund_to_return(
             )
     if not details:
         raise UnmappableDocument(f"Shopify refund {refund.refund_id} returns no line")
-    tran_id = markers.terminal_tran_id("refund", refund.refund_id)
-    memo = markers.transaction_memo("refund", refund.refund_id)
-    body, totals = transaction_body(
+    return transaction_post(
+        "refund",
+        refund.refund_id,
+        key=keys.refund_transaction_key(refund.refund_id),
+        stock_key=keys.refund_stock_key(refund.refund_id),
         store_id=store,
         terminal_time=refund.created_at,
-        terminal_tran_id=tran_id,
-        memo=memo,
         details=details,
         carriage=-refund.shipping,
+        stock_deltas=deltas,
         rounding=ctx.tax_rounding,
-    )
-    stock_key = keys.refund_stock_key(refund.refund_id)
-    return ReturnPostPlan(
-        key=keys.refund_transaction_key(refund.refund_id),
-        body=body,
-        totals=totals,
-        terminal_tran_id=tran_id,
-        memo=memo,
-        lookup_params=markers.transaction_lookup_params(store, refund.created_at),
-        stock_adds=smaregi_stock_adds(stock_key, memo, deltas),
-        stock_key=stock_key,
     )
 
 
@@ -260,22 +235,11 @@ def _match_return_lines(txn: SmaregiTransaction, order: ShopifyOrder, links: Lin
 def return_restock(txn: SmaregiTransaction, ctx: SyncContext, links: Links) -> InventoryAdjustment | None:
     """The Shopify side of a Smaregi return that is not linked to a mirrored sale (no order to refund): +q of
     each returned, linked, stock-managed product at the location paired with the return's store."""
-    location = ctx.location_for(txn.store_id)
-    if location is None:
-        return None
-    deltas = []
-    for line in txn.lines:
-        link = links.by_smaregi_product.get(line.product_id or "")
-        if link is not None and link.stock_managed and (line.is_return or txn.return_sales == "1"):
-            deltas.append((link.inventory_item_id, location, abs(line.quantity)))
-    changes = inventory_changes(deltas)
-    if not changes:
-        return None
-    return InventoryAdjustment(
+    return linked_stock_adjustment(
+        txn,
+        ctx,
+        links,
+        lambda line: abs(line.quantity) if line.is_return or txn.return_sales == "1" else None,
         key=keys.return_restock_key(ctx.contract_id, txn.transaction_head_id),
-        changes=changes,
         reason="restock",
-        reference_document_uri=reference_document_uri(
-            "SmaregiTransaction", f"{ctx.contract_id}-{txn.transaction_head_id}"
-        ),
     )

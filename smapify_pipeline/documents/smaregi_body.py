@@ -6,6 +6,7 @@ own validation of subtotal and total accepts them to the yen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,9 +18,10 @@ from smapify_pipeline.documents.smaregi_totals import (
     compute_totals,
     split_line_total,
 )
-from smapify_pipeline.sync import choices
+from smapify_pipeline.sync import choices, markers
 from smapify_pipeline.sync.records import UnmappableDocument
 from smapify_pipeline.sync.timefmt import smaregi_date, smaregi_datetime
+from smapify_pipeline.sync.writes import SmaregiStockAdd, smaregi_stock_adds
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,61 @@ def transaction_body(
     if carriage:
         body["carriage"] = str(carriage)
     return body, totals
+
+
+@dataclass(frozen=True)
+class TransactionPostPlan:
+    """A Smaregi sale or return we create from a Shopify order or refund, with its stock compensation."""
+
+    key: str
+    body: dict[str, Any]
+    """``POST /transactions`` body, every value a string."""
+    totals: TransactionTotals
+    terminal_tran_id: str
+    memo: str
+    lookup_params: dict[str, str]
+    """``GET /transactions`` query listing the candidates after a lost answer; match with
+    :func:`.markers.transaction_matches`."""
+    stock_adds: tuple[SmaregiStockAdd, ...]
+    stock_key: str
+
+
+def transaction_post(
+    kind: str,
+    shopify_id: str,
+    *,
+    key: str,
+    stock_key: str,
+    store_id: str,
+    terminal_time: datetime,
+    details: list[DetailDraft],
+    carriage: int,
+    stock_deltas: Iterable[tuple[str, str, int]],
+    rounding: TaxRounding,
+) -> TransactionPostPlan:
+    """The transaction mirroring Shopify ``kind`` ("order"/"refund") ``shopify_id``, marked so a lost answer
+    can be found again, and the (product, store, delta) stock adds that correct its stock effect."""
+    tran_id = markers.terminal_tran_id(kind, shopify_id)
+    memo = markers.transaction_memo(kind, shopify_id)
+    body, totals = transaction_body(
+        store_id=store_id,
+        terminal_time=terminal_time,
+        terminal_tran_id=tran_id,
+        memo=memo,
+        details=details,
+        carriage=carriage,
+        rounding=rounding,
+    )
+    return TransactionPostPlan(
+        key=key,
+        body=body,
+        totals=totals,
+        terminal_tran_id=tran_id,
+        memo=memo,
+        lookup_params=markers.transaction_lookup_params(store_id, terminal_time),
+        stock_adds=smaregi_stock_adds(stock_key, memo, stock_deltas),
+        stock_key=stock_key,
+    )
 
 
 def _detail(number: int, draft: DetailDraft) -> dict[str, str]:

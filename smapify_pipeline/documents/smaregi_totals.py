@@ -1,4 +1,4 @@
-"""Exact yen arithmetic of a Smaregi transaction (reference smaregi.md §3.5 "Creating transactions", §8).
+"""Exact yen arithmetic of a Smaregi transaction (docs/architecture.md, "Documents").
 
 * line amount = (salesPrice − unitDiscountPrice) × quantity; ``subtotal`` = Σ line amounts (POST /transactions
   refuses a mismatch);

@@ -32,7 +32,7 @@ from smapify_pipeline.platforms.shopify.errors import ShopifyUserError
 from smapify_pipeline.platforms.smaregi.client import SmaregiClient
 from smapify_pipeline.stock.writers import STALE, available_at
 from smapify_pipeline.sync import choices, markers
-from smapify_pipeline.sync.apply import NothingApplied, PlannedChange
+from smapify_pipeline.sync.apply import ClientWriter, NothingApplied, PlannedChange
 
 ORDER_CREATE = """
 mutation MirrorSale($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput) {
@@ -75,11 +75,8 @@ query PaidTransactions($id: ID!) {
 """
 
 
-class OrderCreateWriter:
+class OrderCreateWriter(ClientWriter[ShopifyClient]):
     idempotent = False
-
-    def __init__(self, client: ShopifyClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         return copy.deepcopy(dict(change.payload["variables"]))
@@ -97,11 +94,8 @@ class OrderCreateWriter:
         return None
 
 
-class InventoryAdjustWriter:
+class InventoryAdjustWriter(ClientWriter[ShopifyClient]):
     idempotent = True
-
-    def __init__(self, client: ShopifyClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         changes = []
@@ -127,15 +121,9 @@ class InventoryAdjustWriter:
         group = data["inventoryAdjustQuantities"].get("inventoryAdjustmentGroup") or {}
         return str(group.get("id") or "")
 
-    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
-        return None
 
-
-class RefundCreateWriter:
+class RefundCreateWriter(ClientWriter[ShopifyClient]):
     idempotent = True
-
-    def __init__(self, client: ShopifyClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         variables = copy.deepcopy(dict(change.payload["variables"]))
@@ -167,15 +155,9 @@ class RefundCreateWriter:
             raise NothingApplied(str(error)) from error
         return str(data["refundCreate"]["refund"]["id"])
 
-    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
-        return None
 
-
-class TransactionPostWriter:
+class TransactionPostWriter(ClientWriter[SmaregiClient]):
     idempotent = False
-
-    def __init__(self, client: SmaregiClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         return copy.deepcopy(dict(change.payload["body"]))

@@ -55,12 +55,8 @@ def product_writers(shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[tupl
 class ProductPush(PushSlice):
     """The product family's push: links, stock and retirements follow each landed write; bases advance last."""
 
-    def __init__(
-        self, shopify: ShopifyClient, smaregi: SmaregiClient, primary: str, run_id: str | None = None
-    ) -> None:
-        super().__init__(shopify, smaregi, primary, run_id)
-        self.writers = product_writers(shopify, smaregi)
-        self.linked = self.retired = self.audited = 0
+    def make_writers(self, shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[tuple[str, str], Writer]:
+        return product_writers(shopify, smaregi)
 
     def writer_for(self, row: PlanRow) -> Writer | None:
         if row.kind == "product_unlink":
@@ -70,32 +66,34 @@ class ProductPush(PushSlice):
     def landed(self, conn: duckdb.DuckDBPyConnection, row: PlanRow, outcome: ChangeOutcome) -> None:
         kind, target, key, payload = row.kind, row.target, row.key, row.payload
         if kind == "product_unlink":
-            self.retired += _retire(
+            self.counts["retired"] += _retire(
                 conn, row.smaregi_product_id, row.shopify_variant_id, "deleted; link ended"
             )
         elif kind == "product_update":
             for number, conflict in enumerate(row.audit or ()):
-                self.audited += record_audit(
+                self.counts["conflicts_audited"] += record_audit(
                     conn, kind=AuditKind.PRODUCT_CONFLICT, entity=conflict["entity"],
                     entity_key=conflict["entity_key"], old_value=conflict["old_value"],
                     new_value=conflict["new_value"], why=conflict["why"], run_id=self.run_id,
                     ledger_key=f"{key}#conflict{number}",
                 )  # fmt: skip
         elif kind == "product_create" and target == "smaregi":
-            self.linked += _link_smaregi_create(
+            self.counts["linked"] += _link_smaregi_create(
                 conn, self.smaregi, self.primary, key, payload, outcome.remote_id, self.run_id
             )
         elif kind == "product_create" and target == "shopify":
-            self.linked += _link_shopify_create(conn, self.shopify, self.primary, key, payload, self.run_id)
+            self.counts["linked"] += _link_shopify_create(
+                conn, self.shopify, self.primary, key, payload, self.run_id
+            )
         else:
             why = f"deleted; {kind} applied on {target}"
-            self.retired += _retire(conn, row.smaregi_product_id, row.shopify_variant_id, why)
+            self.counts["retired"] += _retire(conn, row.smaregi_product_id, row.shopify_variant_id, why)
 
     def after(
         self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow], outcomes: list[ChangeOutcome]
     ) -> dict[str, Any]:
         _advance_bases(conn, {outcome.key for outcome in outcomes if outcome.done})
-        return {"linked": self.linked, "retired": self.retired, "conflicts_audited": self.audited}
+        return {name: self.counts[name] for name in ("linked", "retired", "conflicts_audited")}
 
 
 def _advance_bases(conn: duckdb.DuckDBPyConnection, applied: set[str]) -> None:
@@ -180,12 +178,7 @@ def _link_smaregi_create(
             if not outcome.done:
                 continue
             if primary == "smaregi":
-                record_audit(
-                    conn, kind=AuditKind.STOCK_SEED, entity="stock", entity_key=product_id,
-                    location=f"smaregi:{store}", old_value=None, new_value=int(count),
-                    why="first link of a product created from Shopify: smaregi (primary) seeded from shopify",
-                    run_id=run_id, ledger_key=add_key,
-                )  # fmt: skip
+                _audit_seed(conn, product_id, "smaregi", store, int(count), run_id, add_key)
         _remember_stock(conn, product_id, store, locations[store], int(count))
     return linked
 
@@ -217,14 +210,29 @@ def _link_shopify_create(
             if location not in stores:
                 continue
             if primary == "shopify":
-                record_audit(
-                    conn, kind=AuditKind.STOCK_SEED, entity="stock", entity_key=product_id,
-                    location=f"shopify:{location}", old_value=None, new_value=int(count),
-                    why="first link of a product created from Smaregi: shopify (primary) seeded from smaregi",
-                    run_id=run_id, ledger_key=f"{key}:stock@{location}",
-                )  # fmt: skip
+                _audit_seed(
+                    conn, product_id, "shopify", location, int(count), run_id, f"{key}:stock@{location}"
+                )
             _remember_stock(conn, product_id, stores[location], location, int(count))
     return linked
+
+
+def _audit_seed(
+    conn: duckdb.DuckDBPyConnection,
+    product_id: str,
+    primary: str,
+    place: str,
+    count: int,
+    run_id: str | None,
+    ledger_key: str,
+) -> None:
+    """The first-link seed of the primary's count at ``place`` from the product created on the other side."""
+    source, created_on = ("shopify", "Shopify") if primary == "smaregi" else ("smaregi", "Smaregi")
+    record_audit(
+        conn, kind=AuditKind.STOCK_SEED, entity="stock", entity_key=product_id, location=f"{primary}:{place}",
+        old_value=None, new_value=count, run_id=run_id, ledger_key=ledger_key,
+        why=f"first link of a product created from {created_on}: {primary} (primary) seeded from {source}",
+    )  # fmt: skip
 
 
 def _remember_stock(

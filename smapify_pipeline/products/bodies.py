@@ -5,20 +5,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from smapify_pipeline.products.merge import (
+from smapify_pipeline.products.fields import (
+    FIELDS_BY_NAME,
+    SYNCED_FIELDS,
+    ProductFields,
     ShopifyVariantSnapshot,
     SmaregiProductSnapshot,
-    match_code,
-    shopify_fields,
-    smaregi_fields,
+    SyncedField,
 )
+from smapify_pipeline.products.merge import match_code, shopify_fields, smaregi_fields
 from smapify_pipeline.sync import choices, keys
 from smapify_pipeline.sync.gids import numeric_id
-from smapify_pipeline.sync.records import UnmappableDocument
 
 # --- update payloads ----------------------------------------------------------------------------------------
 
@@ -29,25 +30,7 @@ def smaregi_product_patch(
     """``PATCH /products/{id}`` key and body for merged changes (strings only; price stays tax-included)."""
     body: dict[str, str] = {}
     for name, value in changes.items():
-        if name == "title":
-            body["productName"] = value
-        elif name == "price":
-            body["price"] = str(value)
-            body["taxDivision"] = choices.SMAREGI_TAX_DIVISION_INCLUDED
-        elif name == "category":
-            if value not in category_ids:
-                raise UnmappableDocument(f"no Smaregi category named {value!r}")
-            body["categoryId"] = category_ids[value]
-        elif name == "description":
-            body["description"] = value or ""
-        elif name == "cost":
-            body["cost"] = "" if value is None else format(value, "f")
-        elif name == "visible":
-            body["displayFlag"] = choices.SMAREGI_VISIBLE if value else choices.SMAREGI_HIDDEN
-        elif name in ("size", "color"):
-            body[name] = value or ""
-        else:
-            raise ValueError(f"not a merged field: {name!r}")
+        _synced(name).smaregi_write.put(body, value, category_ids)
     return keys.product_update_key("smaregi", product_id, dict(changes)), body
 
 
@@ -65,26 +48,15 @@ def shopify_product_update(
 ) -> ShopifyProductUpdate:
     """Product-level fields (title, productType, description, status) and variant-level ones (price, cost,
     option values) go to their own mutations."""
-    product: dict[str, Any] = {}
-    item: dict[str, Any] = {}
+    inputs: dict[str, dict[str, Any]] = {"product": {}, "variant": {}}
     options: list[dict[str, str]] = []
     for name, value in changes.items():
-        if name == "title":
-            product["title"] = value
-        elif name == "category":
-            product["productType"] = value or ""
-        elif name == "description":
-            product["descriptionHtml"] = value or ""
-        elif name == "visible":
-            product["status"] = "ACTIVE" if value else _hidden_status(variant.status)
-        elif name == "price":
-            item["price"] = str(value)
-        elif name == "cost":
-            item["inventoryItem"] = {"cost": None if value is None else format(value, "f")}
-        elif name in ("size", "color"):
+        write = _synced(name).shopify_write
+        if write.level == "option":
             options.append({"optionName": _option_name(variant.options, name), "name": value or ""})
         else:
-            raise ValueError(f"not a merged field: {name!r}")
+            write.put(inputs[write.level], value, variant)
+    product, item = inputs["product"], inputs["variant"]
     if options:
         item["optionValues"] = options
     return ShopifyProductUpdate(
@@ -120,27 +92,19 @@ def smaregi_creates_for(
         code = match_code(variant, match_key)
         if code is None or code in skip_codes:
             continue
-        canonical = shopify_fields(variant, match_key)
         body = {
             "categoryId": category_id,
             "productCode": code,
-            "productName": canonical.title,
             "taxDivision": choices.SMAREGI_TAX_DIVISION_INCLUDED,
             "productPriceDivision": "1",
-            "price": str(canonical.price),
-            "displayFlag": choices.SMAREGI_VISIBLE if canonical.visible else choices.SMAREGI_HIDDEN,
             "division": "0",
             "salesDivision": "0",
             "stockControlDivision": "0",
             "groupCode": choices.GROUP_CODE_PREFIX + numeric_id(variant.product_id),
         }
-        optional = {
-            "description": canonical.description,
-            "cost": None if canonical.cost is None else format(canonical.cost, "f"),
-            "size": canonical.size,
-            "color": canonical.color,
-        }
-        body.update({name: value for name, value in optional.items() if value})
+        canonical = shopify_fields(variant, match_key)
+        for synced, value in _created(canonical, lambda f: f.smaregi_write.on_create):
+            synced.smaregi_write.put(body, value, {})
         creates.append(SmaregiProductCreate(keys.product_create_key("shopify", variant.variant_id), body))
     return tuple(creates)
 
@@ -161,15 +125,15 @@ def shopify_create_for(
     initial ``available`` quantity per paired location from ``stock[product_id][location_id]``."""
     if not group:
         raise ValueError("a product needs at least one Smaregi product")
-    first = smaregi_fields(group[0])
-    option_fields = [name for name in ("size", "color") if any(getattr(p, name) for p in group)]
-    if option_fields:
+    options = [
+        (choices.SHOPIFY_OPTION_NAMES[f.name], f.smaregi.attribute)
+        for f in SYNCED_FIELDS
+        if f.shopify_write.level == "option" and any(getattr(p, f.smaregi.attribute) for p in group)
+    ]
+    if options:
         product_options = [
-            {
-                "name": choices.SHOPIFY_OPTION_NAMES[name],
-                "values": [{"name": v} for v in _unique(getattr(p, name) or "-" for p in group)],
-            }
-            for name in option_fields
+            {"name": name, "values": [{"name": v} for v in _unique(getattr(p, a) or "-" for p in group)]}
+            for name, a in options
         ]
     else:
         product_options = [
@@ -177,26 +141,18 @@ def shopify_create_for(
         ]
     variants = []
     for product in group:
-        canonical = smaregi_fields(product)
-        if option_fields:
-            option_values = [
-                {"optionName": choices.SHOPIFY_OPTION_NAMES[name], "name": getattr(product, name) or "-"}
-                for name in option_fields
-            ]
+        if options:
+            option_values = [{"optionName": name, "name": getattr(product, a) or "-"} for name, a in options]
         else:
             option_values = [
                 {"optionName": choices.DEFAULT_OPTION_NAME, "name": choices.DEFAULT_OPTION_VALUE}
             ]
         variant: dict[str, Any] = {
             "optionValues": option_values,
-            "price": str(canonical.price),
             "taxable": True,
-            "inventoryItem": {
-                "sku": product.product_code,
-                "tracked": True,
-                **({"cost": format(canonical.cost, "f")} if canonical.cost is not None else {}),
-            },
+            "inventoryItem": {"sku": product.product_code, "tracked": True},
         }
+        _shopify_create_input(variant, "variant", smaregi_fields(product))
         if _looks_like_barcode(product.product_code):
             variant["barcode"] = product.product_code
         quantities = (stock or {}).get(product.product_id, {})
@@ -206,15 +162,9 @@ def shopify_create_for(
                 for location, quantity in sorted(quantities.items())
             ]
         variants.append(variant)
-    product_input: dict[str, Any] = {
-        "title": first.title,
-        "descriptionHtml": first.description or "",
-        "status": "ACTIVE" if first.visible else choices.HIDDEN_SHOPIFY_STATUS,
-        "productOptions": product_options,
-        "variants": variants,
-    }
-    if first.category:
-        product_input["productType"] = first.category
+    product_input: dict[str, Any] = {}
+    _shopify_create_input(product_input, "product", smaregi_fields(group[0]))
+    product_input.update(productOptions=product_options, variants=variants)
     source_id = group[0].group_code or group[0].product_id
     return ShopifyProductCreate(
         keys.product_create_key("smaregi", source_id), {"input": product_input, "synchronous": True}
@@ -282,13 +232,32 @@ def plan_delete(
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
+def _synced(name: str) -> SyncedField:
+    if name not in FIELDS_BY_NAME:
+        raise ValueError(f"not a merged field: {name!r}")
+    return FIELDS_BY_NAME[name]
+
+
+def _created(
+    canonical: ProductFields, on_create: Callable[[SyncedField], str]
+) -> list[tuple[SyncedField, Any]]:
+    """The synced fields a create writes, with their values: all but ``never``, and ``if_set`` ones when set."""
+    values = ((f, getattr(canonical, f.name)) for f in SYNCED_FIELDS)
+    return [
+        (f, v) for f, v in values if on_create(f) == "always" or (on_create(f) == "if_set" and v is not None)
+    ]
+
+
+def _shopify_create_input(target: dict[str, Any], level: str, canonical: ProductFields) -> None:
+    """Put the synced fields of ``level`` (product or variant) into a productSet input."""
+    for synced, value in _created(canonical, lambda f: f.shopify_write.on_create):
+        if synced.shopify_write.level == level:
+            synced.shopify_write.put(target, value, None)
+
+
 def _option_name(options: tuple[tuple[str, str], ...], field_name: str) -> str:
     aliases = choices.SHOPIFY_OPTION_ALIASES[field_name]
     return next((name for name, _ in options if name in aliases), choices.SHOPIFY_OPTION_NAMES[field_name])
-
-
-def _hidden_status(current: str) -> str:
-    return current if current == "ARCHIVED" else choices.HIDDEN_SHOPIFY_STATUS
 
 
 def _unique(values: Iterable[str]) -> list[str]:

@@ -1,10 +1,10 @@
 """Products both ways (docs/architecture.md, "Products").
 
-Mapped fields, compared in one canonical form (:class:`ProductFields`):
-title ↔ productName; variant price ↔ price (tax-included, taxDivision 0); SKU or barcode ↔ productCode (by
-``match_key``; the link key, never copied); productType ↔ category name; description ↔ description; unit cost ↔
-cost; status ACTIVE ↔ displayFlag 1 (DRAFT/ARCHIVED ↔ 0); variants ↔ products sharing a groupCode; option values
-↔ size/color.
+Mapped fields, compared in one canonical form (:class:`ProductFields`), are declared in :mod:`.fields`:
+title ↔ productName; variant price ↔ price (tax-included, taxDivision 0); productType ↔ category name;
+description ↔ description; unit cost ↔ cost; status ACTIVE ↔ displayFlag 1 (DRAFT/ARCHIVED ↔ 0); option values
+↔ size/color. SKU or barcode ↔ productCode (by ``match_key``) is the link key and never copied; variants ↔
+products sharing a groupCode.
 
 Updates are a three-way merge against the values both sides had after the last sync (the link's *base*): a
 field changed on one side is copied across; changed on both to different values, the primary wins and a
@@ -15,73 +15,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from smapify_pipeline.products.fields import (
+    MERGED_FIELDS,
+    ProductFields,
+    ShopifyVariantSnapshot,
+    SmaregiProductSnapshot,
+    canonical_values,
+)
 from smapify_pipeline.sync import choices
 from smapify_pipeline.sync.audit import AuditRecord
 from smapify_pipeline.sync.records import UnmappableDocument
-
-SMAREGI_NAME_LIMIT = 85
-SMAREGI_TEXT_LIMIT = 1000
-
-
-@dataclass(frozen=True)
-class ProductFields:
-    """A variant's mapped fields in the form both platforms are compared in."""
-
-    code: str
-    title: str
-    price: int
-    category: str | None
-    description: str | None
-    cost: Decimal | None
-    visible: bool
-    size: str | None
-    color: str | None
-
-
-MERGED_FIELDS = tuple(f.name for f in fields(ProductFields) if f.name != "code")
-"""Fields copied across; ``code`` is the link key and is never copied."""
-
-
-@dataclass(frozen=True)
-class ShopifyVariantSnapshot:
-    product_id: str
-    variant_id: str
-    inventory_item_id: str
-    title: str
-    product_type: str | None
-    description_html: str | None
-    status: str
-    """ACTIVE, DRAFT, ARCHIVED (UNLISTED reads as ACTIVE)."""
-    price: int
-    sku: str | None
-    barcode: str | None
-    cost: Decimal | None
-    options: tuple[tuple[str, str], ...] = ()
-    """(option name, value) pairs of the variant."""
-    tags: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SmaregiProductSnapshot:
-    product_id: str
-    product_code: str
-    product_name: str
-    price: int
-    category_id: str
-    category_name: str | None
-    description: str | None
-    cost: Decimal | None
-    display_flag: str
-    size: str | None
-    color: str | None
-    group_code: str | None
-    tag: str | None = None
-    tax_division: str = choices.SMAREGI_TAX_DIVISION_INCLUDED
-
 
 # --- canonical fields ---------------------------------------------------------------------------------------
 
@@ -97,17 +44,7 @@ def shopify_fields(variant: ShopifyVariantSnapshot, match_key: str) -> ProductFi
     code = match_code(variant, match_key)
     if code is None:
         raise UnmappableDocument(f"Shopify variant {variant.variant_id} has no match key ({match_key})")
-    return ProductFields(
-        code=code,
-        title=_name(variant.title),
-        price=variant.price,
-        category=_blank_to_none(variant.product_type),
-        description=_text(variant.description_html),
-        cost=_cost(variant.cost),
-        visible=variant.status in ("ACTIVE", "UNLISTED"),
-        size=_option(variant.options, "size"),
-        color=_option(variant.options, "color"),
-    )
+    return ProductFields(code=code, **canonical_values(variant, "shopify"))
 
 
 def smaregi_fields(product: SmaregiProductSnapshot) -> ProductFields:
@@ -115,17 +52,7 @@ def smaregi_fields(product: SmaregiProductSnapshot) -> ProductFields:
         raise UnmappableDocument(
             f"Smaregi product {product.product_id} is not priced tax-included (taxDivision {product.tax_division})"
         )
-    return ProductFields(
-        code=product.product_code,
-        title=_name(product.product_name),
-        price=product.price,
-        category=_blank_to_none(product.category_name),
-        description=_text(product.description),
-        cost=_cost(product.cost),
-        visible=product.display_flag == choices.SMAREGI_VISIBLE,
-        size=_blank_to_none(product.size),
-        color=_blank_to_none(product.color),
-    )
+    return ProductFields(code=product.product_code, **canonical_values(product, "smaregi"))
 
 
 # --- three-way merge ----------------------------------------------------------------------------------------
@@ -202,32 +129,6 @@ def is_excluded(tags: Iterable[str] | str | None, exclude_tag: str) -> bool:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
-
-
-def _name(text: str) -> str:
-    return text.strip()[:SMAREGI_NAME_LIMIT]
-
-
-def _text(text: str | None) -> str | None:
-    value = (text or "").strip()
-    return value[:SMAREGI_TEXT_LIMIT] or None
-
-
-def _cost(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal("0.00001")).normalize()
-
-
-def _blank_to_none(text: str | None) -> str | None:
-    value = (text or "").strip()
-    return value or None
-
-
-def _option(options: tuple[tuple[str, str], ...], field_name: str) -> str | None:
-    aliases = choices.SHOPIFY_OPTION_ALIASES[field_name]
-    for name, value in options:
-        if name in aliases and value != choices.DEFAULT_OPTION_VALUE:
-            return _blank_to_none(value)
-    return None
 
 
 def _jsonable(value: Any) -> Any:

@@ -28,7 +28,6 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -46,17 +45,14 @@ from smapify_pipeline.products.fields import (
     SHOPIFY_SELECT,
     SMAREGI_HASH,
     SMAREGI_SELECT,
-    shopify_snapshot,
-    smaregi_snapshot,
-)
-from smapify_pipeline.products.merge import (
+    SYNCED_FIELDS,
     ProductFields,
     ShopifyVariantSnapshot,
     SmaregiProductSnapshot,
-    merge_product,
-    shopify_fields,
-    smaregi_fields,
+    shopify_snapshot,
+    smaregi_snapshot,
 )
+from smapify_pipeline.products.merge import merge_product, shopify_fields, smaregi_fields
 from smapify_pipeline.sync import keys
 from smapify_pipeline.sync.plan import PlanRow, replace_plan
 from smapify_pipeline.sync.records import UnmappableDocument
@@ -144,8 +140,7 @@ def fields_from_json(text: str | None) -> ProductFields | None:
     if not text:
         return None
     raw = json.loads(text)
-    raw["cost"] = None if raw.get("cost") is None else Decimal(raw["cost"])
-    return ProductFields(**raw)
+    return ProductFields(code=raw["code"], **{f.name: f.load(raw.get(f.name)) for f in SYNCED_FIELDS})
 
 
 # --- the plan ---------------------------------------------------------------------------------------------------
@@ -381,23 +376,25 @@ def _delete_request(kind: str, target_id: str, payload: Mapping[str, Any]) -> di
 
 def _shopify_stock_by_store(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
     """inventory item → {paired Smaregi store: available}."""
-    rows = conn.execute(
+    return _counts_by(
+        conn,
         "SELECT i.inventory_item_id, ll.smaregi_store_id, i.available FROM raw.shopify_inventory AS i "
-        "JOIN core.location_links AS ll ON ll.shopify_location_id = i.location_id WHERE i.available IS NOT NULL"
-    ).fetchall()
-    found: dict[str, dict[str, int]] = defaultdict(dict)
-    for item, store, available in rows:
-        found[item][store] = int(available)
-    return found
+        "JOIN core.location_links AS ll ON ll.shopify_location_id = i.location_id WHERE i.available IS NOT NULL",
+    )
 
 
 def _smaregi_stock_by_location(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
     """Smaregi product → {paired Shopify location: stock}."""
-    rows = conn.execute(
+    return _counts_by(
+        conn,
         "SELECT s.product_id, ll.shopify_location_id, s.stock_amount FROM raw.smaregi_stock AS s "
-        "JOIN core.location_links AS ll ON ll.smaregi_store_id = s.store_id WHERE s.stock_amount IS NOT NULL"
-    ).fetchall()
+        "JOIN core.location_links AS ll ON ll.smaregi_store_id = s.store_id WHERE s.stock_amount IS NOT NULL",
+    )
+
+
+def _counts_by(conn: duckdb.DuckDBPyConnection, sql: str) -> dict[str, dict[str, int]]:
+    """{first column: {second column: third column}} of a query."""
     found: dict[str, dict[str, int]] = defaultdict(dict)
-    for product, location, amount in rows:
-        found[product][location] = int(amount)
+    for subject, place, count in conn.execute(sql).fetchall():
+        found[subject][place] = int(count)
     return found

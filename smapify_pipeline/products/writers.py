@@ -18,7 +18,7 @@ from typing import Any
 from smapify_pipeline.platforms.shopify.client import ShopifyClient
 from smapify_pipeline.platforms.smaregi.client import SmaregiClient
 from smapify_pipeline.platforms.smaregi.errors import SmaregiNotFound
-from smapify_pipeline.sync.apply import FOUND_WITHOUT_ID, PlannedChange
+from smapify_pipeline.sync.apply import FOUND_WITHOUT_ID, ClientWriter, PlannedChange
 
 PRODUCT_UPDATE = """
 mutation ProductCopy($product: ProductUpdateInput!) {
@@ -71,11 +71,8 @@ def smaregi_products_by_code(client: SmaregiClient, code: str) -> list[dict[str,
     return [p for p in client.get_list("/products", {"product_code": code}) if p.get("productCode") == code]
 
 
-class SmaregiPatchWriter:
+class SmaregiPatchWriter(ClientWriter[SmaregiClient]):
     idempotent = True
-
-    def __init__(self, client: SmaregiClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         return {"path": change.payload["path"], "body": change.payload["body"]}
@@ -84,15 +81,9 @@ class SmaregiPatchWriter:
         self.client.patch(variables["path"], variables["body"])
         return variables["path"].rsplit("/", 1)[-1]
 
-    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
-        return None
 
-
-class SmaregiDeleteWriter:
+class SmaregiDeleteWriter(ClientWriter[SmaregiClient]):
     idempotent = False
-
-    def __init__(self, client: SmaregiClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         return {"path": f"/products/{change.payload['target_id']}"}
@@ -110,11 +101,8 @@ class SmaregiDeleteWriter:
         return None
 
 
-class SmaregiCreateWriter:
+class SmaregiCreateWriter(ClientWriter[SmaregiClient]):
     idempotent = False
-
-    def __init__(self, client: SmaregiClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         return {"body": change.payload["body"]}
@@ -131,11 +119,8 @@ class SmaregiCreateWriter:
         return str(found[0]["productId"]) if found else None
 
 
-class ShopifyUpdateWriter:
+class ShopifyUpdateWriter(ClientWriter[ShopifyClient]):
     idempotent = True
-
-    def __init__(self, client: ShopifyClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         return {"product": change.payload.get("product"), "variants": change.payload.get("variants")}
@@ -150,15 +135,9 @@ class ShopifyUpdateWriter:
             remote = remote or variables["variants"]["productId"]
         return remote or FOUND_WITHOUT_ID
 
-    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
-        return None
 
-
-class ShopifyCreateWriter:
+class ShopifyCreateWriter(ClientWriter[ShopifyClient]):
     idempotent = False
-
-    def __init__(self, client: ShopifyClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         return dict(change.payload["variables"])
@@ -180,11 +159,8 @@ class ShopifyCreateWriter:
         return None
 
 
-class ShopifyArchiveWriter:
+class ShopifyArchiveWriter(ClientWriter[ShopifyClient]):
     idempotent = True
-
-    def __init__(self, client: ShopifyClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         return {"product": change.payload["product"]}
@@ -193,15 +169,9 @@ class ShopifyArchiveWriter:
         data = self.client.execute(PRODUCT_UPDATE, variables)
         return str((data["productUpdate"]["product"] or {}).get("id") or FOUND_WITHOUT_ID)
 
-    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
-        return None
 
-
-class ShopifyDeleteWriter:
+class ShopifyDeleteWriter(ClientWriter[ShopifyClient]):
     idempotent = False
-
-    def __init__(self, client: ShopifyClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         return {"input": change.payload["input"]}

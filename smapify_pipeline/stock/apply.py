@@ -49,18 +49,11 @@ def writers(shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[str, Writer]
 class StockPush(PushSlice):
     """The stock family's push: earlier leftovers resolved first, audits and the synced base after each write."""
 
-    def __init__(
-        self, shopify: ShopifyClient, smaregi: SmaregiClient, primary: str, run_id: str | None = None
-    ) -> None:
-        super().__init__(shopify, smaregi, primary, run_id)
-        self.by_kind = writers(shopify, smaregi)
-        self.audited = 0
-
-    def writer_for(self, row: PlanRow) -> Writer:
-        return self.by_kind[row.kind]
+    def make_writers(self, shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[str, Writer]:
+        return writers(shopify, smaregi)
 
     def before(self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow]) -> dict[str, Any]:
-        resolved = _resolve_leftovers(conn, self.shopify, self.by_kind, {row.key for row in rows})
+        resolved = _resolve_leftovers(conn, self.shopify, self.writers, {row.key for row in rows})
         return {"earlier_pending_resolved": resolved}
 
     def landed(self, conn: duckdb.DuckDBPyConnection, row: PlanRow, outcome: ChangeOutcome) -> None:
@@ -68,7 +61,7 @@ class StockPush(PushSlice):
             return
         audit = audit_record(row.audit)
         if audit is not None and outcome.remote_id != AT_TARGET:
-            self.audited += record_audit(
+            self.counts["audited"] += record_audit(
                 conn,
                 kind=audit.kind,
                 entity=audit.entity,
@@ -87,7 +80,7 @@ class StockPush(PushSlice):
         self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow], outcomes: list[ChangeOutcome]
     ) -> dict[str, Any]:
         _remember_agreement(conn, self.primary)
-        return {"audited": self.audited}
+        return {"audited": self.counts["audited"]}
 
 
 def _remember(

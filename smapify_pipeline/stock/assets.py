@@ -1,17 +1,13 @@
 """Stock assets: ``inventory_plan`` (after the document plans, so products their documents touch this run are
 left alone) and ``push_inventory`` (after every document push: documents before stock)."""
 
-import dagster as dg
+import duckdb
 
-from smapify_pipeline.resources import WarehouseResource
-from smapify_pipeline.settings import SyncSettings
 from smapify_pipeline.stock.apply import StockPush
 from smapify_pipeline.stock.plan import PLAN_TABLE, plan_inventory
-from smapify_pipeline.sync.assets import push_asset
+from smapify_pipeline.sync.assets import PlanRun, plan_asset, push_asset
 from smapify_pipeline.sync.push import PlanSpec
-from smapify_pipeline.sync.report import plan_metadata
 
-POOL = "duckdb"
 PLAN = PlanSpec(
     PLAN_TABLE,
     "kind, target, smaregi_product_ids[1] AS product, smaregi_store_id AS store, "
@@ -19,10 +15,18 @@ PLAN = PlanSpec(
 )
 
 
-@dg.asset(
-    group_name="plan",
-    kinds={"duckdb"},
-    pool=POOL,
+def _plan(conn: duckdb.DuckDBPyConnection, run: PlanRun) -> dict[str, int]:
+    report = plan_inventory(conn, run.settings.primary)
+    return {
+        "differences_observed": report.observed_differences,
+        "skipped_for_documents": report.skipped_for_documents,
+    }
+
+
+inventory_plan = plan_asset(
+    "inventory_plan",
+    PLAN,
+    _plan,
     deps=[
         "product_links",
         "location_links",
@@ -31,23 +35,10 @@ PLAN = PlanSpec(
         "order_plan",
         "refund_plan",
     ],
+    description="One row per stock write: the secondary brought to the primary (compare-and-set on Shopify, a "
+    "relative add on Smaregi), or the primary seeded once from the secondary on first link; overwrites carry "
+    "their audit.",
 )
-def inventory_plan(warehouse_db: WarehouseResource, sync_rules: SyncSettings) -> dg.MaterializeResult:
-    """One row per stock write: the secondary brought to the primary (compare-and-set on Shopify, a relative
-    add on Smaregi), or the primary seeded once from the secondary on first link; overwrites carry their audit."""
-    with warehouse_db.connect() as conn:
-        report = plan_inventory(conn, sync_rules.primary)
-        metadata = plan_metadata(conn, PLAN.table, PLAN.preview_columns)
-    return dg.MaterializeResult(
-        metadata={
-            **metadata,
-            "differences_observed": report.observed_differences,
-            "skipped_for_documents": report.skipped_for_documents,
-            "dry_run": sync_rules.dry_run,
-        }
-    )
-
-
 push_inventory = push_asset(
     "push_inventory",
     PLAN,

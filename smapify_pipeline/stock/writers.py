@@ -22,7 +22,7 @@ from typing import Any
 from smapify_pipeline.platforms.shopify.client import ShopifyClient
 from smapify_pipeline.platforms.shopify.errors import ShopifyUserError
 from smapify_pipeline.platforms.smaregi.client import SmaregiClient
-from smapify_pipeline.sync.apply import FOUND_WITHOUT_ID, NothingApplied, PlannedChange
+from smapify_pipeline.sync.apply import FOUND_WITHOUT_ID, ClientWriter, NothingApplied, PlannedChange
 from smapify_pipeline.sync.writes import SmaregiStockAdd
 
 STALE = "CHANGE_FROM_QUANTITY_STALE"
@@ -70,11 +70,8 @@ def available_at(client: ShopifyClient, item: str, location: str) -> int | None:
     return next((int(q["quantity"]) for q in level["quantities"] if q["name"] == "available"), None)
 
 
-class ShopifyStockSetWriter:
+class ShopifyStockSetWriter(ClientWriter[ShopifyClient]):
     idempotent = True
-
-    def __init__(self, client: ShopifyClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         return {"input": change.payload["input"]}
@@ -96,16 +93,10 @@ class ShopifyStockSetWriter:
         group = data["inventorySetQuantities"]["inventoryAdjustmentGroup"]
         return group["id"] if group else AT_TARGET
 
-    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
-        return None
 
-
-class ShopifyActivateWriter:
+class ShopifyActivateWriter(ClientWriter[ShopifyClient]):
     idempotent = True
     """``inventoryActivate`` applies ``available`` only to a new level: resending it is harmless."""
-
-    def __init__(self, client: ShopifyClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         payload = change.payload
@@ -130,11 +121,8 @@ class ShopifyActivateWriter:
         return AT_TARGET if now is not None else None
 
 
-class SmaregiStockAddWriter:
+class SmaregiStockAddWriter(ClientWriter[SmaregiClient]):
     idempotent = False
-
-    def __init__(self, client: SmaregiClient) -> None:
-        self.client = client
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         return {"path": change.payload["path"], "body": change.payload["body"]}

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import duckdb
 
@@ -105,6 +105,22 @@ class Writer(Protocol):
     def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
         """Look for this write's marker on the remote side: its remote id if it exists, else ``None``."""
         ...
+
+
+ClientT = TypeVar("ClientT")
+
+
+class ClientWriter(Generic[ClientT]):
+    """A :class:`Writer` over one platform client. Unless a writer says otherwise, a write leaves no marker to
+    look for: :meth:`find` finds nothing, so a lost answer stays unknown (or is resent, when idempotent)."""
+
+    idempotent = False
+
+    def __init__(self, client: ClientT) -> None:
+        self.client = client
+
+    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
+        return None
 
 
 FOUND_WITHOUT_ID = "(found)"

@@ -103,13 +103,21 @@ class PushSlice:
     defaults keep no books."""
 
     def __init__(
-        self, shopify: ShopifyClient, smaregi: SmaregiClient, primary: str, run_id: str | None = None
+        self, shopify: ShopifyClient, smaregi: SmaregiClient, primary: str = "", run_id: str | None = None
     ) -> None:
         self.shopify, self.smaregi, self.primary, self.run_id = shopify, smaregi, primary, run_id
+        self.writers = self.make_writers(shopify, smaregi)
+        self.counts: Counter[str] = Counter()
+        """What the books recorded, by name (reported in :meth:`after`)."""
+
+    def make_writers(self, shopify: ShopifyClient, smaregi: SmaregiClient) -> Mapping[Any, Writer]:
+        """The family's writers, by what :meth:`writer_for` looks up (the row's kind by default)."""
+        return {}
 
     def writer_for(self, row: PlanRow) -> Writer | None:
-        """The writer of a row; ``None`` when the change is bookkeeping only (no API call, no ledger row)."""
-        raise NotImplementedError
+        """The writer of a row (``KeyError`` when there is none); ``None`` when the change is bookkeeping only
+        (no API call, no ledger row)."""
+        return self.writers[row.kind]
 
     def before(self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow]) -> Mapping[str, Any]:
         """Work before the rows (e.g. resolving earlier leftovers); returns metadata."""

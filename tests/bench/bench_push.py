@@ -106,7 +106,7 @@ def run(sales: int, orders: int) -> dict[str, Any]:
                 bucket_before = shopify.bucket.status()["currentlyAvailable"]
                 calls_before = sum(smaregi_client.calls.values())
                 started = time.perf_counter()
-                outcomes = apply_all(conn, changes, lambda change: family.by_kind[change.kind])
+                outcomes = apply_all(conn, changes, lambda change: family.writers[change.kind])
                 seconds = time.perf_counter() - started
                 counts = outcome_counts(outcomes)
                 if target == "shopify":

@@ -1,4 +1,4 @@
-"""The Smaregi tax and total arithmetic, to the yen (reference smaregi.md §3.5, §8)."""
+"""The Smaregi tax and total arithmetic, to the yen (docs/architecture.md, "Documents")."""
 
 from fractions import Fraction
 

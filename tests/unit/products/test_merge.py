@@ -15,9 +15,8 @@ from smapify_pipeline.products.bodies import (
     smaregi_creates_for,
     smaregi_product_patch,
 )
+from smapify_pipeline.products.fields import ShopifyVariantSnapshot, SmaregiProductSnapshot
 from smapify_pipeline.products.merge import (
-    ShopifyVariantSnapshot,
-    SmaregiProductSnapshot,
     is_excluded,
     match_code,
     merge_product,
