@@ -24,10 +24,11 @@ from smapify_pipeline.extract.load import (
 )
 from smapify_pipeline.extract.streams import Output, Read, Stream
 from smapify_pipeline.extract.usage import ApiUsage
+from smapify_pipeline.platforms.smaregi.windows import whole_windows_end
 from smapify_pipeline.warehouse.queries import first_row
 
 CLOCK_SKEW = timedelta(hours=1)
-"""Windowed reads end this far after now, against clock skew with the platform's servers."""
+"""Windowed reads end at least this far after now, against clock skew with the platform's servers."""
 
 
 class ExtractConfig(dg.Config):
@@ -51,7 +52,8 @@ def run_stream(
     client = resource.get_client()
     usage = ApiUsage(client)
     started = datetime.now(UTC)
-    read = Read(client, resource, _since(conn, stream, config), started + CLOCK_SKEW, conn)
+    since = _since(conn, stream, config)
+    read = Read(client, resource, since, _until(since, started), conn)
     log.info("reading %s %s", stream.name, "in full" if read.since is None else f"changed since {read.since}")
     with usage.reading():
         source = stream.read(read)
@@ -89,6 +91,18 @@ def _since(conn: duckdb.DuckDBPyConnection, stream: Stream, config: ExtractConfi
     if stream.cursor.history:
         return datetime.now(UTC) - timedelta(days=config.history_days)
     return None
+
+
+def _until(since: datetime | None, started: datetime) -> datetime:
+    """The end of a windowed read: whatever the platform can have stamped by now.
+
+    Our clock plus ``CLOCK_SKEW`` only guesses the platform's now. A platform clock further ahead (a sandbox
+    run at a time scale gains 19 s every second at 20×) stamps changes past that guess, and a read ending there
+    skips them silently, the cursor staying behind them. So the read is rounded up to whole windows: the same
+    requests, reaching a whole window past an incremental read's ``since`` (the cursor, the platform's time).
+    """
+    guess = started + CLOCK_SKEW
+    return guess if since is None else whole_windows_end(since, guess)
 
 
 def _keeping_keys(

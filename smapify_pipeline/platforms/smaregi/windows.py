@@ -30,3 +30,11 @@ def windows(start: T, end: T, max_days: int = MAX_WINDOW_DAYS) -> list[tuple[T, 
         result.append((current, window_end))
         current = window_end + step
     return result
+
+
+def whole_windows_end(start: datetime, end: datetime, max_days: int = MAX_WINDOW_DAYS) -> datetime:
+    """The end of ``[start, end]`` rounded up to whole windows (at least one): the same requests as
+    :func:`windows` makes for ``[start, end]``, reaching as far as they may."""
+    spans = windows(start, end, max_days)
+    last_start = spans[-1][0] if spans else start
+    return last_start + timedelta(days=max_days) - timedelta(seconds=1)

@@ -1,8 +1,9 @@
 import json
 import os
-import selectors
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from smapify_pipeline.warehouse import connect, open_snapshot, publish_snapshot
 
 READER = Path(__file__).with_name("_snapshot_reader.py")
 ANSWER_TIMEOUT_SECONDS = 120
+"""A deadlock guard only: every wait is for an explicit answer of the reader, however slow the machine."""
 RELATIONS = [
     "core.products",
     "analytics.orders",
@@ -60,27 +62,37 @@ def assert_whole(state: Any, version: int, orders: int) -> None:
 class ReaderProcess:
     """The reader subprocess and its line protocol (see _snapshot_reader.py)."""
 
-    def __init__(self, snapshot: Path) -> None:
+    def __init__(self, snapshot: Path, program: Path = READER) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(READER), str(snapshot)],
+            [sys.executable, str(program), str(snapshot)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
+        self._answers: queue.Queue[str] = queue.Queue()
+        self._listener = threading.Thread(target=self._listen, daemon=True)
+        self._listener.start()
+
+    def _listen(self) -> None:
+        """Every line the reader writes, in order; ``""`` once its stdout closes."""
         assert self.process.stdout is not None
-        self._selector = selectors.DefaultSelector()
-        self._selector.register(self.process.stdout, selectors.EVENT_READ)
+        for line in self.process.stdout:
+            self._answers.put(line)
+        self._answers.put("")
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
     def expect(self, stage: str) -> dict[str, object]:
-        if not self._selector.select(timeout=ANSWER_TIMEOUT_SECONDS):
-            raise AssertionError(f"the reader gave no {stage!r} answer")
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
+        """The reader's next answer, which must be ``stage``. The reader may write several answers before we
+        look (``opened`` and ``reading`` come back to back), so lines are taken from the listener's queue in
+        order, never by waiting for the pipe to become readable again."""
+        try:
+            line = self._answers.get(timeout=ANSWER_TIMEOUT_SECONDS)
+        except queue.Empty:
+            raise AssertionError(f"the reader gave no {stage!r} answer") from None
         if not line:
             assert self.process.stderr is not None
             raise AssertionError(f"the reader exited before {stage!r}: {self.process.stderr.read()}")
@@ -107,7 +119,7 @@ class ReaderProcess:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        self._selector.close()
+        self._listener.join()
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()
@@ -166,6 +178,26 @@ def test_a_reader_process_keeps_the_old_snapshot_then_sees_the_new_one_whole(
 
         reader.send("quit")
         assert reader.process.wait(timeout=ANSWER_TIMEOUT_SECONDS) == 0
+
+
+def test_answers_written_back_to_back_are_each_received(
+    tmp_path: Path, reader_factory: list[ReaderProcess]
+) -> None:
+    """The reader writes ``opened`` and ``reading`` without waiting for us; when both are already in the pipe
+    by the time we look, the second must still be received (it sits in our read buffer, not in the pipe)."""
+    program = tmp_path / "two_answers.py"
+    program.write_text(
+        "import sys\n"
+        'sys.stdout.write(\'{"stage": "opened"}\\n{"stage": "reading"}\\n\')\n'
+        "sys.stdout.flush()\n"
+        "sys.stdin.readline()\n"
+    )
+    reader = ReaderProcess(tmp_path / "unused.duckdb", program)
+    reader_factory.append(reader)
+    assert reader.expect("opened") == {"stage": "opened"}
+    assert reader.expect("reading") == {"stage": "reading"}
+    reader.send("quit")
+    assert reader.process.wait(timeout=ANSWER_TIMEOUT_SECONDS) == 0
 
 
 def test_views_are_copied_as_tables_and_the_snapshot_stands_alone(paths: tuple[Path, Path]) -> None:

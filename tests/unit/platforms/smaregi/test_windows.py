@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from smapify_pipeline.platforms.smaregi.convert import JST
-from smapify_pipeline.platforms.smaregi.windows import windows
+from smapify_pipeline.platforms.smaregi.windows import whole_windows_end, windows
 
 
 def test_a_short_range_is_one_window() -> None:
@@ -42,3 +42,16 @@ def test_empty_and_invalid_ranges() -> None:
         windows(date(2026, 1, 1), datetime(2026, 2, 1, tzinfo=JST))
     with pytest.raises(ValueError):
         windows(date(2026, 1, 1), date(2026, 2, 1), max_days=0)
+
+
+def test_a_range_rounded_up_to_whole_windows_takes_the_same_requests() -> None:
+    start = datetime(2026, 1, 1, tzinfo=JST)
+    whole = timedelta(days=31) - timedelta(seconds=1)
+    for end, reach in [
+        (start + timedelta(hours=1), start + whole),
+        (start + timedelta(days=90), start + timedelta(days=62) + whole),
+        (start - timedelta(hours=1), start + whole),
+    ]:
+        assert whole_windows_end(start, end) == reach
+        assert reach >= end
+        assert len(windows(start, reach)) == max(1, len(windows(start, end)))
