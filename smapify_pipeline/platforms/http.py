@@ -20,8 +20,10 @@ answer (which may ask for the call to be sent again, as Shopify's ``THROTTLED`` 
 
 from __future__ import annotations
 
+import functools
 import logging
 import random as _random
+import ssl
 import threading
 import time
 from collections import Counter
@@ -39,6 +41,17 @@ USER_AGENT = "smapify-pipeline"
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
+
+
+@functools.cache
+def verified_tls() -> ssl.SSLContext:
+    """The one certificate-verifying TLS context every platform client shares.
+
+    httpx builds a new context, reading the whole CA bundle, for each client it makes; the pipeline makes
+    clients per step, so sharing one saves that work on every step (a context is safe to share across clients
+    and threads).
+    """
+    return httpx.create_ssl_context()
 
 
 class Closing:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import pytest
@@ -13,6 +14,9 @@ from smapify_pipeline.platforms import sandboxes as credentials
 from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource
 from smapify_pipeline.sandbox.pair import SandboxPair, ServingPair
 from smapify_pipeline.settings import SyncSettings
+
+if TYPE_CHECKING:
+    from tests.e2e.scenario_harness import Baselines
 
 
 @dataclass
@@ -56,3 +60,11 @@ def harness(tmp_path: Path) -> Iterator[Harness]:
             warehouse_path=tmp_path / "smapify.duckdb",
             instance=instance,
         )
+
+
+@pytest.fixture(scope="session")
+def baselines(tmp_path_factory: pytest.TempPathFactory) -> Baselines:
+    """Baseline syncs shared by the scenarios of one worker (see :class:`Baselines`)."""
+    from tests.e2e.scenario_harness import Baselines
+
+    return Baselines(tmp_path_factory.mktemp("baselines"))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -36,6 +37,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -575,12 +577,73 @@ class ScenarioHarness:
 ScenarioFactory = Callable[..., ScenarioHarness]
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """Both sandboxes' states and the working files right after a baseline sync, with the sandboxes' clocks."""
+
+    shopify: str
+    smaregi: str
+    """The states as JSON text: every restore loads its own copy."""
+    shopify_now: datetime
+    smaregi_now: datetime
+    files: Path
+
+
+class Baselines:
+    """Baseline syncs taken once per worker and restored for every scenario that starts from the same one.
+
+    A scenario's baseline depends only on the primary, the number of pairs, the delete policy and the rules
+    (never on faults: a scenario with a fault plan always runs its own). Restoring loads the sandboxes' states,
+    moves their clocks to at least where the baseline left them (so every later change is stamped after the
+    working file's cursors) and copies the working files.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.taken: dict[str, Baseline] = {}
+
+    @staticmethod
+    def key(primary: str, locations: int, delete_policy: str, rules: dict[str, Any]) -> str:
+        return json.dumps([primary, locations, delete_policy, sorted(rules.items())], default=str)
+
+    def take(self, key: str, harness: ScenarioHarness) -> None:
+        files = self.root / f"baseline{len(self.taken)}"
+        shutil.copytree(harness.data_dir, files)
+        self.taken[key] = Baseline(
+            shopify=json.dumps(harness.shopify.snapshot(), ensure_ascii=False),
+            smaregi=json.dumps(harness.smaregi.snapshot(), ensure_ascii=False),
+            shopify_now=harness.shopify.clock.now(),
+            smaregi_now=harness.smaregi.clock.now(),
+            files=files,
+        )
+
+    def restore(self, key: str, pair: SandboxPair, data_dir: Path) -> bool:
+        baseline = self.taken.get(key)
+        if baseline is None:
+            return False
+        for sandbox, state, now in (
+            (pair.shopify, baseline.shopify, baseline.shopify_now),
+            (pair.smaregi, baseline.smaregi, baseline.smaregi_now),
+        ):
+            sandbox.load(json.loads(state))
+            behind = (now - sandbox.clock.now()).total_seconds()
+            if behind > 0:
+                sandbox.clock.advance(behind)
+        shutil.copytree(baseline.files, data_dir, dirs_exist_ok=True)
+        return True
+
+
 @pytest.fixture
-def make_scenario(tmp_path: Path) -> Iterator[ScenarioFactory]:
+def make_scenario(tmp_path: Path, baselines: Baselines) -> Iterator[ScenarioFactory]:
     """``make_scenario(primary="smaregi", two_pairs=False, delete_policy="archive", faults=None,
-    baseline=True, **rules)`` → a served, linked, baseline-synced :class:`ScenarioHarness`."""
+    baseline=True, **rules)`` → a served, linked, baseline-synced :class:`ScenarioHarness`.
+
+    The baseline sync of a given primary, pair count, delete policy and rules runs once per worker; later
+    scenarios with the same start restore it (:class:`Baselines`). An in-memory Dagster instance keeps the
+    runs' events (nothing here reads them from disk).
+    """
     with ExitStack() as stack:
-        instance = stack.enter_context(dg.instance_for_test())
+        instance = stack.enter_context(dg.DagsterInstance.ephemeral())
         made = 0
 
         def factory(
@@ -602,9 +665,12 @@ def make_scenario(tmp_path: Path) -> Iterator[ScenarioFactory]:
             )
             stack.callback(pair.shopify.close)
             stack.callback(pair.smaregi.close)
-            servers = stack.enter_context(pair.serve())
             data_dir = tmp_path / f"scenario{made}"
             data_dir.mkdir()
+            key = Baselines.key(primary, locations, delete_policy, rules)
+            reusable = baseline and faults is None
+            restored = reusable and baselines.restore(key, pair, data_dir)
+            servers = stack.enter_context(pair.serve())
             harness = ScenarioHarness(
                 primary=primary,
                 pair=pair,
@@ -626,8 +692,10 @@ def make_scenario(tmp_path: Path) -> Iterator[ScenarioFactory]:
             harness.expected = {
                 (code, i): INITIAL_STOCK for code in harness.linked_codes for i in range(locations)
             }
-            if baseline:
+            if baseline and not restored:
                 harness.run_full_sync()
+                if reusable:
+                    baselines.take(key, harness)
             return harness
 
         yield factory
@@ -641,6 +709,7 @@ __all__ = [
     "X_CODE",
     "X_PRICE",
     "X_TITLE",
+    "Baselines",
     "ScenarioFactory",
     "ScenarioHarness",
     "make_scenario",

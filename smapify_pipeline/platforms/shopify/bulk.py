@@ -32,7 +32,7 @@ from typing import IO, Any, Literal
 
 import httpx
 
-from smapify_pipeline.platforms.http import USER_AGENT
+from smapify_pipeline.platforms.http import USER_AGENT, verified_tls
 from smapify_pipeline.platforms.shopify.client import ShopifyClient
 from smapify_pipeline.platforms.shopify.errors import BulkOperationError, OutcomeUnknown, ShopifyUserError
 
@@ -121,7 +121,9 @@ class BulkRunner:
         self.group_objects = group_objects
         """Sent as ``groupObjects`` (required from 2026-01); ``None`` leaves the argument out (older versions)."""
         self.children_key = children_key
-        self._download = httpx.Client(transport=transport, timeout=300.0, headers={"User-Agent": USER_AGENT})
+        self._download = httpx.Client(
+            transport=transport, verify=verified_tls(), timeout=300.0, headers={"User-Agent": USER_AGENT}
+        )
         self.last_operation: BulkOperation | None = None
 
     def run(

@@ -39,6 +39,7 @@ from smapify_pipeline.platforms.http import (
     RetryingClient,
     RetryPolicy,
     body_excerpt,
+    verified_tls,
 )
 from smapify_pipeline.platforms.shopify.auth import ClientCredentialsToken, StaticToken, TokenProvider
 from smapify_pipeline.platforms.shopify.errors import (
@@ -95,6 +96,7 @@ class ShopifyClient(RetryingClient):
         self.pacer = pacer or CostPacer(clock=clock, sleep=self.retry.sleep)
         self._http = httpx.Client(
             transport=transport,
+            verify=verified_tls(),
             timeout=timeout,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         )

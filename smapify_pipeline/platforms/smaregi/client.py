@@ -42,6 +42,7 @@ from smapify_pipeline.platforms.http import (
     RetryingClient,
     RetryPolicy,
     body_excerpt,
+    verified_tls,
 )
 from smapify_pipeline.platforms.rate_limits import RATE_LIMITS
 from smapify_pipeline.platforms.smaregi.auth import DEFAULT_SCOPES, SmaregiToken
@@ -91,6 +92,7 @@ class SmaregiClient(RetryingClient):
         )
         self._http = httpx.Client(
             transport=transport,
+            verify=verified_tls(),
             timeout=timeout,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             limits=httpx.Limits(max_connections=max(10, max_concurrency * 2)),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import ssl
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from smapify_pipeline.platforms.http import (
     parse_retry_after,
     reached_server,
     redact_headers,
+    verified_tls,
 )
 
 
@@ -175,3 +177,11 @@ def test_a_429_holds_for_its_retry_after_or_backs_off_at_least_that_long() -> No
     assert client.throttled["op"] == 1
     with pytest.raises(PlatformError, match="HTTP 429"):
         TinyClient([httpx.Response(429)] * 3, sleeps).send()
+
+
+def test_the_shared_tls_context_verifies_certificates_and_host_names() -> None:
+    context = verified_tls()
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 0
+    assert verified_tls() is context
