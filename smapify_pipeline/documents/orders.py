@@ -91,7 +91,7 @@ def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> O
         )
     tax_by_rate = _sale_tax_by_rate(sale, sale_lines, discount, ctx)
     priced = _priced_items(sale_lines, discount)
-    item_taxes = _item_taxes(priced, tax_by_rate)
+    item_taxes, shipping_tax = _item_taxes(priced, tax_by_rate, sale.carriage)
     line_items = [
         _order_line(line, unit, units, links, tax)
         for (line, unit, units), tax in zip(priced, item_taxes, strict=True)
@@ -127,7 +127,7 @@ def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> O
         ],
     }
     if sale.carriage:
-        order["shippingLines"] = [{"title": choices.SHIPPING_LINE_TITLE, "priceSet": money(sale.carriage)}]
+        order["shippingLines"] = [_shipping_line(sale.carriage, shipping_tax)]
     options = {"inventoryBehaviour": "BYPASS", "sendReceipt": False, "sendFulfillmentReceipt": False}
     return OrderCreatePlan(
         key=keys.sale_order_key(ctx.contract_id, sale.transaction_head_id),
@@ -197,6 +197,7 @@ def _sale_tax_by_rate(
             for line in sale_lines
         ],
         subtotal_discount=discount,
+        carriage=sale.carriage,
         rounding=ctx.tax_rounding,
     )
     by_rate = dict(totals.included_tax_by_rate)
@@ -225,19 +226,38 @@ def _priced_items(lines: list[SmaregiLine], discount: int) -> list[tuple[Smaregi
     return items
 
 
-def _item_taxes(items: list[tuple[SmaregiLine, int, int]], tax_by_rate: dict[int, int]) -> list[int]:
-    """Each rate's tax spread over that rate's tax-included items in proportion to their amounts."""
+def _item_taxes(
+    items: list[tuple[SmaregiLine, int, int]], tax_by_rate: dict[int, int], carriage: int
+) -> tuple[list[int], int]:
+    """Each rate's tax spread over that rate's tax-included items in proportion to their amounts, and the
+    shipping line's share of the standard rate's tax when carriage is taxed (see
+    :data:`.choices.CARRIAGE_IN_TAX_INCLUDE`)."""
     result = [0] * len(items)
     members: dict[int, list[int]] = defaultdict(list)
     for index, (line, _, _) in enumerate(items):
         if line.tax_division is TaxDivision.INCLUDED and line.tax_rate:
             members[line.tax_rate].append(index)
+    taxed_carriage = carriage if choices.CARRIAGE_IN_TAX_INCLUDE else 0
+    shipping_tax = 0
     for rate, tax in tax_by_rate.items():
         indexes = members.get(rate, [])
-        shares = allocate(tax, [items[i][1] * items[i][2] for i in indexes])
+        weights = [items[i][1] * items[i][2] for i in indexes]
+        if rate == choices.STANDARD_TAX_RATE and taxed_carriage:
+            *shares, shipping_tax = allocate(tax, [*weights, taxed_carriage])
+        else:
+            shares = allocate(tax, weights)
         for index, share in zip(indexes, shares, strict=True):
             result[index] = share
-    return result
+    return result, shipping_tax
+
+
+def _shipping_line(carriage: int, tax: int) -> dict[str, Any]:
+    """The order's shipping line: carriage, with its 10 % tax line when carriage is taxed."""
+    line: dict[str, Any] = {"title": choices.SHIPPING_LINE_TITLE, "priceSet": money(carriage)}
+    if choices.CARRIAGE_IN_TAX_INCLUDE:
+        rate = choices.STANDARD_TAX_RATE
+        line["taxLines"] = [{"title": tax_title(rate), "rate": rate_decimal(rate), "priceSet": money(tax)}]
+    return line
 
 
 def _order_line(line: SmaregiLine, unit: int, units: int, links: Links, tax: int) -> dict[str, Any]:
