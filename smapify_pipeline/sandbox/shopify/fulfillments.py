@@ -192,7 +192,6 @@ def fulfillment_order_move(
                     state.new_id("FulfillmentOrderLineItem"), fo_line.line_item_id, quantity, quantity
                 )
             )
-        found.lines = [line for line in found.lines if line.total_quantity]
         found.updated_at = now
         if not any(line.remaining_quantity for line in found.lines):
             found.status = "CLOSED"

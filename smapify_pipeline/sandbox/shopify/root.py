@@ -81,6 +81,7 @@ class Root:
     order = staticmethod(queries.order)
     orders = staticmethod(queries.orders)
     refund = staticmethod(queries.refund)
+    fulfillmentOrders = staticmethod(queries.fulfillment_orders)
 
     def deletionEvents(
         self,
