@@ -332,7 +332,9 @@ def order_to_transaction(
         carriage=order.shipping,
         stock_deltas=(),
         rounding=ctx.tax_rounding,
-        subtotal_discount=0 if fold else sum(line.order_discount for line in order.lines if line.quantity > 0),
+        subtotal_discount=0
+        if fold
+        else sum(line.order_discount for line in order.lines if line.quantity > 0),
     )
     return replace(plan, stock_adds=order_stock_adds(order, ctx, links, applied_adds or {}, plan.memo))
 

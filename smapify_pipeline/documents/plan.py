@@ -293,9 +293,7 @@ def plan_orders(state: DocumentState) -> DocumentPlan:
             plan.ignored += 1
             continue
         try:
-            mirrored_order = orders.order_to_transaction(
-                order, ctx, links, state.applied_order_stock_adds
-            )
+            mirrored_order = orders.order_to_transaction(order, ctx, links, state.applied_order_stock_adds)
         except UnmappableDocument as error:
             plan.quarantine("raw.shopify_orders", order.order_id, str(error), {"order_id": order.order_id})
             continue

@@ -180,7 +180,9 @@ def _assert_money_agrees(h: ScenarioHarness, order_id: str) -> dict[str, Any]:
 
 
 @PRIMARIES
-def test_m10_discount_code_fixed_amount_across_two_rates(make_scenario: ScenarioFactory, primary: str) -> None:
+def test_m10_discount_code_fixed_amount_across_two_rates(
+    make_scenario: ScenarioFactory, primary: str
+) -> None:
     h = make_scenario(primary)
     code = CheckoutDiscount("WELCOME500", amount=Decimal(500))
     order_id = _online_order(h, [(X_CODE, 2), (R_CODE, 3)], discounts=[code])
