@@ -40,7 +40,12 @@ CATALOGUE_EXTRACTS = (
     "smaregi_categories",
     "smaregi_products",
 )
-DOCUMENT_EXTRACTS = ("shopify_orders", "shopify_refunds", "smaregi_transactions")
+DOCUMENT_EXTRACTS = (
+    "shopify_orders",
+    "shopify_refunds",
+    "shopify_fulfillment_orders",
+    "smaregi_transactions",
+)
 PRODUCT_STEPS = ("product_plan", "push_products")
 DOCUMENT_STEPS = ("order_plan", "refund_plan", "push_orders", "push_refunds")
 REPORT = "reconciliation_report"

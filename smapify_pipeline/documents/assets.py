@@ -31,6 +31,7 @@ DOCUMENT_INPUTS = [
     "smaregi_transactions",
     "shopify_orders",
     "shopify_refunds",
+    "shopify_fulfillment_orders",
     "product_links",
     "location_links",
 ]

@@ -10,8 +10,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from smapify_pipeline.documents.smaregi_body import (
@@ -29,6 +29,7 @@ from smapify_pipeline.documents.smaregi_totals import (
     split_line_total,
 )
 from smapify_pipeline.sync import choices, keys, markers
+from smapify_pipeline.sync.keys import stock_add_key
 from smapify_pipeline.sync.records import (
     Links,
     ShopifyOrder,
@@ -40,6 +41,7 @@ from smapify_pipeline.sync.records import (
 from smapify_pipeline.sync.timefmt import shopify_datetime
 from smapify_pipeline.sync.writes import (
     InventoryAdjustment,
+    SmaregiStockAdd,
     inventory_changes,
     money,
     rate_decimal,
@@ -91,7 +93,7 @@ def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> O
         )
     tax_by_rate = _sale_tax_by_rate(sale, sale_lines, discount, ctx)
     priced = _priced_items(sale_lines, discount)
-    item_taxes = _item_taxes(priced, tax_by_rate)
+    item_taxes, shipping_tax = _item_taxes(priced, tax_by_rate, sale.carriage)
     line_items = [
         _order_line(line, unit, units, links, tax)
         for (line, unit, units), tax in zip(priced, item_taxes, strict=True)
@@ -127,7 +129,7 @@ def sale_to_order(sale: SmaregiTransaction, ctx: SyncContext, links: Links) -> O
         ],
     }
     if sale.carriage:
-        order["shippingLines"] = [{"title": choices.SHIPPING_LINE_TITLE, "priceSet": money(sale.carriage)}]
+        order["shippingLines"] = [_shipping_line(sale.carriage, shipping_tax)]
     options = {"inventoryBehaviour": "BYPASS", "sendReceipt": False, "sendFulfillmentReceipt": False}
     return OrderCreatePlan(
         key=keys.sale_order_key(ctx.contract_id, sale.transaction_head_id),
@@ -197,6 +199,7 @@ def _sale_tax_by_rate(
             for line in sale_lines
         ],
         subtotal_discount=discount,
+        carriage=sale.carriage,
         rounding=ctx.tax_rounding,
     )
     by_rate = dict(totals.included_tax_by_rate)
@@ -225,19 +228,38 @@ def _priced_items(lines: list[SmaregiLine], discount: int) -> list[tuple[Smaregi
     return items
 
 
-def _item_taxes(items: list[tuple[SmaregiLine, int, int]], tax_by_rate: dict[int, int]) -> list[int]:
-    """Each rate's tax spread over that rate's tax-included items in proportion to their amounts."""
+def _item_taxes(
+    items: list[tuple[SmaregiLine, int, int]], tax_by_rate: dict[int, int], carriage: int
+) -> tuple[list[int], int]:
+    """Each rate's tax spread over that rate's tax-included items in proportion to their amounts, and the
+    shipping line's share of the standard rate's tax when carriage is taxed (see
+    :data:`.choices.CARRIAGE_IN_TAX_INCLUDE`)."""
     result = [0] * len(items)
     members: dict[int, list[int]] = defaultdict(list)
     for index, (line, _, _) in enumerate(items):
         if line.tax_division is TaxDivision.INCLUDED and line.tax_rate:
             members[line.tax_rate].append(index)
+    taxed_carriage = carriage if choices.CARRIAGE_IN_TAX_INCLUDE else 0
+    shipping_tax = 0
     for rate, tax in tax_by_rate.items():
         indexes = members.get(rate, [])
-        shares = allocate(tax, [items[i][1] * items[i][2] for i in indexes])
+        weights = [items[i][1] * items[i][2] for i in indexes]
+        if rate == choices.STANDARD_TAX_RATE and taxed_carriage:
+            *shares, shipping_tax = allocate(tax, [*weights, taxed_carriage])
+        else:
+            shares = allocate(tax, weights)
         for index, share in zip(indexes, shares, strict=True):
             result[index] = share
-    return result
+    return result, shipping_tax
+
+
+def _shipping_line(carriage: int, tax: int) -> dict[str, Any]:
+    """The order's shipping line: carriage, with its 10 % tax line when carriage is taxed."""
+    line: dict[str, Any] = {"title": choices.SHIPPING_LINE_TITLE, "priceSet": money(carriage)}
+    if choices.CARRIAGE_IN_TAX_INCLUDE:
+        rate = choices.STANDARD_TAX_RATE
+        line["taxLines"] = [{"title": tax_title(rate), "rate": rate_decimal(rate), "priceSet": money(tax)}]
+    return line
 
 
 def _order_line(line: SmaregiLine, unit: int, units: int, links: Links, tax: int) -> dict[str, Any]:
@@ -263,16 +285,26 @@ def _order_line(line: SmaregiLine, unit: int, units: int, links: Links, tax: int
 # --- Shopify order → Smaregi transaction --------------------------------------------------------------------
 
 
-def order_to_transaction(order: ShopifyOrder, ctx: SyncContext, links: Links) -> TransactionPostPlan:
+def order_to_transaction(
+    order: ShopifyOrder,
+    ctx: SyncContext,
+    links: Links,
+    applied_adds: Mapping[str, tuple[str, str, int]] | None = None,
+) -> TransactionPostPlan:
     """Mirror an online order as a Smaregi sale at ``online_store_id``.
 
     Lines by linked productId with the Shopify unit price; each line's discounts as ``unitDiscountPrice`` (a
-    line whose discounted total has no whole-yen unit price is split in two detail lines); lines without a
-    linked product as 部門売り lines in ``unlinked_category_id``; shipping as ``carriage``; totals by
-    :mod:`.smaregi_totals`, so the Smaregi total equals the Shopify total to the yen.
+    line whose discounted total has no whole-yen unit price is split in two detail lines): its own discounts
+    always, order-level ones too while :data:`.choices.ORDER_DISCOUNTS_FOLD_INTO_LINES`, else they become the
+    sale's ``subtotalDiscountPrice``; lines without a linked product as 部門売り lines in
+    ``unlinked_category_id``; shipping charged (after shipping discounts) as ``carriage``; totals by
+    :mod:`.smaregi_totals`, so the Smaregi total equals the Shopify total to the yen. ``applied_adds`` (ledger
+    key → product, store, delta) are the stock adds of earlier runs, so a line moved to another location since
+    gets only the difference (:func:`order_stock_adds`).
     """
     if not order.taxes_included:
         raise UnmappableDocument(f"Shopify order {order.order_id} is not tax-included")
+    fold = choices.ORDER_DISCOUNTS_FOLD_INTO_LINES
     details: list[DetailDraft] = []
     for line in (line for line in order.lines if line.quantity > 0):
         link = links.by_shopify_variant.get(line.variant_id or "")
@@ -282,14 +314,14 @@ def order_to_transaction(order: ShopifyOrder, ctx: SyncContext, links: Links) ->
                 "1",
                 line.title,
                 line.unit_price,
-                line.discounted_total,
+                line.discounted_total if fold else line.discounted_total + line.order_discount,
                 line.quantity,
                 line.tax_rate,
                 link.smaregi_product_id if link else None,
                 UnlinkedLinePolicy(ctx.unlinked_product_id, ctx.unlinked_category_id),
             )
         )
-    return transaction_post(
+    plan = transaction_post(
         "order",
         order.order_id,
         key=keys.order_transaction_key(order.order_id),
@@ -298,23 +330,62 @@ def order_to_transaction(order: ShopifyOrder, ctx: SyncContext, links: Links) ->
         terminal_time=order.processed_at,
         details=details,
         carriage=order.shipping,
-        stock_deltas=_order_stock_deltas(order, ctx, links),
+        stock_deltas=(),
         rounding=ctx.tax_rounding,
+        subtotal_discount=0
+        if fold
+        else sum(line.order_discount for line in order.lines if line.quantity > 0),
     )
+    return replace(plan, stock_adds=order_stock_adds(order, ctx, links, applied_adds or {}, plan.memo))
 
 
 def _order_stock_deltas(order: ShopifyOrder, ctx: SyncContext, links: Links) -> list[tuple[str, str, int]]:
-    """The Smaregi sale takes units at the online store; where Shopify took them elsewhere, move them: +q back
+    """The Smaregi sale takes units at the online store; where Shopify has them elsewhere, move them: +q back
     at the online store and −q at the store paired with Shopify's location (none when it is unpaired)."""
     deltas = []
     for line in order.lines:
         link = links.by_shopify_variant.get(line.variant_id or "")
-        if link is None or not link.stock_managed or line.stock_location_id is None:
+        if link is None or not link.stock_managed:
             continue
-        store = ctx.store_for(line.stock_location_id)
-        if store == ctx.online_store_id:
-            continue
-        deltas.append((link.smaregi_product_id, ctx.online_store_id, line.quantity))
-        if store is not None:
-            deltas.append((link.smaregi_product_id, store, -line.quantity))
+        for location, units in line.placements:
+            store = ctx.store_for(location)
+            if store == ctx.online_store_id:
+                continue
+            deltas.append((link.smaregi_product_id, ctx.online_store_id, units))
+            if store is not None:
+                deltas.append((link.smaregi_product_id, store, -units))
     return deltas
+
+
+def order_stock_adds(
+    order: ShopifyOrder,
+    ctx: SyncContext,
+    links: Links,
+    applied_adds: Mapping[str, tuple[str, str, int]],
+    memo: str,
+) -> tuple[SmaregiStockAdd, ...]:
+    """The stock adds that bring Smaregi to where Shopify's units of ``order`` are now: the moves wanted
+    (:func:`_order_stock_deltas`) minus the adds already applied for the order. The first placement uses the
+    order's stock key; a later move (the merchant moved or fulfilled a line elsewhere after the order was
+    mirrored) gets keys of its own, ``…:stock:m{n}:{product}@{store}``, the first generation not yet applied,
+    so every move is mirrored exactly once."""
+    base = keys.order_stock_key(order.order_id)
+    done: dict[tuple[str, str], int] = defaultdict(int)
+    for key, (product, store, delta) in applied_adds.items():
+        if key.startswith(f"{base}:"):
+            done[(product, store)] += delta
+    wanted: dict[tuple[str, str], int] = defaultdict(int)
+    for product, store, delta in _order_stock_deltas(order, ctx, links):
+        wanted[(product, store)] += delta
+    adds = []
+    for product, store in sorted(set(wanted) | set(done)):
+        delta = wanted[(product, store)] - done[(product, store)]
+        if not delta:
+            continue
+        key = stock_add_key(base, product, store)
+        generation = 0
+        while key in applied_adds:
+            generation += 1
+            key = stock_add_key(f"{base}:m{generation}", product, store)
+        adds.append(SmaregiStockAdd(key, product, store, delta, memo))
+    return tuple(adds)

@@ -122,6 +122,8 @@ class DocumentState:
     """Smaregi sale id → the Shopify order GID that mirrors it."""
     history: frozenset[str] = frozenset()
     """Sources (``smaregi:txn:…``, ``shopify:order:…``, ``shopify:refund:…``) that predate the first sync."""
+    applied_order_stock_adds: Mapping[str, tuple[str, str, int]] = field(default_factory=dict)
+    """Ledger key → (product, store, delta) of the online orders' applied stock adds."""
 
     @classmethod
     def read(cls, conn: duckdb.DuckDBPyConnection, ctx: SyncContext) -> DocumentState:
@@ -145,6 +147,7 @@ class DocumentState:
             history=frozenset(
                 row[0] for row in conn.execute("SELECT source FROM core.history_documents").fetchall()
             ),
+            applied_order_stock_adds=tables.applied_order_stock_adds(conn),
         )
 
 
@@ -290,7 +293,7 @@ def plan_orders(state: DocumentState) -> DocumentPlan:
             plan.ignored += 1
             continue
         try:
-            mirrored_order = orders.order_to_transaction(order, ctx, links)
+            mirrored_order = orders.order_to_transaction(order, ctx, links, state.applied_order_stock_adds)
         except UnmappableDocument as error:
             plan.quarantine("raw.shopify_orders", order.order_id, str(error), {"order_id": order.order_id})
             continue
@@ -311,7 +314,7 @@ def plan_orders(state: DocumentState) -> DocumentPlan:
             for row in _stock_add_rows(
                 mirrored_order.stock_adds,
                 f"shopify:order:{order.order_id}",
-                "online order taken elsewhere",
+                "online order's units taken or moved elsewhere",
                 key,
             )
             if row.key not in state.applied

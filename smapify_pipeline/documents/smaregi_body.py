@@ -52,9 +52,15 @@ def transaction_body(
     details: list[DetailDraft],
     carriage: int,
     rounding: TaxRounding,
+    subtotal_discount: int = 0,
 ) -> tuple[dict[str, Any], TransactionTotals]:
     """The request body and the totals it states."""
-    totals = compute_totals([d.totals_line() for d in details], carriage=carriage, rounding=rounding)
+    totals = compute_totals(
+        [d.totals_line() for d in details],
+        subtotal_discount=subtotal_discount,
+        carriage=carriage,
+        rounding=rounding,
+    )
     body: dict[str, Any] = {
         "transactionHeadDivision": "1",
         "cancelDivision": "0",
@@ -73,6 +79,8 @@ def transaction_body(
     }
     if carriage:
         body["carriage"] = str(carriage)
+    if subtotal_discount:
+        body["subtotalDiscountPrice"] = str(subtotal_discount)
     return body, totals
 
 
@@ -105,6 +113,7 @@ def transaction_post(
     carriage: int,
     stock_deltas: Iterable[tuple[str, str, int]],
     rounding: TaxRounding,
+    subtotal_discount: int = 0,
 ) -> TransactionPostPlan:
     """The transaction mirroring Shopify ``kind`` ("order"/"refund") ``shopify_id``, marked so a lost answer
     can be found again, and the (product, store, delta) stock adds that correct its stock effect."""
@@ -118,6 +127,7 @@ def transaction_post(
         details=details,
         carriage=carriage,
         rounding=rounding,
+        subtotal_discount=subtotal_discount,
     )
     return TransactionPostPlan(
         key=key,

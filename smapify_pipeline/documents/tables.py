@@ -149,16 +149,31 @@ def _rate(tax_lines: Any) -> int:
     return max(rates) if rates else 0
 
 
+def _placements(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Line item → (location, units) over its fulfilment orders (every status: a move reassigns or shrinks
+    them, a cancel leaves them where the units were)."""
+    placed: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for line_id, location, units in conn.execute(
+        "SELECT l.line_item_id, f.location_id, sum(l.total_quantity) FROM raw.shopify_fulfillment_order_lines AS l "
+        "JOIN raw.shopify_fulfillment_orders AS f USING (fulfillment_order_id) "
+        "WHERE f.location_id IS NOT NULL AND l.total_quantity > 0 GROUP BY 1, 2 ORDER BY 1, 2"
+    ).fetchall():
+        placed[str(line_id)].append((str(location), _int(units)))
+    return {line: tuple(where) for line, where in placed.items()}
+
+
 def shopify_orders(conn: duckdb.DuckDBPyConnection) -> dict[str, ShopifyOrder]:
     """Every extracted Shopify order with its lines, by order GID."""
+    placements = _placements(conn)
     lines: dict[str, list[ShopifyOrderLine]] = defaultdict(list)
     for row in conn.execute(
         "SELECT line_item_id, order_id, variant_id, sku, title, quantity, current_quantity, unit_price, "
-        "total_discount, tax_lines FROM raw.shopify_order_lines ORDER BY order_id, line_item_id"
+        "total_discount, order_discount, tax_lines FROM raw.shopify_order_lines ORDER BY order_id, line_item_id"
     ).fetchall():
-        line_id, order_id, variant_id, sku, title, quantity, current, unit, discount, taxes = row
+        line_id, order_id, variant_id, sku, title, quantity, current, unit, discount, order_level, taxes = row
         quantity = _int(quantity)
         unit_price = _int(unit)
+        placed = placements.get(str(line_id), ())
         lines[str(order_id)].append(
             ShopifyOrderLine(
                 line_item_id=str(line_id),
@@ -170,8 +185,16 @@ def shopify_orders(conn: duckdb.DuckDBPyConnection) -> dict[str, ShopifyOrder]:
                 discounted_total=unit_price * quantity - _int(discount),
                 tax_rate=_rate(taxes),
                 refundable_quantity=None if current is None else _int(current),
+                stock_location_id=placed[0][0] if len(placed) == 1 else None,
+                order_discount=_int(order_level),
+                stock_placements=placed,
             )
         )
+    shipping_charged = dict(
+        conn.execute(
+            "SELECT order_id, sum(discounted_price) FROM raw.shopify_shipping_lines GROUP BY order_id"
+        ).fetchall()
+    )
     orders = {}
     for row in conn.execute(
         "SELECT o.order_id, o.processed_at, o.created_at, o.total_shipping_price, o.taxes_included, o.source_name, "
@@ -182,11 +205,12 @@ def shopify_orders(conn: duckdb.DuckDBPyConnection) -> dict[str, ShopifyOrder]:
         order_id, processed, created, shipping, included, source, identifier, tags, cancelled, refundable = (
             row
         )
+        charged = shipping_charged.get(order_id)
         orders[str(order_id)] = ShopifyOrder(
             order_id=str(order_id),
             processed_at=_moment(processed if processed is not None else created),
             lines=tuple(lines.get(str(order_id), ())),
-            shipping=_int(shipping),
+            shipping=_int(charged if charged is not None else shipping),
             taxes_included=included is not False,
             source_name=_text(source),
             source_identifier=_text(identifier),
@@ -195,6 +219,21 @@ def shopify_orders(conn: duckdb.DuckDBPyConnection) -> dict[str, ShopifyOrder]:
             refundable_amount=None if refundable is None else max(_int(refundable), 0),
         )
     return orders
+
+
+def applied_order_stock_adds(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str, int]]:
+    """Ledger key → (Smaregi product, store, delta) of every applied stock add of an online order, from the
+    request stored before it was sent (what Smaregi really received)."""
+    found = {}
+    for key, payload in conn.execute(
+        "SELECT l.key, w.payload FROM sync.ledger AS l JOIN sync.write_payloads AS w USING (key) "
+        "WHERE l.status = 'applied' AND l.key LIKE 'shopify:order:%:stock:%'"
+    ).fetchall():
+        request = json.loads(payload) if isinstance(payload, str) else payload
+        product = str(request["path"]).rstrip("/").split("/")[-2]
+        body = request["body"]
+        found[str(key)] = (product, str(body["storeId"]), int(body["stockAmount"]))
+    return found
 
 
 def shopify_refunds(conn: duckdb.DuckDBPyConnection) -> list[ShopifyRefund]:

@@ -16,13 +16,19 @@ VARIANT_FIELDS = (
 ORDER_FIELDS = (
     "id name createdAt updatedAt processedAt cancelledAt displayFinancialStatus displayFulfillmentStatus"
     " sourceName sourceIdentifier tags currencyCode taxesIncluded test"
-    f" subtotalPriceSet {MONEY} totalShippingPriceSet {MONEY}"
+    f" subtotalPriceSet {MONEY} totalShippingPriceSet {MONEY} totalDiscountsSet {MONEY}"
     f" totalTaxSet {MONEY} totalPriceSet {MONEY} {TAX_LINES}"
+)
+DISCOUNT_ALLOCATIONS = (
+    f"discountAllocations {{ allocatedAmountSet {MONEY} discountApplication {{ index allocationMethod }} }}"
 )
 LINE_ITEM_FIELDS = (
     "id sku title variantTitle quantity currentQuantity taxable variant { id }"
-    f" originalUnitPriceSet {MONEY} {TAX_LINES}"
+    f" originalUnitPriceSet {MONEY} totalDiscountSet {MONEY} {DISCOUNT_ALLOCATIONS} {TAX_LINES}"
 )
+SHIPPING_LINE_FIELDS = f"id title originalPriceSet {MONEY} discountedPriceSet {MONEY} {TAX_LINES}"
+FULFILLMENT_ORDER_FIELDS = "id orderId status updatedAt assignedLocation { location { id } }"
+FULFILLMENT_ORDER_LINE_FIELDS = "id totalQuantity remainingQuantity lineItem { id }"
 REFUND_FIELDS = f"id note createdAt updatedAt order {{ id }} totalRefundedSet {MONEY}"
 REFUND_LINE_FIELDS = (
     "id quantity restockType restocked location { id } lineItem { id sku }"
@@ -89,17 +95,41 @@ def bulk_inventory(search: str | None = None) -> str:
 
 
 def bulk_orders(search: str | None = None) -> str:
-    """Orders with their line items and the ids of their refunds.
+    """Orders with their line items (and their discount allocations), shipping lines and the ids of their
+    refunds.
 
-    Bulk queries may not nest a connection inside a list (``Order.refunds`` is a list), so refund lines are
-    read per refund with :data:`REFUND`.
+    Bulk queries allow at most 5 connections, nested at most 2 deep (the top-level one counts), and no
+    connection inside a list: ``Order.refunds`` is a list, so refund lines are read per refund with
+    :data:`REFUND`, and ``Order.fulfillmentOrders { lineItems }`` would be 3 deep, so where the units are is
+    read by :func:`bulk_fulfillment_orders`.
     """
     return f"""
 {{
   orders{_arguments(search)} {{
     edges {{ node {{ {ORDER_FIELDS}
       lineItems {{ edges {{ node {{ {LINE_ITEM_FIELDS} }} }} }}
+      shippingLines {{ edges {{ node {{ {SHIPPING_LINE_FIELDS} }} }} }}
       refunds {{ id updatedAt }}
+    }} }}
+  }}
+}}
+"""
+
+
+def bulk_fulfillment_orders(search: str | None = None) -> str:
+    """Every fulfilment order (closed ones too) with its lines: where each order line's units are assigned.
+
+    The top-level connection keeps the lines 2 deep. Its ``updated_at`` filter follows moves and
+    fulfilments, which change a fulfilment order, not always its order (see docs/architecture.md,
+    "Documents").
+    """
+    arguments = _arguments(search)
+    arguments = f"(includeClosed: true, {arguments[1:]}" if arguments else "(includeClosed: true)"
+    return f"""
+{{
+  fulfillmentOrders{arguments} {{
+    edges {{ node {{ {FULFILLMENT_ORDER_FIELDS}
+      lineItems {{ edges {{ node {{ {FULFILLMENT_ORDER_LINE_FIELDS} }} }} }}
     }} }}
   }}
 }}

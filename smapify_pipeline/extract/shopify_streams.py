@@ -61,6 +61,13 @@ def orders(
     return rows, refund_refs
 
 
+def fulfillment_orders(
+    client: ShopifyClient, since: datetime | None, poll_seconds: float
+) -> Iterator[dict[str, Any]]:
+    """Fulfilment orders (closed ones too) changed since ``since``, with their lines."""
+    yield from _bulk(client, q.bulk_fulfillment_orders(updated_since(since)), poll_seconds)
+
+
 def refunds(client: ShopifyClient, refund_ids: list[str]) -> list[dict[str, Any]]:
     """Each refund with its lines (restock type, location, quantity)."""
     found = (client.execute(q.REFUND, {"id": refund_id}).get("refund") for refund_id in refund_ids)

@@ -215,8 +215,8 @@ STREAMS = (
         split=(
             Output(
                 "shopify_orders",
-                "Shopify orders with their line items and tax lines.",
-                (shop.ORDERS, shop.ORDER_LINES),
+                "Shopify orders with their line items (discounts, tax lines) and shipping lines.",
+                (shop.ORDERS, shop.ORDER_LINES, shop.SHIPPING_LINES),
             ),
             Output(
                 "shopify_refunds",
@@ -225,6 +225,16 @@ STREAMS = (
             ),
         ),
         op_name="shopify_orders_and_refunds",
+    ),
+    Stream(
+        "shopify_fulfillment_orders",
+        "shopify",
+        "Shopify fulfilment orders with their lines: the location each order line's units are assigned to.",
+        shop.FULFILMENT_TABLES,
+        read=lambda r: shopify_streams.fulfillment_orders(r.client, r.since, r.resource.bulk_poll_seconds),
+        normalize=_shopify(*shop.FULFILMENT_TABLES),
+        counted=shop.FULFILLMENT_ORDER_LINES,
+        cursor=Cursor("updated_at", (shop.FULFILLMENT_ORDERS,)),
     ),
     _small_list(pos.STORES, "Smaregi stores.", lambda r: smaregi_streams.stores(r.client)),
     _small_list(

@@ -36,6 +36,15 @@ PRODUCT_STATUSES = ("ACTIVE", "DRAFT", "ARCHIVED", "UNLISTED")
 RESTOCK_TYPES = ("CANCEL", "RETURN", "NO_RESTOCK", "LEGACY_RESTOCK")
 """LEGACY_RESTOCK is refused on create but can still be read on old refunds."""
 INVENTORY_POLICIES = ("DENY", "CONTINUE")
+FULFILLMENT_ORDER_STATUSES = (
+    "OPEN",
+    "IN_PROGRESS",
+    "CANCELLED",
+    "INCOMPLETE",
+    "CLOSED",
+    "SCHEDULED",
+    "ON_HOLD",
+)
 
 SMAREGI_MONEY_LIMIT = 999_999_999
 """Smaregi money and stock fields are bounded by ±999,999,999."""

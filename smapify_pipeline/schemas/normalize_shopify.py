@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from smapify_pipeline.schemas import choices, shopify
@@ -165,10 +166,33 @@ def _order(node: dict[str, Any], _: _Context) -> Mapped:
     }, errors
 
 
+def _order_level_discount(node: dict[str, Any], errors: list[str]) -> Any:
+    """The sum of the line's allocations from order-level (ACROSS) applications; None when not read."""
+    allocations = node.get("discountAllocations")
+    if allocations is None:
+        return None
+    if not isinstance(allocations, list):
+        errors.append("order_discount: discountAllocations is not a list")
+        return None
+    total = Decimal(0)
+    for allocation in allocations:
+        application = _object(allocation, "discountApplication") if isinstance(allocation, dict) else {}
+        if application.get("allocationMethod") != "ACROSS":
+            continue
+        amount = money(allocation.get("allocatedAmountSet"), "order_discount", errors)
+        try:
+            total += Decimal(str(amount))
+        except (InvalidOperation, ValueError):
+            errors.append(f"order_discount: allocation amount is not an amount ({amount!r})")
+            return None
+    return str(total)
+
+
 def _order_line(node: dict[str, Any], _: _Context) -> Mapped:
     errors: list[str] = []
     variant = _object(node, "variant")
     return {
+        "order_discount": _order_level_discount(node, errors),
         "line_item_id": node.get("id"),
         "order_id": ref_id(node, "order") or _parent_of_type(node, "Order"),
         "variant_id": variant.get("id"),
@@ -177,6 +201,32 @@ def _order_line(node: dict[str, Any], _: _Context) -> Mapped:
         **_amounts(node, errors, unit_price="originalUnitPriceSet", total_discount="totalDiscountSet"),
         "tax_lines": tax_lines(node.get("taxLines"), "tax_lines", errors),
     }, errors
+
+
+def _shipping_line(node: dict[str, Any], _: _Context) -> Mapped:
+    errors: list[str] = []
+    return {
+        "shipping_line_id": node.get("id"),
+        "order_id": ref_id(node, "order") or _parent_of_type(node, "Order"),
+        **_amounts(node, errors, original_price="originalPriceSet", discounted_price="discountedPriceSet"),
+        "tax_lines": tax_lines(node.get("taxLines"), "tax_lines", errors),
+    }, errors
+
+
+def _fulfillment_order(node: dict[str, Any], _: _Context) -> Mapped:
+    return {
+        "fulfillment_order_id": node.get("id"),
+        "order_id": node.get("orderId") or ref_id(node, "order") or _parent_of_type(node, "Order"),
+        "location_id": ref_id(_object(node, "assignedLocation"), "location"),
+    }, []
+
+
+def _fulfillment_order_line(node: dict[str, Any], _: _Context) -> Mapped:
+    return {
+        "fulfillment_order_line_item_id": node.get("id"),
+        "fulfillment_order_id": ref_id(node, "fulfillmentOrder") or _parent_of_type(node, "FulfillmentOrder"),
+        "line_item_id": ref_id(node, "lineItem"),
+    }, []
 
 
 def _refund(node: dict[str, Any], _: _Context) -> Mapped:
@@ -211,6 +261,9 @@ _NODES: dict[str, tuple[str, Callable[[dict[str, Any], _Context], Mapped]]] = {
     shopify.INVENTORY.name: ("InventoryLevel", _inventory_level),
     shopify.ORDERS.name: ("Order", _order),
     shopify.ORDER_LINES.name: ("LineItem", _order_line),
+    shopify.SHIPPING_LINES.name: ("ShippingLine", _shipping_line),
+    shopify.FULFILLMENT_ORDERS.name: ("FulfillmentOrder", _fulfillment_order),
+    shopify.FULFILLMENT_ORDER_LINES.name: ("FulfillmentOrderLineItem", _fulfillment_order_line),
     shopify.REFUNDS.name: ("Refund", _refund),
     shopify.REFUND_LINES.name: ("RefundLineItem", _refund_line),
 }

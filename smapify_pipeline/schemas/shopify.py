@@ -122,8 +122,41 @@ ORDER_LINES = table(
     integer("current_quantity", nullable=True, ge=0),
     yen("unit_price", nullable=False),
     yen("total_discount"),
+    yen("order_discount"),
     flags("taxable"),
     column("tax_lines", Kind.JSON, nullable=True),
+)
+"""``total_discount``: every discount allocated to the line; ``order_discount``: the part of it from order-level
+(ACROSS) discount applications, the rest being the line's own (line-level) discounts."""
+SHIPPING_LINES = table(
+    "raw.shopify_shipping_lines",
+    ("shipping_line_id",),
+    shopify_id("shipping_line_id", "ShippingLine"),
+    shopify_id("order_id", "Order"),
+    text("title"),
+    yen("original_price", nullable=False),
+    yen("discounted_price", nullable=False),
+    column("tax_lines", Kind.JSON, nullable=True),
+)
+"""An order's shipping lines: the price charged after shipping discounts, and its tax lines."""
+FULFILLMENT_ORDERS = table(
+    "raw.shopify_fulfillment_orders",
+    ("fulfillment_order_id",),
+    shopify_id("fulfillment_order_id", "FulfillmentOrder"),
+    shopify_id("order_id", "Order"),
+    code("status", choices.FULFILLMENT_ORDER_STATUSES),
+    shopify_id("location_id", "Location", nullable=True),
+    timestamp("updated_at"),
+)
+"""Where an order's units are assigned: one fulfilment order per location, following moves."""
+FULFILLMENT_ORDER_LINES = table(
+    "raw.shopify_fulfillment_order_lines",
+    ("fulfillment_order_line_item_id",),
+    shopify_id("fulfillment_order_line_item_id", "FulfillmentOrderLineItem"),
+    shopify_id("fulfillment_order_id", "FulfillmentOrder"),
+    shopify_id("line_item_id", "LineItem"),
+    integer("total_quantity", ge=0),
+    integer("remaining_quantity", ge=0),
 )
 REFUNDS = table(
     "raw.shopify_refunds",
@@ -150,6 +183,8 @@ REFUND_LINES = table(
     checks=(pa.Check(_restock_has_location, name="location_id: missing for a CANCEL or RETURN restock"),),
 )
 
-DOCUMENT_TABLES = (ORDERS, ORDER_LINES, REFUNDS, REFUND_LINES)
+DOCUMENT_TABLES = (ORDERS, ORDER_LINES, SHIPPING_LINES, REFUNDS, REFUND_LINES)
 """Orders with their lines, and the refunds (with lines) read with them."""
-TABLES = (PRODUCTS, VARIANTS, LOCATIONS, INVENTORY, *DOCUMENT_TABLES)
+FULFILMENT_TABLES = (FULFILLMENT_ORDERS, FULFILLMENT_ORDER_LINES)
+"""Fulfilment orders with their lines, read by their own stream (bulk nesting allows no third level)."""
+TABLES = (PRODUCTS, VARIANTS, LOCATIONS, INVENTORY, *DOCUMENT_TABLES, *FULFILMENT_TABLES)

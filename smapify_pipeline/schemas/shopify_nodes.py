@@ -35,6 +35,8 @@ CONNECTION_TYPES: dict[str, str] = {
     "lineItems": "LineItem",
     "refunds": "Refund",
     "refundLineItems": "RefundLineItem",
+    "shippingLines": "ShippingLine",
+    "fulfillmentOrders": "FulfillmentOrder",
 }
 """Connection (or node list) field -> type of its nodes, for nodes that carry no id or __typename."""
 

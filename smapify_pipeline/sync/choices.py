@@ -35,10 +35,12 @@ subtotal and total are negative — what register-made returns look like. The do
 the API accepts it."""
 RETURNS_RESTOCK_ON_SMAREGI: Final = True
 """A return line of a stock-managed product puts the units back at the transaction's store (inferred)."""
-CARRIAGE_IN_TAX_INCLUDE: Final = False
-"""``taxInclude`` covers goods only: Smaregi's documented formula is "tax-included goods total × r/(100+r)" and adds
-``carriage`` to the total separately. So a mirrored shipping line carries no tax line on Shopify. When True,
-carriage is taxed at the standard rate inside ``taxInclude``."""
+CARRIAGE_IN_TAX_INCLUDE: Final = True
+"""Shipping charged in Japan carries 10 % consumption tax, so ``carriage`` is taxed at the standard rate inside
+``taxInclude`` (added to the 10 % goods before that rate's tax is taken once, per document). Smaregi's page gives
+the formula for goods only and adds ``carriage`` to the total separately, so whether Smaregi itself counts
+carriage in ``taxInclude`` is unconfirmed; with False a mirrored shipping line would carry no tax line on
+Shopify and Shopify's tax would exceed Smaregi's by the shipping's tax."""
 STANDARD_TAX_RATE: Final = 10
 
 # --- tax arithmetic ---------------------------------------------------------------------------------------
@@ -54,6 +56,11 @@ TAX_LINE_TITLES: Final = {10: "消費税 10%", 8: "消費税 8%（軽減税率�
 ADJUSTMENT_LINE_TITLE: Final = "端数・手数料調整"
 """Custom Shopify line that carries a positive difference (commission, rounding up) so totals still match."""
 SHIPPING_LINE_TITLE: Final = "送料"
+ORDER_DISCOUNTS_FOLD_INTO_LINES: Final = True
+"""A Shopify order-level discount (ACROSS, all lines) reaches Smaregi folded into each line's
+``unitDiscountPrice`` as Shopify allocated it, not as ``subtotalDiscountPrice``: Smaregi would re-spread a head
+discount over the tax rates by its own rule, which can move a yen between 10 % and 8 %; Shopify's allocations
+keep each rate's base equal to Shopify's to the yen."""
 
 # --- Shopify writes ---------------------------------------------------------------------------------------
 CURRENCY: Final = "JPY"

@@ -165,7 +165,20 @@ class ShopifyOrderLine:
     refundable_quantity: int | None = None
     """Units not refunded yet; ``None`` means all of ``quantity``."""
     stock_location_id: str | None = None
-    """Where Shopify took the units (fulfilment location); ``None`` when unknown or not stocked."""
+    """Where Shopify took the units (the location of the line's fulfilment orders) when it is one location;
+    ``None`` when unknown, not stocked or split over several (see ``stock_placements``)."""
+    order_discount: int = 0
+    """The part of ``unit_price × quantity − discounted_total`` that order-level (ACROSS) discounts took; the
+    rest is the line's own discounts."""
+    stock_placements: tuple[tuple[str, int], ...] = ()
+    """(Shopify location GID, units) where the line's units are assigned now; empty when unknown."""
+
+    @property
+    def placements(self) -> tuple[tuple[str, int], ...]:
+        """Where the units are: ``stock_placements``, else all of them at ``stock_location_id``."""
+        if self.stock_placements:
+            return self.stock_placements
+        return ((self.stock_location_id, self.quantity),) if self.stock_location_id else ()
 
     @property
     def remaining(self) -> int:

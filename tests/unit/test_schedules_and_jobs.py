@@ -82,6 +82,7 @@ def test_job_selections_with_the_whole_engine() -> None:
     assert _keys(definitions, "orders_sync") == {
         "shopify_orders",
         "shopify_refunds",
+        "shopify_fulfillment_orders",
         "shopify_inventory",
         "smaregi_transactions",
         "smaregi_stock",

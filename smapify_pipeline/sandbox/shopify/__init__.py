@@ -27,7 +27,10 @@ queries ``shop``, ``location(s)``, ``product(s)``, ``productByHandle``, ``produc
 ``productCreate/Update/Set/Delete``, ``productVariantsBulkCreate/Update``, ``inventoryActivate``,
 ``inventorySetQuantities``, ``inventoryAdjustQuantities`` (``changeFromQuantity`` compare-and-set,
 ``@idempotent`` keys), ``orderCreate`` (``inventoryBehaviour``, no idempotency), ``orderCancel``,
-``refundCreate`` (restock types, over-refund refusal, ``@idempotent``), ``bulkOperationRunQuery/Cancel``,
+``refundCreate`` (restock types, over-refund refusal, ``@idempotent``), ``fulfillmentOrderMove``,
+``fulfillmentCreate``/``fulfillmentCreateV2`` (fulfilment orders per assigned location, fulfilments with their
+location), the query ``fulfillmentOrders``; discounts of the storefront checkout (codes, automatic, line-level,
+order-level and shipping, allocated per line and taxed after discount), ``bulkOperationRunQuery/Cancel``,
 ``webhookSubscriptionCreate/Delete``; connections with ``first/after/last/before`` ≤ 250, ``sortKey``,
 ``reverse`` and the ``query:`` search syntax; calculated query cost with a leaky bucket, ``THROTTLED`` and
 ``MAX_COST_EXCEEDED``; REST-shaped, HMAC-signed webhooks for orders/create, orders/updated, orders/cancelled,
@@ -37,8 +40,8 @@ connection, answer lost after the write) and a scalable clock.
 
 Not emulated (a client relying on these would be tested against nothing):
 
-* the rest of the Admin API: customers, draft orders, fulfillments and fulfillment orders (``orderCreate``'s
-  ``fulfillment`` only marks lines fulfilled), returns, discounts, collections, metafields, media, markets,
+* the rest of the Admin API: customers, draft orders, fulfilment holds, tracking and fulfilment services,
+  returns, discount objects (price rules, codes as records), collections, metafields, media, markets,
   publications, ``events``, ``job`` polling, ``productOperation``, ``inventoryMoveQuantities``,
   ``inventorySetOnHandQuantities``, bulk *mutations* and staged uploads;
 * the REST Admin API other than ``shop.json``, and REST's own rate limit;
@@ -48,7 +51,7 @@ Not emulated (a client relying on these would be tested against nothing):
   search index lag (new objects are searchable at once);
 * Shopify's real (sub-linear) connection cost: the documented linear rule is used, an upper bound;
 * tax calculation: orders carry the tax lines they are given (the storefront hook adds 10%/8% lines);
-  discounts, duties, gift cards, currencies other than the shop's, and payment processing (transactions are
+  duties, gift cards, currencies other than the shop's, and payment processing (transactions are
   records only);
 * ``IDEMPOTENCY_CONCURRENT_REQUEST`` (calls are serialized), variant/product limits other than 2048
   variants, the trial-store order rate limit, and API version differences (every version behaves as 2026-10,

@@ -44,6 +44,7 @@ from smapify_pipeline.sandbox.seed import Catalogue
 from smapify_pipeline.sandbox.shopify import choices, cost, merchant
 from smapify_pipeline.sandbox.shopify.bulk import BulkOperation, BulkOperations, finish_payload
 from smapify_pipeline.sandbox.shopify.common import RequestContext
+from smapify_pipeline.sandbox.shopify.discounts import CheckoutDiscount
 from smapify_pipeline.sandbox.shopify.hooks import shopify_hook_routes
 from smapify_pipeline.sandbox.shopify.payloads import shop_payload
 from smapify_pipeline.sandbox.shopify.request_ids import with_request_ids
@@ -82,6 +83,7 @@ class Checkout(TypedDict, total=False):
     shipping: int | Decimal | None
     fulfilled: bool
     email: str | None
+    discounts: list[CheckoutDiscount] | None
 
 
 @dataclass

@@ -71,6 +71,15 @@ PAID_ORDER_WITHOUT_TRANSACTIONS_GETS_A_SALE = True
 """orderCreate with ``financialStatus: PAID`` and no transactions records one manual SALE for the total,
 so the order has something to refund against."""
 
+FULFILMENT_TOUCHES_ORDER = True
+"""Moving a fulfilment order and creating a fulfilment bump the order's ``updatedAt`` and fire
+``orders/updated`` (besides Shopify's own fulfilment topics, which the sandbox does not serve), so an
+incremental read of orders by ``updated_at`` sees where the units went."""
+
+FULFILMENT_MOVES_WHOLE_LINES = True
+"""``fulfillmentOrderMove`` moves whole fulfilment order lines (all their open units); a partial quantity is
+refused with a user error. Shopify splits such a line; the sandbox keeps one claim location per order line."""
+
 ORDER_CANCEL_JOB_DONE = True
 """orderCancel is applied at once; its job is reported ``done: true``."""
 
@@ -213,9 +222,18 @@ UNMODELLED_FIELDS: dict[str, tuple[str, ...]] = {
         "Refund.staffMember",
         "LineItem.customAttributes",
     ),
-    "fulfilment is kept as a quantity per line, not as fulfilment or fulfilment-order records": (
-        "Order.fulfillments",
-        "Order.fulfillmentOrders",
+    "fulfilment orders and fulfilments have no schedule, holds, channel, tracking or delivery events": (
+        "FulfillmentOrder.channelId",
+        "FulfillmentOrder.fulfillAt",
+        "FulfillmentOrder.fulfillBy",
+        "Fulfillment.deliveredAt",
+        "Fulfillment.estimatedDeliveryAt",
+        "Fulfillment.inTransitAt",
+        "Fulfillment.events",
+        "Fulfillment.originAddress",
+        "Fulfillment.service",
+        "Fulfillment.shippingLabel",
+        "Fulfillment.trackingInfo",
         "Order.nonFulfillableLineItems",
         "LineItem.nonFulfillableQuantity",
         "ShippingLine.requestedFulfillmentService",
@@ -280,10 +298,7 @@ UNMODELLED_FIELDS: dict[str, tuple[str, ...]] = {
         "Order.totalRefundedShippingSet",
         "Order.refundDiscrepancySet",
     ),
-    "only code discounts on line items are modelled; taxes have no source": (
-        "ShippingLine.discountAllocations",
-        "TaxLine.source",
-    ),
+    "taxes have no source": ("TaxLine.source",),
     "the shop's settings beyond its name, currency, zone and domain are not kept": (
         "Shop.availableChannelApps",
         "Shop.channelDefinitionsForInstalledChannels",

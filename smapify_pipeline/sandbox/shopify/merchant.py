@@ -8,11 +8,13 @@ gid or SKU; products by gid, handle or a variant's SKU.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from smapify_pipeline.sandbox.seed import CATEGORIES
 from smapify_pipeline.sandbox.shopify.common import SandboxError, user_error
+from smapify_pipeline.sandbox.shopify.discounts import CheckoutDiscount
 from smapify_pipeline.sandbox.shopify.orders import order_create
 from smapify_pipeline.sandbox.shopify.products import (
     apply_product_fields,
@@ -71,11 +73,14 @@ def storefront_sale(
     shipping: int | Decimal | None = None,
     fulfilled: bool = False,
     email: str | None = "buyer@example.com",
+    discounts: list[CheckoutDiscount] | None = None,
 ) -> str:
     """An online order as checkout makes it (paid, stock claimed, orders/create fired); returns its gid.
 
     ``lines`` are (SKU or variant gid, quantity). Taxes are included in the prices, 8% for food and drink
-    and 10% otherwise; ``location`` forces where stock is claimed (default: order routing).
+    and 10% otherwise (shipping 10%), taken on the amounts after ``discounts`` (codes typed at checkout and
+    automatic discounts, :mod:`.discounts`; a LINES discount's ``entitled`` names SKUs or variant gids);
+    ``location`` forces where stock is claimed (default: order routing).
     """
     line_inputs = []
     for ref, quantity in lines:
@@ -116,10 +121,17 @@ def storefront_sale(
             order,
             {"inventoryBehaviour": "DECREMENT_OBEYING_POLICY"},
             claim_location=where.id if where else None,
+            checkout_discounts=[_entitled_by_id(state, d) for d in discounts or []],
         )
     if result["userErrors"]:
         raise SandboxError(result["userErrors"])
     return result["order"].id  # type: ignore[no-any-return]
+
+
+def _entitled_by_id(state: ShopState, discount: CheckoutDiscount) -> CheckoutDiscount:
+    """The discount with its entitled variants (SKUs or gids as given) as variant ids."""
+    refs = [str(ref) for ref in discount.entitled]
+    return replace(discount, entitled=tuple(find_variant(state, ref).id for ref in refs))
 
 
 def manual_stock_edit(state: ShopState, sku: str, location: str | int, available: int) -> int:

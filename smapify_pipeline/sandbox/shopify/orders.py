@@ -17,6 +17,8 @@ from typing import Any
 
 from smapify_pipeline.sandbox.shopify import choices
 from smapify_pipeline.sandbox.shopify.common import to_decimal, user_error
+from smapify_pipeline.sandbox.shopify.discounts import CheckoutDiscount, apply_checkout_discounts
+from smapify_pipeline.sandbox.shopify.fulfillments import open_fulfillment_orders
 from smapify_pipeline.sandbox.shopify.payloads import order_payload, refund_payload
 from smapify_pipeline.sandbox.shopify.products import normalise_tags
 from smapify_pipeline.sandbox.shopify.state import (
@@ -112,8 +114,10 @@ def order_create(
     options: dict[str, Any] | None = None,
     *,
     claim_location: int | None = None,
+    checkout_discounts: list[CheckoutDiscount] | None = None,
 ) -> dict[str, Any]:
-    """``orderCreate``; ``claim_location`` (test hooks only) pins where a checkout claims stock."""
+    """``orderCreate``; ``claim_location`` (test hooks only) pins where a checkout claims stock and
+    ``checkout_discounts`` (test hooks only) are the codes and automatic discounts the checkout applied."""
 
     def fail(field_path: list[str], message: str, code: str) -> dict[str, Any]:
         return {"order": None, "userErrors": [user_error(field_path, message, code)]}
@@ -190,9 +194,28 @@ def order_create(
     if discount_input and len([kind for kind in discount_input.values() if kind]) > 1:
         return fail(["order", "discountCode"], "Only one discount code can be applied", "INVALID")
     discount = _apply_discount(discount_input, lines, currency)
+    applications = [discount] if discount else []
+    shipping_inputs = order.get("shippingLines") or []
+    shipping = [
+        ShippingLine(
+            id=state.new_id("ShippingLine"),
+            title=entry["title"],
+            price=_amount(entry["priceSet"]) or Decimal(0),
+            code=entry.get("code"),
+            source=entry.get("source"),
+        )
+        for entry in shipping_inputs
+    ]
+    applications += apply_checkout_discounts(
+        checkout_discounts or [], lines, shipping, currency, first_index=len(applications)
+    )
     for line, entry in zip(lines, line_inputs, strict=True):
         line.tax_lines = _tax_lines(
             entry.get("taxLines"), line.unit_price * line.quantity - line.discount, taxes_included, currency
+        )
+    for shipping_line, entry in zip(shipping, shipping_inputs, strict=True):
+        shipping_line.tax_lines = _tax_lines(
+            entry.get("taxLines"), shipping_line.discounted_price, taxes_included, currency
         )
 
     claims: list[tuple[LineItem, int]] = []
@@ -227,19 +250,6 @@ def order_create(
                 )
             claims.append((line, location_id))
 
-    shipping = []
-    for entry in order.get("shippingLines") or []:
-        price = _amount(entry["priceSet"]) or Decimal(0)
-        shipping.append(
-            ShippingLine(
-                id=state.new_id("ShippingLine"),
-                title=entry["title"],
-                price=price,
-                code=entry.get("code"),
-                source=entry.get("source"),
-                tax_lines=_tax_lines(entry.get("taxLines"), price, taxes_included, currency),
-            )
-        )
     number, name = state.next_order_name()
     created = Order(
         id=state.new_id("Order"),
@@ -258,7 +268,7 @@ def order_create(
         taxes_included=taxes_included,
         line_items=lines,
         shipping_lines=shipping,
-        discount_applications=[discount] if discount else [],
+        discount_applications=applications,
     )
     subtotal = sum((li.unit_price * li.quantity - li.discount for li in lines), Decimal(0))
     created.tax_lines = _tax_lines(
@@ -305,6 +315,18 @@ def order_create(
     state.orders[created.id] = created
     for line in lines:
         state.line_item_owner[line.id] = created.id
+    claimed_at = {line.id: location_id for line, location_id in claims}
+    default_location = (
+        fulfillment_location
+        or claim_location
+        or next((loc.id for loc in state.locations.values() if loc.active), None)
+    )
+    assigned = {
+        line.id: claimed_at.get(line.id, default_location)
+        for line in lines
+        if line.requires_shipping or line.id in claimed_at
+    }
+    open_fulfillment_orders(state, created, {k: v for k, v in assigned.items() if v is not None}, fulfilled)
     action.emit("orders/create", lambda: order_payload(state, created))
     return {"order": OrderView(state, created), "userErrors": []}
 

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from smapify_pipeline.sandbox.shopify import choices
 from smapify_pipeline.sandbox.shopify.state import (
+    DiscountAllocation,
+    DiscountApplication,
     InventoryLevel,
     LineItem,
     Order,
@@ -152,7 +154,9 @@ def _line_item(state: ShopState, order: Order, line: LineItem) -> dict[str, Any]
         "fulfillment_status": "fulfilled" if line.fulfilled_quantity >= line.quantity else None,
         "price": _money(line.unit_price),
         "price_set": _money_set(line.unit_price, order.currency),
-        "total_discount": _money(Decimal(0)),
+        "total_discount": _money(line.discount),
+        "total_discount_set": _money_set(line.discount, order.currency),
+        "discount_allocations": _allocations(line.discount_allocations, order.currency),
         "taxable": line.taxable,
         "requires_shipping": line.requires_shipping,
         "gift_card": False,
@@ -160,10 +164,40 @@ def _line_item(state: ShopState, order: Order, line: LineItem) -> dict[str, Any]
     }
 
 
+def _allocations(allocations: list[DiscountAllocation], currency: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "amount": _money(a.amount),
+            "amount_set": _money_set(a.amount, currency),
+            "discount_application_index": a.index,
+        }
+        for a in allocations
+    ]
+
+
+def _discount_application(application: DiscountApplication, currency: str) -> dict[str, Any]:
+    percentage = application.percentage is not None
+    shown: dict[str, Any] = {
+        "type": {"CODE": "discount_code", "AUTOMATIC": "automatic", "MANUAL": "manual"}[application.kind],
+        "value": f"{application.percentage:.1f}" if percentage else _money(application.amount),
+        "value_type": "percentage" if percentage else "fixed_amount",
+        "allocation_method": application.allocation_method.lower(),
+        "target_selection": application.target_selection.lower(),
+        "target_type": application.target_type.lower(),
+    }
+    if application.kind == "CODE":
+        shown["code"] = application.code
+    else:
+        shown["title"] = application.code
+        shown["description"] = application.code
+    return shown
+
+
 def order_payload(state: ShopState, order: Order) -> dict[str, Any]:
     original = order_totals(order)
     current = order_totals(order, current=True)
     status = fulfillment_status(order)
+    discounts = sum((_applied(order, a.index) for a in order.discount_applications), Decimal(0))
     return {
         "id": order.id,
         "admin_graphql_api_id": gid("Order", order.id),
@@ -191,7 +225,20 @@ def order_payload(state: ShopState, order: Order) -> dict[str, Any]:
         "subtotal_price": _money(original.subtotal),
         "total_price": _money(original.total),
         "total_tax": _money(original.tax),
-        "total_discounts": _money(Decimal(0)),
+        "total_discounts": _money(discounts),
+        "total_discounts_set": _money_set(discounts, order.currency),
+        "discount_applications": [
+            _discount_application(a, order.currency) for a in order.discount_applications
+        ],
+        "discount_codes": [
+            {
+                "code": a.code,
+                "amount": _money(_applied(order, a.index)),
+                "type": "percentage" if a.percentage is not None else "fixed_amount",
+            }
+            for a in order.discount_applications
+            if a.kind == "CODE"
+        ],
         "current_subtotal_price": _money(current.subtotal),
         "current_total_price": _money(current.total),
         "current_total_tax": _money(current.tax),
@@ -209,12 +256,23 @@ def order_payload(state: ShopState, order: Order) -> dict[str, Any]:
                 "source": s.source,
                 "price": _money(s.price),
                 "price_set": _money_set(s.price, order.currency),
+                "discounted_price": _money(s.discounted_price),
+                "discounted_price_set": _money_set(s.discounted_price, order.currency),
+                "discount_allocations": _allocations(s.discount_allocations, order.currency),
                 "tax_lines": _tax_lines(s.tax_lines, order.currency),
             }
             for s in order.shipping_lines
         ],
         "refunds": [refund_payload(state, state.refunds[r]) for r in order.refund_ids],
     }
+
+
+def _applied(order: Order, index: int) -> Decimal:
+    """Everything discount application ``index`` took off the order's lines and shipping."""
+    allocations = [a for li in order.line_items for a in li.discount_allocations] + [
+        a for s in order.shipping_lines for a in s.discount_allocations
+    ]
+    return sum((a.amount for a in allocations if a.index == index), Decimal(0))
 
 
 def refund_payload(state: ShopState, refund: Refund) -> dict[str, Any]:

@@ -200,6 +200,30 @@ def orders(
 
 refund = _one("Refund")
 
+FULFILLMENT_ORDER_SEARCH: dict[str, SearchField] = {
+    "id": SearchField("number", lambda fo: fo.id),
+    "status": SearchField("exact", lambda fo: fo.status),
+    "assigned_location_id": SearchField("number", lambda fo: fo.location_id),
+    "updated_at": SearchField("date", lambda fo: fo.updated_at),
+}
+
+
+def fulfillment_orders(
+    info: GraphQLResolveInfo,
+    includeClosed: bool = False,
+    sortKey: str = "ID",
+    query: str | None = None,
+    **args: Any,
+) -> dict[str, Any]:
+    """The shop's fulfilment orders; closed ones only with ``includeClosed``."""
+    from smapify_pipeline.sandbox.shopify.views_fulfillments import FulfillmentOrderView
+
+    state = context(info).state
+    candidates = [fo for fo in state.fulfillment_orders.values() if includeClosed or fo.status != "CLOSED"]
+    found = search(info, candidates, query, FULFILLMENT_ORDER_SEARCH, lambda fo: ())
+    sort = (lambda fo: (fo.updated_at, fo.id)) if sortKey == "UPDATED_AT" else None
+    return _page(info, found, args, lambda fo: FulfillmentOrderView(state, fo), sort)
+
 
 # ---------------------------------------------------------------------------------------------- products
 

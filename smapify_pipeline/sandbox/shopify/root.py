@@ -27,7 +27,14 @@ from graphql import (
     OperationType,
 )
 
-from smapify_pipeline.sandbox.shopify import inventory, orders, products, queries
+from smapify_pipeline.sandbox.shopify import (
+    fulfillments,
+    inventory,
+    orders,
+    products,
+    queries,
+    views_fulfillments,  # noqa: F401  (registers the fulfilment views)
+)
 from smapify_pipeline.sandbox.shopify.choices import IDEMPOTENT_MUTATIONS
 from smapify_pipeline.sandbox.shopify.common import RequestContext, context, iso
 from smapify_pipeline.sandbox.shopify.idempotency import run_idempotent
@@ -74,6 +81,7 @@ class Root:
     order = staticmethod(queries.order)
     orders = staticmethod(queries.orders)
     refund = staticmethod(queries.refund)
+    fulfillmentOrders = staticmethod(queries.fulfillment_orders)
 
     def deletionEvents(
         self,
@@ -177,6 +185,15 @@ class Root:
 
     def refundCreate(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
         return _mutate(info, "refundCreate", orders.refund_create, args)
+
+    def fulfillmentOrderMove(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        return _mutate(info, "fulfillmentOrderMove", fulfillments.fulfillment_order_move, args)
+
+    def fulfillmentCreate(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        return _mutate(info, "fulfillmentCreate", fulfillments.fulfillment_create, args)
+
+    def fulfillmentCreateV2(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        return _mutate(info, "fulfillmentCreateV2", fulfillments.fulfillment_create, args)
 
     def bulkOperationRunQuery(
         self, info: GraphQLResolveInfo, query: str, groupObjects: bool = False

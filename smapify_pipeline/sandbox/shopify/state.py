@@ -179,13 +179,20 @@ class TaxLine:
 
 @dataclass
 class DiscountApplication:
-    """A discount applied to an order's lines (``orderCreate``'s ``discountCode``): a fixed amount spread
-    across the lines, or a percentage of each line."""
+    """A discount applied to an order: a code (``orderCreate``'s ``discountCode`` or one typed at checkout), an
+    automatic discount or a manual one; a fixed ``amount`` or a ``percentage``, allocated ACROSS the targets
+    or on EACH of them, to all lines, the entitled ones, or the shipping lines."""
 
     index: int
     code: str
+    """The code, or the title of an automatic or manual discount."""
     amount: Decimal | None = None
     percentage: Decimal | None = None
+    kind: str = "CODE"
+    """CODE, AUTOMATIC or MANUAL."""
+    allocation_method: str = "ACROSS"
+    target_selection: str = "ALL"
+    target_type: str = "LINE_ITEM"
 
 
 @dataclass
@@ -231,6 +238,60 @@ class ShippingLine:
     code: str | None = None
     source: str | None = None
     tax_lines: list[TaxLine] = field(default_factory=list)
+    discount_allocations: list[DiscountAllocation] = field(default_factory=list)
+
+    @property
+    def discount(self) -> Decimal:
+        return sum((a.amount for a in self.discount_allocations), Decimal(0))
+
+    @property
+    def discounted_price(self) -> Decimal:
+        return self.price - self.discount
+
+
+@dataclass
+class FulfillmentOrderLine:
+    """A line item's units assigned to a fulfilment order."""
+
+    id: int
+    line_item_id: int
+    total_quantity: int
+    remaining_quantity: int
+
+
+@dataclass
+class FulfillmentOrder:
+    """The units of an order one location is to fulfil (Shopify makes one per assigned location)."""
+
+    id: int
+    order_id: int
+    location_id: int
+    created_at: datetime
+    updated_at: datetime
+    status: str = "OPEN"
+    """OPEN, IN_PROGRESS, CLOSED (everything fulfilled or moved away) or CANCELLED."""
+    lines: list[FulfillmentOrderLine] = field(default_factory=list)
+
+
+@dataclass
+class FulfillmentLine:
+    id: int
+    line_item_id: int
+    fulfillment_order_line_id: int | None
+    quantity: int
+
+
+@dataclass
+class Fulfillment:
+    """Units that left a location for the buyer."""
+
+    id: int
+    order_id: int
+    location_id: int
+    created_at: datetime
+    updated_at: datetime
+    status: str = "SUCCESS"
+    lines: list[FulfillmentLine] = field(default_factory=list)
 
 
 @dataclass
@@ -294,6 +355,8 @@ class Order:
     transaction_ids: list[int] = field(default_factory=list)
     refund_ids: list[int] = field(default_factory=list)
     discount_applications: list[DiscountApplication] = field(default_factory=list)
+    fulfillment_order_ids: list[int] = field(default_factory=list)
+    fulfillment_ids: list[int] = field(default_factory=list)
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
     closed_at: datetime | None = None
@@ -368,6 +431,8 @@ class ShopState:
             self.refunds: dict[int, Refund] = {}
             self.transactions: dict[int, Transaction] = {}
             self.adjustment_groups: dict[int, AdjustmentGroup] = {}
+            self.fulfillment_orders: dict[int, FulfillmentOrder] = {}
+            self.fulfillments: dict[int, Fulfillment] = {}
             self.deletion_events: list[DeletionEvent] = []
             self.idempotency: dict[str, IdempotencyRecord] = {}
             self.counters: dict[str, int] = {}
@@ -532,7 +597,8 @@ class ShopState:
         with self.lock:
             self.reset(data["shop"])
             for name in _PERSISTED:
-                setattr(self, name, data[name])
+                if name in data:  # snapshots saved before a kind existed load without it
+                    setattr(self, name, data[name])
             self._last_stamp = data["_last_stamp"]
             self.idempotency = {}
 
@@ -554,6 +620,8 @@ _PERSISTED = (
     "refunds",
     "transactions",
     "adjustment_groups",
+    "fulfillment_orders",
+    "fulfillments",
     "deletion_events",
     "counters",
     "next_order_number",
@@ -578,6 +646,10 @@ _CLASSES = {
         DiscountAllocation,
         LineItem,
         ShippingLine,
+        FulfillmentOrderLine,
+        FulfillmentOrder,
+        FulfillmentLine,
+        Fulfillment,
         Transaction,
         RefundLine,
         Refund,

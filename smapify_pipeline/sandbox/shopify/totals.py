@@ -24,6 +24,7 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 class OrderTotals:
     subtotal: Decimal
     shipping: Decimal
+    """Shipping charged: the shipping lines after their discounts."""
     tax: Decimal
     total: Decimal
     tax_lines: list[TaxLine]
@@ -45,7 +46,7 @@ def order_totals(order: Order, current: bool = False) -> OrderTotals:
         subtotal = round_money(current_lines, order.currency)
     else:
         subtotal = original_subtotal
-    shipping = sum((s.price for s in order.shipping_lines), Decimal(0))
+    shipping = sum((s.discounted_price for s in order.shipping_lines), Decimal(0))
     ratio = subtotal / original_subtotal if original_subtotal else Decimal(1)
     tax_lines = [
         TaxLine(

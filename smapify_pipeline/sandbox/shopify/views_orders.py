@@ -13,6 +13,7 @@ from graphql import GraphQLResolveInfo
 from smapify_pipeline.sandbox.shopify import views_catalogue  # noqa: F401  (the views the links below name)
 from smapify_pipeline.sandbox.shopify.common import money, money_bag
 from smapify_pipeline.sandbox.shopify.state import (
+    DiscountAllocation,
     DiscountApplication,
     LineItem,
     Order,
@@ -71,7 +72,9 @@ def merged_tax_lines(lines: list[TaxLine]) -> list[TaxLine]:
     return list(merged.values())
 
 
-def shipping_line(line: ShippingLine, currency: str) -> dict[str, Any]:
+def shipping_line(
+    line: ShippingLine, currency: str, applications: list[DiscountApplication] | None = None
+) -> dict[str, Any]:
     return {
         "id": gid("ShippingLine", line.id),
         "code": line.code,
@@ -80,26 +83,69 @@ def shipping_line(line: ShippingLine, currency: str) -> dict[str, Any]:
         "title": line.title,
         "isRemoved": False,
         "originalPriceSet": money_bag(line.price, currency),
-        "discountedPriceSet": money_bag(line.price, currency),
+        "discountedPriceSet": money_bag(line.discounted_price, currency),
         "taxLines": [tax_line(t, currency) for t in line.tax_lines],
+        "discountAllocations": [
+            discount_allocation(allocation, applications or [], currency)
+            for allocation in line.discount_allocations
+        ],
     }
 
 
+APPLICATION_TYPES = {
+    "CODE": "DiscountCodeApplication",
+    "AUTOMATIC": "AutomaticDiscountApplication",
+    "MANUAL": "ManualDiscountApplication",
+}
+
+
 def discount_application(application: DiscountApplication, currency: str) -> dict[str, Any]:
-    """A discount code as ``DiscountCodeApplication``: on all line items, its value spread across them."""
+    """A discount as the ``DiscountApplication`` of its kind: a code, an automatic or a manual discount."""
     if application.percentage is not None:
         value = {"__typename": "PricingPercentageValue", "percentage": float(application.percentage)}
     else:
         value = {"__typename": "MoneyV2", **money(application.amount or Decimal(0), currency)}
-    return {
-        "__typename": "DiscountCodeApplication",
-        "allocationMethod": "ACROSS",
-        "code": application.code,
+    shown: dict[str, Any] = {
+        "__typename": APPLICATION_TYPES[application.kind],
+        "allocationMethod": application.allocation_method,
         "index": application.index,
-        "targetSelection": "ALL",
-        "targetType": "LINE_ITEM",
+        "targetSelection": application.target_selection,
+        "targetType": application.target_type,
         "value": value,
     }
+    if application.kind == "CODE":
+        shown["code"] = application.code
+    else:
+        shown["title"] = application.code
+    if application.kind == "MANUAL":
+        shown["description"] = None
+    return shown
+
+
+def discount_allocation(
+    allocation: DiscountAllocation, applications: list[DiscountApplication], currency: str
+) -> dict[str, Any]:
+    return {
+        "allocatedAmountSet": money_bag(allocation.amount, currency),
+        "discountApplication": discount_application(applications[allocation.index], currency),
+    }
+
+
+def line_level_discount(line: LineItem, applications: list[DiscountApplication], codes: bool) -> Decimal:
+    """What a line's own (not order-level ACROSS) discounts take off it; code discounts only when ``codes``."""
+    return sum(
+        (
+            allocation.amount
+            for allocation in line.discount_allocations
+            if applications[allocation.index].allocation_method != "ACROSS"
+            and (codes or applications[allocation.index].kind != "CODE")
+        ),
+        Decimal(0),
+    )
+
+
+def order_level_discount(line: LineItem, applications: list[DiscountApplication]) -> Decimal:
+    return line.discount - line_level_discount(line, applications, codes=True)
 
 
 def _total(part: str, *, current: bool = False) -> Field:
@@ -148,7 +194,9 @@ class OrderView(ResourceView[Order], typename="Order"):
         lambda order: [tax_line(t, order.currency) for t in order_totals(order.obj, current=True).tax_lines]
     )
     shippingLines = connection(
-        "shipping_lines", lambda order, line: shipping_line(line, order.currency), presorted=True
+        "shipping_lines",
+        lambda order, line: shipping_line(line, order.currency, order.obj.discount_applications),
+        presorted=True,
     )
     lineItems = connection(
         "line_items", lambda order, line: LineItemView(order.state, line, order.obj), presorted=True
@@ -168,12 +216,18 @@ class OrderView(ResourceView[Order], typename="Order"):
         id_of=lambda application: application.index + 1,
         presorted=True,
     )
-    discountCodes = field("discount_applications", lambda applications: [a.code for a in applications])
+    discountCodes = field(
+        "discount_applications", lambda applications: [a.code for a in applications if a.kind == "CODE"]
+    )
     discountCode = field(
-        "discount_applications", lambda applications: applications[0].code if applications else None
+        "discount_applications",
+        lambda applications: next((a.code for a in applications if a.kind == "CODE"), None),
     )
     totalDiscountsSet = money_bag_field(
-        lambda order: sum((li.discount for li in order.obj.line_items), Decimal(0))
+        lambda order: (
+            sum((li.discount for li in order.obj.line_items), Decimal(0))
+            + sum((s.discount for s in order.obj.shipping_lines), Decimal(0))
+        )
     )
     currentTotalDiscountsSet = money_bag_field(
         lambda order: sum(
@@ -184,7 +238,31 @@ class OrderView(ResourceView[Order], typename="Order"):
             Decimal(0),
         )
     )
-    currentCartDiscountAmountSet = currentTotalDiscountsSet
+    currentCartDiscountAmountSet = money_bag_field(
+        lambda order: sum(
+            (
+                line.rounded(
+                    order_level_discount(li, order.obj.discount_applications)
+                    * (li.quantity - li.refunded_quantity)
+                    / li.quantity
+                )
+                for li in order.obj.line_items
+                for line in [LineItemView(order.state, li, order.obj)]
+            ),
+            Decimal(0),
+        )
+    )
+    fulfillmentOrders = connection(
+        lambda order: [order.state.fulfillment_orders[n] for n in order.obj.fulfillment_order_ids],
+        "FulfillmentOrder",
+        presorted=True,
+    )
+    fulfillments = listing(
+        lambda order: [
+            View.of("Fulfillment")(order.state, order.state.fulfillments[n])
+            for n in order.obj.fulfillment_ids
+        ]
+    )
     totalReceivedSet = money_bag_field(lambda order: received(order.state, order.obj))
     netPaymentSet = money_bag_field(lambda order: order.net_payment)
     totalOutstandingSet = money_bag_field(
@@ -228,14 +306,17 @@ class OrderView(ResourceView[Order], typename="Order"):
 
     @property
     def cartDiscountAmountSet(self) -> dict[str, Any] | None:
-        if not self.obj.discount_applications:
+        """The order-level (ACROSS) discounts on the lines; null when the order has none."""
+        applications = self.obj.discount_applications
+        if not any(a.allocation_method == "ACROSS" for a in applications):
             return None
-        return money_bag(sum((li.discount for li in self.obj.line_items), Decimal(0)), self.currency)
+        amount = sum((order_level_discount(li, applications) for li in self.obj.line_items), Decimal(0))
+        return money_bag(amount, self.currency)
 
     @property
     def shippingLine(self) -> dict[str, Any] | None:
         lines = self.obj.shipping_lines
-        return shipping_line(lines[0], self.currency) if lines else None
+        return shipping_line(lines[0], self.currency, self.obj.discount_applications) if lines else None
 
 
 class LineItemView(View[LineItem], typename="LineItem"):
@@ -250,7 +331,12 @@ class LineItemView(View[LineItem], typename="LineItem"):
     variant = link("ProductVariant", "variants", "variant_id", optional=True)
     product = link("Product", "products", "product_id", optional=True)
     originalUnitPriceSet = money_bag_field("unit_price")
-    discountedUnitPriceSet = originalUnitPriceSet
+    discountedUnitPriceSet = money_bag_field(
+        lambda line: line.rounded(
+            line.obj.unit_price
+            - line_level_discount(line.obj, line.order.discount_applications, codes=True) / line.obj.quantity
+        )
+    )
     originalTotalSet = money_bag_field(lambda line: line.obj.unit_price * line.obj.quantity)
     taxLines = listing(lambda line: [tax_line(t, line.currency) for t in line.obj.tax_lines])
     totalDiscountSet = money_bag_field(lambda line: line.obj.discount)
@@ -278,18 +364,12 @@ class LineItemView(View[LineItem], typename="LineItem"):
     @property
     def discountAllocations(self) -> list[dict[str, Any]]:
         applications = self.order.discount_applications
-        return [
-            {
-                "allocatedAmountSet": money_bag(allocation.amount, self.currency),
-                "discountApplication": discount_application(applications[allocation.index], self.currency),
-            }
-            for allocation in self.obj.discount_allocations
-        ]
+        return [discount_allocation(a, applications, self.currency) for a in self.obj.discount_allocations]
 
     def discountedTotalSet(self, info: GraphQLResolveInfo, withCodeDiscounts: bool = False) -> dict[str, Any]:
-        """Code discounts count only when asked for (``withCodeDiscounts``); the sandbox has no other kind."""
-        total = line_total(self.obj) if withCodeDiscounts else self.obj.unit_price * self.obj.quantity
-        return money_bag(total, self.currency)
+        """The line after its own (line-level) discounts; code discounts count only when asked for."""
+        own = line_level_discount(self.obj, self.order.discount_applications, codes=withCodeDiscounts)
+        return money_bag(self.obj.unit_price * self.obj.quantity - own, self.currency)
 
     @property
     def name(self) -> str:

@@ -162,6 +162,18 @@ class SmaregiSandbox(Sandbox):
             self.state, store_id, [RegisterLine(p, q) for p, q in lines], at, terminal_id
         )
 
+    def ring_up_discounted_sale(
+        self, store_id: str, lines: list[tuple[str, int, int]], subtotal_discount: int = 0
+    ) -> str:
+        """A POS sale of (productId or productCode, quantity, unit discount in yen) lines at list price, with a
+        小計値引 of ``subtotal_discount`` yen; returns transactionHeadId."""
+        return register.ring_up_sale(
+            self.state,
+            store_id,
+            [RegisterLine(p, q, unit_discount_price=d) for p, q, d in lines],
+            subtotal_discount=subtotal_discount,
+        )
+
     def register_return(
         self, transaction_id: str, lines: list[Line] | None = None, at: datetime | None = None
     ) -> str:

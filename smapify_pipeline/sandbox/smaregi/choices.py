@@ -7,6 +7,7 @@ package docstring (``__init__.py``) explains each choice in prose.
 from __future__ import annotations
 
 from smapify_pipeline.platforms.rate_limits import RATE_LIMITS
+from smapify_pipeline.sync import choices as sync_choices
 
 # --- rate limits (per app x contract, per second; the numbers are unverified) ----------------------------
 READ_REQUESTS_PER_SECOND = RATE_LIMITS["sandbox"].smaregi_reads_per_second
@@ -50,6 +51,11 @@ RETURN_LINES_RESTOCK = True
 LINE_RETURN_LINKS_ORIGINAL = True
 """A register line return made from a receipt carries the sale's id in ``disposeServerTransactionHeadId``
 (``disposeDivision`` stays ``"0"``); real line returns made from the sales screen carry no link."""
+CARRIAGE_IN_TAX_INCLUDE = sync_choices.CARRIAGE_IN_TAX_INCLUDE
+"""``carriage`` is taxed at the standard rate inside a computed ``taxInclude`` (added to the tax-included 10 %
+goods after head discounts). The documented formula names goods only; the sandbox follows the one belief the
+sync engine declares, so the two cannot drift apart."""
+STANDARD_TAX_RATE = sync_choices.STANDARD_TAX_RATE
 CATEGORY_SALE_TAX_DIVISION = "0"
 """A 部門売り line (no product) whose category has no ``taxDivision`` is tax-included."""
 

@@ -35,8 +35,10 @@ def transaction_body(
     at: str,
     terminal_tran_id: str,
     terminal_id: str = "1",
+    subtotal_discount: int = 0,
 ) -> dict[str, Any]:
-    """A POST /transactions body with subtotal, taxes and total computed by Smaregi's rules."""
+    """A POST /transactions body with subtotal, taxes and total computed by Smaregi's rules (``subtotal_discount``:
+    the cashier's 小計値引 in yen)."""
     details = []
     computed = []
     for index, line in enumerate(lines):
@@ -55,10 +57,13 @@ def transaction_body(
             )
         )
     subtotal = totals.subtotal(computed)
-    tax_include, tax_exclude = totals.taxes(computed, totals.HeadAdjustments(), choices.TAX_ROUNDING)
-    total = totals.total(subtotal, tax_exclude, totals.HeadAdjustments())
+    adjustments = totals.HeadAdjustments(subtotal_discount_price=subtotal_discount)
+    tax_include, tax_exclude = totals.taxes(computed, adjustments, choices.TAX_ROUNDING)
+    total = totals.total(subtotal, tax_exclude, adjustments)
     paid = str(max(total, 0))
+    head_discount = {"subtotalDiscountPrice": str(subtotal_discount)} if subtotal_discount else {}
     return {
+        **head_discount,
         "transactionHeadDivision": "1", "storeId": store_id, "terminalId": terminal_id,
         "terminalTranId": terminal_tran_id, "terminalTranDateTime": at, "subtotal": str(subtotal),
         "taxInclude": str(tax_include), "taxExclude": str(tax_exclude), "total": str(total),
@@ -76,11 +81,14 @@ def ring_up_sale(
     lines: list[RegisterLine],
     at: datetime | None = None,
     terminal_id: str = "1",
+    subtotal_discount: int = 0,
 ) -> str:
     """A sale at a register: stock moves, ``pos:transactions created`` and ``pos:stock edited`` fire."""
     with state.lock:
         when = format_time(at or state.clock.now())
-        body = transaction_body(state, store_id, lines, when, _terminal_tran_id(state), terminal_id)
+        body = transaction_body(
+            state, store_id, lines, when, _terminal_tran_id(state), terminal_id, subtotal_discount
+        )
         return state.create_transaction(body)["transactionHeadId"]
 
 

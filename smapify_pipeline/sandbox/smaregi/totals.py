@@ -6,7 +6,8 @@ From Smaregi's official 取引登録 (transaction registration) page:
 * ``total`` = ``subtotal`` − ``subtotalDiscountPrice`` − ``pointDiscount`` − ``couponDiscount``
   + ``roundingPrice`` + ``taxExclude`` + ``commission`` + ``carriage`` − ``taxFree`` — a mismatch is an error;
 * ``taxInclude`` = tax-included goods × r/(100+r); ``taxExclude`` = tax-excluded goods × r/100, per rate,
-  fractions by the contract's tax rounding (sandbox: 切り捨て, towards zero for returns).
+  fractions by the contract's tax rounding (sandbox: 切り捨て, towards zero for returns); ``carriage`` joins the
+  tax-included standard-rate goods when ``choices.CARRIAGE_IN_TAX_INCLUDE`` says so.
 
 Head discounts (``subtotalDiscountPrice`` + ``pointDiscount`` + ``couponDiscount``) lower the taxable base of
 each (tax division, rate) group in proportion to the group's amount (floored, remainder to the largest
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from smapify_pipeline.sandbox.smaregi import choices
 
 TAX_INCLUDED = "0"
 TAX_EXCLUDED = "1"
@@ -90,7 +93,11 @@ def taxes(lines: Iterable[Line], adjustments: HeadAdjustments, rounding: str = "
         key = (line.tax_division, line.tax_rate)
         groups[key] = groups.get(key, 0) + line.amount
     tax_include = tax_exclude = 0
-    for (division, rate), base in _allocate(groups, adjustments.discounts).items():
+    bases = _allocate(groups, adjustments.discounts)
+    if choices.CARRIAGE_IN_TAX_INCLUDE and adjustments.carriage:
+        standard = (TAX_INCLUDED, choices.STANDARD_TAX_RATE)
+        bases[standard] = bases.get(standard, 0) + adjustments.carriage
+    for (division, rate), base in bases.items():
         if division == TAX_INCLUDED:
             tax_include += round_fraction(base * rate, 100 + rate, rounding)
         else:

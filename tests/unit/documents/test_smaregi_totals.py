@@ -92,9 +92,18 @@ def test_line_discounts_are_per_unit() -> None:
     assert totals.tax_include == 272  # 3000 × 10/110 = 272.7
 
 
-def test_carriage_adds_to_total_but_not_to_included_tax() -> None:
+def test_carriage_adds_to_total_and_to_the_standard_rate_of_included_tax() -> None:
     totals = compute_totals([TotalsLine(1_100, 3, 10)], carriage=500)
-    assert (totals.subtotal, totals.carriage, totals.total, totals.tax_include) == (3_300, 500, 3_800, 300)
+    assert (totals.subtotal, totals.carriage, totals.total, totals.tax_include) == (3_300, 500, 3_800, 345)
+    assert totals.taxable_by_rate == {10: 3_800}
+
+
+def test_the_merchants_case_shipping_tax_is_in_tax_include() -> None:
+    """Issue 11 item 3: ¥9,108 at 10 %, ¥7,452 at 8 % and ¥800 shipping = ¥17,360. Without the shipping's tax
+    Smaregi stated ¥1,380 against Shopify's ¥1,453; with it, floor(9,908 × 10/110) + floor(7,452 × 8/108)."""
+    totals = compute_totals([TotalsLine(9_108, 1, 10), TotalsLine(7_452, 1, 8)], carriage=800)
+    assert totals.total == 17_360
+    assert totals.included_tax_by_rate == {10: 900, 8: 552}
 
 
 def test_subtotal_discount_reduces_each_rate_base_in_proportion() -> None:
@@ -114,9 +123,10 @@ def test_full_formula() -> None:
         carriage=300,
         commission=330,
     )
-    # discount 40 split over 1000 and 540 → 26 / 14; 外税 floor(974 × 0.1) = 97; 内税 floor(526 × 8/108) = 38
+    # discount 40 split over 1000 and 540 → 26 / 14; 外税 floor(974 × 0.1) = 97; 内税 floor(526 × 8/108) = 38;
+    # carriage 300 is 10 % tax-included: floor(300 × 10/110) = 27
     assert totals.tax_exclude == 97
-    assert totals.included_tax_by_rate == {8: 38}
+    assert totals.included_tax_by_rate == {10: 27, 8: 38}
     assert totals.total == 1_540 - 40 - 1 + 97 + 330 + 300
 
 

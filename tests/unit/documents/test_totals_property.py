@@ -1,6 +1,7 @@
 """Property-style checks over seeded random documents (hypothesis is not installed): mapped totals and tax lines
 agree with Smaregi's arithmetic to the yen, in both directions. The tax here is recomputed independently with
-plain fractions, per rate, floor rounding."""
+plain fractions, per rate, floor rounding; shipping (carriage) is taxed at 10 % with the goods of that rate
+(``choices.CARRIAGE_IN_TAX_INCLUDE``)."""
 
 from __future__ import annotations
 
@@ -77,13 +78,14 @@ def test_mirrored_sale_order_totals_and_tax_lines_equal_smaregi(seed: int) -> No
     shipping = sum(money(s) for s in order.get("shippingLines", []))
     assert sum(money(item) * item["quantity"] for item in items) + shipping == smaregi.total
     taxes: dict[str, int] = defaultdict(int)
-    for item in items:
+    for item in [*items, *order.get("shippingLines", [])]:
         for tax_line in item.get("taxLines", []):
             taxes[tax_line["rate"]] += money(tax_line)
     assert sum(taxes.values()) == stated
     if discount == 0 and nudge == 0:
         independent = floor_tax_by_rate(
             [(line.net_unit_price * line.quantity, line.tax_rate) for line in lines]
+            + ([(carriage, 10)] if carriage else [])
         )
         assert dict(taxes) == {("0.1" if rate == 10 else "0.08"): tax for rate, tax in independent.items()}
     assert all(money(item) >= 0 for item in items)
@@ -121,7 +123,9 @@ def test_mirrored_order_transaction_totals_equal_shopify(seed: int) -> None:
     assert int(body["total"]) == shopify_total
     assert all(int(d["unitDiscountPrice"]) >= 0 for d in body["details"])
     rates = {VARIANTS[p]: r for p, _, r in PRODUCTS[:2]}
-    expected = floor_tax_by_rate([(line.discounted_total, rates[line.variant_id or ""]) for line in lines])
+    expected = floor_tax_by_rate(
+        [(line.discounted_total, rates[line.variant_id or ""]) for line in lines] + [(shipping, 10)]
+    )
     assert int(body["taxInclude"]) == sum(expected.values())
 
     returned = [line for line in lines if rng.random() < 0.6] or lines[:1]

@@ -89,6 +89,31 @@ def as_bulk_rows(product: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def shopify_fulfillment_order(**changes: Any) -> dict[str, Any]:
+    """The fulfilment order of :func:`shopify_order`, assigned to the shop's location, both lines fulfilled."""
+    return {
+        "id": "gid://shopify/FulfillmentOrder/3301",
+        "orderId": "gid://shopify/Order/5501",
+        "status": "CLOSED",
+        "updatedAt": "2026-03-02T04:00:00Z",
+        "assignedLocation": {"location": {"id": SHOP_LOCATION}},
+        "lineItems": {
+            "edges": [
+                {
+                    "node": {
+                        "id": f"gid://shopify/FulfillmentOrderLineItem/{3400 + n}",
+                        "totalQuantity": 1,
+                        "remainingQuantity": 0,
+                        "lineItem": {"id": f"gid://shopify/LineItem/{6600 + n}"},
+                    }
+                }
+                for n in (1, 2)
+            ]
+        },
+        **changes,
+    }
+
+
 def shopify_order(**changes: Any) -> dict[str, Any]:
     """An online order for one T-shirt and one bag of tea (8% reduced rate), partly refunded."""
     order = {
@@ -151,6 +176,19 @@ def shopify_order(**changes: Any) -> dict[str, Any]:
                         "taxLines": [{"title": "消費税(軽減)", "rate": 0.08, "priceSet": money_bag("80.0")}],
                     }
                 },
+            ]
+        },
+        "shippingLines": {
+            "edges": [
+                {
+                    "node": {
+                        "id": "gid://shopify/ShippingLine/4401",
+                        "title": "通常配送",
+                        "originalPriceSet": money_bag("550.0"),
+                        "discountedPriceSet": money_bag("550.0"),
+                        "taxLines": [{"title": "消費税", "rate": 0.1, "priceSet": money_bag("50.0")}],
+                    }
+                }
             ]
         },
         "refunds": [

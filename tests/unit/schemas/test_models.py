@@ -8,8 +8,10 @@ import pandera.pandas as pa
 import pytest
 from pandera.errors import SchemaErrors
 
+from smapify_pipeline.schemas import shopify as shop
 from smapify_pipeline.schemas.frames import PARSE_ERRORS_COLUMN
 from smapify_pipeline.schemas.normalize_shopify import (
+    normalize_shopify,
     normalize_shopify_locations,
     normalize_shopify_orders,
     normalize_shopify_products,
@@ -24,6 +26,7 @@ from smapify_pipeline.schemas.normalize_smaregi import (
 from smapify_pipeline.schemas.tables import TABLES, raw_columns
 from tests.unit.schemas.records import (
     SHOP_LOCATION,
+    shopify_fulfillment_order,
     shopify_order,
     shopify_product,
     smaregi_product,
@@ -37,6 +40,9 @@ def _good_frames() -> dict[str, pd.DataFrame]:
     tables = {
         **normalize_shopify_products([shopify_product()], EXTRACTED),
         **normalize_shopify_orders([shopify_order()], EXTRACTED),
+        **normalize_shopify(
+            [shopify_fulfillment_order()], (shop.FULFILLMENT_ORDERS, shop.FULFILLMENT_ORDER_LINES), EXTRACTED
+        ),
         **normalize_smaregi_transactions([smaregi_transaction()], extracted_at=EXTRACTED),
         "raw.shopify_locations": normalize_shopify_locations(
             [

@@ -8,8 +8,10 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from smapify_pipeline.schemas import shopify as shop
 from smapify_pipeline.schemas.frames import NormalizedTable
 from smapify_pipeline.schemas.normalize_shopify import (
+    normalize_shopify,
     normalize_shopify_locations,
     normalize_shopify_orders,
     normalize_shopify_products,
@@ -33,6 +35,7 @@ from smapify_pipeline.warehouse.migrations import apply_migrations
 from smapify_pipeline.warehouse.quarantine import quarantine_rows
 from tests.unit.schemas.records import (
     SHOP_LOCATION,
+    shopify_fulfillment_order,
     shopify_order,
     shopify_product,
     smaregi_product,
@@ -56,6 +59,9 @@ def _all_tables() -> dict[str, NormalizedTable]:
     return {
         **normalize_shopify_products([shopify_product()], EXTRACTED),
         **normalize_shopify_orders([shopify_order()], EXTRACTED),
+        **normalize_shopify(
+            [shopify_fulfillment_order()], (shop.FULFILLMENT_ORDERS, shop.FULFILLMENT_ORDER_LINES), EXTRACTED
+        ),
         **normalize_smaregi_transactions([smaregi_transaction()], extracted_at=EXTRACTED),
         "raw.shopify_locations": normalize_shopify_locations(
             [{"id": SHOP_LOCATION, "name": "渋谷本店", "isActive": True}], EXTRACTED
@@ -91,7 +97,7 @@ def test_ddl_creates_every_raw_table_with_its_columns_and_key(conn: duckdb.DuckD
 
 def test_ddl_is_ordered_and_can_run_again(conn: duckdb.DuckDBPyConnection) -> None:
     assert list(RAW_TABLES) == list(TABLES)
-    assert len(RAW_TABLES) == 14
+    assert len(RAW_TABLES) == 17
     for statement in RAW_TABLES.values():
         assert statement.startswith("CREATE TABLE IF NOT EXISTS raw.")
         conn.execute(statement)
