@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from smapify_pipeline.schemas import choices, patterns
+from smapify_pipeline.schemas import choices
 from smapify_pipeline.schemas.raw_table import (
     Column,
     Kind,
@@ -17,7 +17,6 @@ from smapify_pipeline.schemas.raw_table import (
     column,
     flags,
     integer,
-    matching,
     shopify_id,
     table,
     text,
