@@ -68,7 +68,7 @@ def test_p1_shopify_product_becomes_tax_included_smaregi_products_in_one_group()
     y = replace(SHOPIFY_X, variant_id="gid://shopify/ProductVariant/299", sku="4901234567917", barcode=None)
     (create,) = smaregi_creates_for([y], "sku", category_id="1")
     assert create.body["productCode"] == "4901234567917"
-    assert create.body["productName"] == "定番Tシャツ"
+    assert create.body["productName"] == "定番Tシャツ M ホワイト", "the title and the variant's option values"
     assert (create.body["price"], create.body["taxDivision"], create.body["categoryId"]) == ("1100", "0", "1")
     assert create.body["groupCode"] == "SHOPIFY-601"
     assert (create.body["size"], create.body["color"], create.body["cost"]) == ("M", "ホワイト", "480")
