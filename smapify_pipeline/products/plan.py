@@ -61,7 +61,7 @@ from smapify_pipeline.products.merge import (
     smaregi_fields,
 )
 from smapify_pipeline.products.names import NameReading, name_to_write, read_smaregi_name
-from smapify_pipeline.sync import keys
+from smapify_pipeline.sync import choices, keys
 from smapify_pipeline.sync.audit import AuditRecord
 from smapify_pipeline.sync.plan import PlanRow, replace_plan
 from smapify_pipeline.sync.records import UnmappableDocument
@@ -496,11 +496,13 @@ def _delete_request(kind: str, target_id: str, payload: Mapping[str, Any]) -> di
 
 
 def _shopify_stock_by_store(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
-    """inventory item → {paired Smaregi store: available}."""
+    """inventory item → {paired Smaregi store: available}. An impossible count (negative, or above what both
+    platforms hold) does not travel with a create: the stock plan reports it instead."""
     return _counts_by(
         conn,
         "SELECT i.inventory_item_id, ll.smaregi_store_id, i.available FROM raw.shopify_inventory AS i "
-        "JOIN core.location_links AS ll ON ll.shopify_location_id = i.location_id WHERE i.available IS NOT NULL",
+        "JOIN core.location_links AS ll ON ll.shopify_location_id = i.location_id "
+        f"WHERE i.available BETWEEN 0 AND {choices.STOCK_COUNT_MAX}",
     )
 
 
@@ -509,7 +511,8 @@ def _smaregi_stock_by_location(conn: duckdb.DuckDBPyConnection) -> dict[str, dic
     return _counts_by(
         conn,
         "SELECT s.product_id, ll.shopify_location_id, s.stock_amount FROM raw.smaregi_stock AS s "
-        "JOIN core.location_links AS ll ON ll.smaregi_store_id = s.store_id WHERE s.stock_amount IS NOT NULL",
+        "JOIN core.location_links AS ll ON ll.smaregi_store_id = s.store_id "
+        f"WHERE s.stock_amount BETWEEN 0 AND {choices.STOCK_COUNT_MAX}",
     )
 
 

@@ -55,6 +55,11 @@ ADJUSTMENT_LINE_TITLE: Final = "端数・手数料調整"
 """Custom Shopify line that carries a positive difference (commission, rounding up) so totals still match."""
 SHIPPING_LINE_TITLE: Final = "送料"
 
+# --- stock counts ---------------------------------------------------------------------------------------
+STOCK_COUNT_MAX: Final = 999_999_999
+"""The largest count both platforms hold: Smaregi stock is within ±999,999,999, Shopify quantities within ±10⁹.
+A primary count outside 0..this is never copied to the secondary (docs/architecture.md, "Stock principle")."""
+
 # --- Shopify writes ---------------------------------------------------------------------------------------
 CURRENCY: Final = "JPY"
 SALE_ADJUST_REASON: Final = "correction"
