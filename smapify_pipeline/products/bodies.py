@@ -56,16 +56,16 @@ def shopify_product_update(
     """Product-level fields (title, productType, description, status) and variant-level ones (price, cost,
     option values) go to their own mutations."""
     inputs: dict[str, dict[str, Any]] = {"product": {}, "variant": {}}
-    options: list[dict[str, str]] = []
+    options: dict[str, str] = {}
     for name, value in changes.items():
         write = _synced(name).shopify_write
         if write.level == "option":
-            options.append({"optionName": _option_name(variant.options, name), "name": value or ""})
+            options[_option_name(variant.options, name)] = value or ""
         else:
             write.put(inputs[write.level], value, variant)
     product, item = inputs["product"], inputs["variant"]
     if options:
-        item["optionValues"] = options
+        item["optionValues"] = _all_option_values(variant.options, options)
     return ShopifyProductUpdate(
         key=keys.product_update_key("shopify", variant.variant_id, dict(changes)),
         product={"id": variant.product_id, **product} if product else None,
@@ -269,6 +269,16 @@ def _shopify_create_input(target: dict[str, Any], level: str, canonical: Product
     for synced, value in _created(canonical, lambda f: f.shopify_write.on_create):
         if synced.shopify_write.level == level:
             synced.shopify_write.put(target, value, None)
+
+
+def _all_option_values(current: tuple[tuple[str, str], ...], changed: dict[str, str]) -> list[dict[str, str]]:
+    """A variant's every option value, the changed ones replaced: Shopify wants a value for each option of the
+    product when a variant's option values are updated."""
+    values = [{"optionName": name, "name": changed.get(name, value)} for name, value in current]
+    known = {name for name, _ in current}
+    return values + [
+        {"optionName": name, "name": value} for name, value in changed.items() if name not in known
+    ]
 
 
 def _option_name(options: tuple[tuple[str, str], ...], field_name: str) -> str:

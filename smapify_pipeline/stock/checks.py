@@ -84,7 +84,9 @@ def ledger_stuck_or_failed(warehouse_db: WarehouseResource) -> dg.AssetCheckResu
     description="Linked pairs whose primary count is impossible (negative, or above what both platforms hold): "
     "nothing is copied to the secondary until the primary is corrected.",
 )
-def impossible_primary_counts(warehouse_db: WarehouseResource, sync_rules: SyncSettings) -> dg.AssetCheckResult:
+def impossible_primary_counts(
+    warehouse_db: WarehouseResource, sync_rules: SyncSettings
+) -> dg.AssetCheckResult:
     with warehouse_db.connect() as conn:
         rows = conn.execute(
             f"SELECT smaregi_product_id, smaregi_store_id, primary_count, secondary_count "

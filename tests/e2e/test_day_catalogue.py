@@ -132,7 +132,7 @@ def test_m31_full_width_sku_links_to_its_ascii_product_code(
 
 
 @PRIMARIES
-def test_m32_two_skus_colliding_after_normalisation_are_quarantined_and_never_created(
+def test_m32_codes_colliding_after_normalisation_are_quarantined_and_never_created(
     make_scenario: ScenarioFactory, primary: str
 ) -> None:
     h = make_scenario(primary)
@@ -149,12 +149,23 @@ def test_m32_two_skus_colliding_after_normalisation_are_quarantined_and_never_cr
         reason = reasons[f"shopify:{variant}"]
         assert reason.startswith("duplicate match key after normalisation: ABC-779 held by ")
         assert all(v in reason for v in variants), "the reason names both records"
-    order = h.online_order([("abc-779", 1)])
+    smaregi_first = h.add_unlinked_smaregi_product("abc-780", "帆布 ポーチ 中", 990)
+    smaregi_second = h.add_unlinked_smaregi_product("ABC-780", "帆布 ポーチ 特大", 990)
+    shopify_products = len(h.shopify.state.products)
     h.run_full_sync()
-    [sale] = h.transactions_with_memo("order", order)
-    [line] = sale["details"]
-    assert (int(sale["total"]), int(line["quantity"])) == (990, 1), "mirrored as a line of no linked product"
-    assert _smaregi_products(h, "ABC-779") == [], "and still nothing created"
+    reasons = _quarantined(h, "core.product_links")
+    for product_id in (smaregi_first, smaregi_second):
+        assert reasons[f"smaregi:{product_id}"].startswith("duplicate match key after normalisation: ABC-780")
+    assert len(h.shopify.state.products) == shopify_products, "nothing created on Shopify"
+    sale = h.pos_sale([(smaregi_first, 1)])
+    h.run_full_sync()
+    [order] = h.orders_mirroring(sale)
+    [line] = order.line_items
+    assert (line.variant_id, line.sku, line.quantity) == (None, "abc-780", 1), "a custom line of the code"
+    assert line.unit_price * line.quantity == int(h.smaregi.state.transactions[sale]["total"]) == 990
+    smaregi_tax = int(h.smaregi.state.transactions[sale]["taxInclude"])
+    assert sum(tax.amount for tax in line.tax_lines) == smaregi_tax == 90
+    assert _smaregi_products(h, "ABC-779") == [] and len(_shopify_variants(h, "ABC-780")) == 0
     _finish(h)
 
 
@@ -187,6 +198,7 @@ def _six_variant_group(h: ScenarioHarness) -> dict[tuple[str, str], str]:
     product = _tee_product(h)
     assert product.title == TEE and len(product.variant_ids) == 6
     h.assert_invariants()
+    h.assert_second_run_plans_nothing()
     return members
 
 
@@ -278,7 +290,15 @@ def test_m34_shopify_title_renames_every_member_and_an_option_value_only_its_mem
         VARIANT_OPTION_UPDATE,
         {
             "productId": f"gid://shopify/Product/{product.id}",
-            "variants": [{"id": variant_id, "optionValues": [{"optionName": "カラー", "name": "墨黒"}]}],
+            "variants": [
+                {
+                    "id": variant_id,
+                    "optionValues": [
+                        {"optionName": "サイズ", "name": "S"},
+                        {"optionName": "カラー", "name": "墨黒"},
+                    ],
+                }
+            ],
         },
     )
     assert (
@@ -345,7 +365,7 @@ def test_m36_a_long_title_is_cut_at_a_word_boundary_and_audited_once(
     h = make_scenario(primary)
     documents = _documents(h)
     h.shopify.admin_product_edit(X_CODE, title=LONG_TITLE)
-    h.shopify.admin_product_create(LONG_TITLE, "FUROSHIKI-1", 1_650, {0: 2})
+    h.shopify.admin_product_create(LONG_TITLE, "FUROSHIKI-1", 1_650, {0: 2}, productType="雑貨")
     h.run_full_sync()
     for code in (X_CODE, "FUROSHIKI-1"):
         [product] = _smaregi_products(h, code)

@@ -167,7 +167,10 @@ def test_status_and_cost_and_category_patches() -> None:
     update = shopify_product_update(SHOPIFY_X, {"visible": False, "size": "L"})
     assert update.product == {"id": SHOPIFY_X.product_id, "status": "DRAFT"}
     assert update.variants is not None
-    assert update.variants["variants"][0]["optionValues"] == [{"optionName": "サイズ", "name": "L"}]
+    assert update.variants["variants"][0]["optionValues"] == [
+        {"optionName": "サイズ", "name": "L"},
+        {"optionName": "カラー", "name": "ホワイト"},
+    ], "every option of the variant, the changed one replaced"
 
 
 @pytest.mark.parametrize(

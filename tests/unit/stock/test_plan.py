@@ -169,4 +169,9 @@ def test_when_the_primary_is_valid_again_the_secondary_is_corrected(conn: duckdb
     conn.execute("UPDATE raw.smaregi_stock SET stock_amount = 3")
     plan_inventory(conn, "smaregi")
     [row] = _plan(conn)
-    assert (row["target"], row["primary_count"], row["secondary_count"], row["audit"]) == ("shopify", 3, 10, None)
+    assert (row["target"], row["primary_count"], row["secondary_count"], row["audit"]) == (
+        "shopify",
+        3,
+        10,
+        None,
+    )
