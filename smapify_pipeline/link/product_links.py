@@ -8,7 +8,11 @@ Rules (docs/architecture.md, "Linking"), in this order:
 2. **Excluded**: a live product carrying ``exclude_tag`` (Shopify tags; Smaregi ``tag`` text) is never linked,
    and an existing link of it is dropped. Quarantined with reason "excluded by tag".
 3. **Retired**: products of a link ended by a deletion (``core.retired_links``) are never linked again.
-4. **New links**: among the rest, a blank match key is quarantined "no match key"; a code held by more
+4. **New links**: codes are compared as normalised match keys (:mod:`.match_keys`: NFKC, dashes unified,
+   whitespace removed, upper case). Among the rest, a blank match key is quarantined "no match key"; a key whose
+   holders on one side spell it differently is quarantined "duplicate match key after normalisation", naming
+   every holder; a Shopify key that cannot be written as a Smaregi productCode is quarantined with the
+   reason; a code held by more
    than one live product on the same side is quarantined "duplicate match key" on every unlinked holder
    — an already linked holder keeps its partner; a code unique on both sides links. An unlinked product
    whose code is already held on the other side by a product that cannot be its partner (a duplicate, an
@@ -26,9 +30,13 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from smapify_pipeline.link.match_keys import register_sql_functions
 from smapify_pipeline.warehouse.quarantine import quarantine_rows
 
 QUARANTINE_SOURCE = "core.product_links"
+AFTER_NORMALISATION = "duplicate match key after normalisation"
+"""The reason of products whose codes are spelled differently but read as one key; it names every holder."""
+NOT_A_CODE = "match key cannot be a Smaregi productCode:"
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,9 @@ class ProductLinkReport:
 _SIDES_SQL = """
 CREATE OR REPLACE TEMP TABLE link_shopify AS
 SELECT v.variant_id, v.product_id, v.inventory_item_id, v.tracked,
-       nullif(trim(CASE WHEN $match_key = 'sku' THEN v.sku ELSE v.barcode END), '') AS code,
+       smapify_match_key(CASE WHEN $match_key = 'sku' THEN v.sku ELSE v.barcode END) AS code,
+       trim(CASE WHEN $match_key = 'sku' THEN v.sku ELSE v.barcode END) AS spelling,
+       smapify_code_problem(CASE WHEN $match_key = 'sku' THEN v.sku ELSE v.barcode END) AS code_problem,
        (v.deleted_at IS NOT NULL OR p.deleted_at IS NOT NULL) AS deleted,
        $exclude_tag <> '' AND list_contains(
            list_transform(coalesce(p.tags, []::VARCHAR[]), lambda t: lower(trim(t))), lower(trim($exclude_tag))
@@ -56,7 +66,7 @@ FROM raw.shopify_variants AS v LEFT JOIN raw.shopify_products AS p USING (produc
 
 CREATE OR REPLACE TEMP TABLE link_smaregi AS
 SELECT product_id, group_code, stock_control_division,
-       nullif(trim(product_code), '') AS code,
+       smapify_match_key(product_code) AS code, product_code AS spelling,
        deleted_at IS NOT NULL AS deleted,
        $exclude_tag <> '' AND list_contains(
            list_transform(regexp_split_to_array(coalesce(tag, ''), '[,\\s、]+'), lambda t: lower(trim(t))),
@@ -94,7 +104,7 @@ FROM link_smaregi AS s
 WHERE NOT s.deleted AND NOT s.excluded;
 
 CREATE OR REPLACE TEMP TABLE link_new AS
-SELECT sm.product_id AS smaregi_product_id, sm.code AS product_code, sh.variant_id AS shopify_variant_id,
+SELECT sm.product_id AS smaregi_product_id, sm.spelling AS product_code, sh.variant_id AS shopify_variant_id,
        sh.product_id AS shopify_product_id, sh.inventory_item_id,
        (coalesce(sm.stock_control_division, '0') = '0' AND coalesce(sh.tracked, true)) AS stock_managed
 FROM link_candidates_shopify AS sh
@@ -116,20 +126,37 @@ WITH linked_shopify AS (
     SELECT code FROM link_shopify WHERE NOT deleted AND code IS NOT NULL
 ), live_smaregi_codes AS (
     SELECT code FROM link_smaregi WHERE NOT deleted AND code IS NOT NULL
+), live_shopify AS (
+    SELECT *, count(*) OVER (PARTITION BY code) AS holders,
+           list_sort(list(format('shopify:{} {}', variant_id, to_json(spelling)::VARCHAR))
+               OVER (PARTITION BY code)) AS holder_names,
+           len(list_distinct(list(spelling) OVER (PARTITION BY code))) AS spellings
+    FROM link_shopify WHERE NOT deleted
+), live_smaregi AS (
+    SELECT *, count(*) OVER (PARTITION BY code) AS holders,
+           list_sort(list(format('smaregi:{} {}', product_id, to_json(spelling)::VARCHAR))
+               OVER (PARTITION BY code)) AS holder_names,
+           len(list_distinct(list(spelling) OVER (PARTITION BY code))) AS spellings
+    FROM link_smaregi WHERE NOT deleted
 ), shopify_rows AS (
     SELECT 'shopify' AS platform, s.variant_id AS record_id, s.product_id AS group_id, s.code,
            CASE WHEN s.excluded THEN 'excluded'
                 WHEN s.variant_id IN (SELECT id FROM link_retired_shopify) THEN 'retired'
                 WHEN s.code IS NULL OR s.holders > 1 OR s.code IN (SELECT code FROM live_smaregi_codes)
+                     OR s.code_problem IS NOT NULL
                     THEN 'quarantined'
                 ELSE 'no_partner' END AS status,
            CASE WHEN s.excluded THEN 'excluded by tag'
                 WHEN s.variant_id IN (SELECT id FROM link_retired_shopify) THEN 'link retired by a deletion'
                 WHEN s.code IS NULL THEN 'no match key'
+                WHEN s.holders > 1 AND s.spellings > 1 THEN $after_normalisation || ': ' || s.code
+                     || ' held by ' || array_to_string(s.holder_names, ', ')
                 WHEN s.holders > 1 THEN 'duplicate match key'
                 WHEN s.code IN (SELECT code FROM live_smaregi_codes) THEN 'duplicate match key'
+                WHEN s.code_problem IS NOT NULL THEN $not_a_code || ' ' || to_json(s.spelling)::VARCHAR
+                     || ': ' || s.code_problem
                 ELSE 'no Smaregi product with this code' END AS reason
-    FROM (SELECT *, count(*) OVER (PARTITION BY code) AS holders FROM link_shopify WHERE NOT deleted) AS s
+    FROM live_shopify AS s
     WHERE s.variant_id NOT IN (SELECT id FROM linked_shopify)
 ), smaregi_rows AS (
     SELECT 'smaregi', s.product_id, s.group_code, s.code,
@@ -141,10 +168,12 @@ WITH linked_shopify AS (
            CASE WHEN s.excluded THEN 'excluded by tag'
                 WHEN s.product_id IN (SELECT id FROM link_retired_smaregi) THEN 'link retired by a deletion'
                 WHEN s.code IS NULL THEN 'no match key'
+                WHEN s.holders > 1 AND s.spellings > 1 THEN $after_normalisation || ': ' || s.code
+                     || ' held by ' || array_to_string(s.holder_names, ', ')
                 WHEN s.holders > 1 THEN 'duplicate match key'
                 WHEN s.code IN (SELECT code FROM live_shopify_codes) THEN 'duplicate match key'
                 ELSE 'no Shopify variant with this code' END
-    FROM (SELECT *, count(*) OVER (PARTITION BY code) AS holders FROM link_smaregi WHERE NOT deleted) AS s
+    FROM live_smaregi AS s
     WHERE s.product_id NOT IN (SELECT id FROM linked_smaregi)
 )
 SELECT * FROM shopify_rows UNION ALL SELECT * FROM smaregi_rows;
@@ -179,6 +208,7 @@ def build_product_links(
     if match_key not in ("sku", "barcode"):
         raise ValueError(f"unknown match_key {match_key!r}")
     at = now or datetime.now(UTC)
+    register_sql_functions(conn)
     params = {"match_key": match_key, "exclude_tag": exclude_tag or ""}
     for statement in _SIDES_SQL.split(";\n"):
         if statement.strip():
@@ -186,7 +216,7 @@ def build_product_links(
             conn.execute(statement, used or None)
     conn.execute(_KEPT_SQL)
     conn.execute(_CANDIDATES_SQL)
-    conn.execute(_UNLINKED_SQL)
+    conn.execute(_UNLINKED_SQL, {"after_normalisation": AFTER_NORMALISATION, "not_a_code": NOT_A_CODE})
     before = _count(conn, "SELECT count(*) FROM core.product_links")
     kept = _count(conn, "SELECT count(*) FROM link_kept")
     new = _count(conn, "SELECT count(*) FROM link_new")

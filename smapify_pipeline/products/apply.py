@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,14 +71,9 @@ class ProductPush(PushSlice):
                 conn, row.smaregi_product_id, row.shopify_variant_id, "deleted; link ended"
             )
         elif kind == "product_update":
-            for number, conflict in enumerate(row.audit or ()):
-                self.counts["conflicts_audited"] += record_audit(
-                    conn, kind=AuditKind.PRODUCT_CONFLICT, entity=conflict["entity"],
-                    entity_key=conflict["entity_key"], old_value=conflict["old_value"],
-                    new_value=conflict["new_value"], why=conflict["why"], run_id=self.run_id,
-                    ledger_key=f"{key}#conflict{number}",
-                )  # fmt: skip
+            self._audit(conn, row)
         elif kind == "product_create" and target == "smaregi":
+            self._audit(conn, row)
             self.counts["linked"] += _link_smaregi_create(
                 conn, self.smaregi, self.primary, key, payload, outcome.remote_id, self.run_id
             )
@@ -89,11 +85,39 @@ class ProductPush(PushSlice):
             why = f"deleted; {kind} applied on {target}"
             self.counts["retired"] += _retire(conn, row.smaregi_product_id, row.shopify_variant_id, why)
 
+    def _audit(self, conn: duckdb.DuckDBPyConnection, row: PlanRow) -> None:
+        """The audit records a landed product write carries: conflicts (numbered) and cut values (keyed)."""
+        for number, record in enumerate(row.audit or ()):
+            audited = record_audit(
+                conn, kind=record["kind"], entity=record["entity"], entity_key=record["entity_key"],
+                old_value=record["old_value"], new_value=record["new_value"], why=record["why"],
+                location=record.get("location"), run_id=self.run_id,
+                ledger_key=record.get("ledger_key") or f"{row.key}#conflict{number}",
+            )  # fmt: skip
+            if record["kind"] == AuditKind.PRODUCT_CONFLICT:
+                self.counts["conflicts_audited"] += audited
+
     def after(
         self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow], outcomes: list[ChangeOutcome]
     ) -> dict[str, Any]:
-        _advance_bases(conn, {outcome.key for outcome in outcomes if outcome.done})
+        applied = {outcome.key for outcome in outcomes if outcome.done}
+        _audit_kept_names(conn, applied, self.run_id)
+        _advance_bases(conn, applied)
         return {name: self.counts[name] for name in ("linked", "retired", "conflicts_audited")}
+
+
+def _audit_kept_names(conn: duckdb.DuckDBPyConnection, applied: set[str], run_id: str | None) -> None:
+    """The names left on their Smaregi member (carried by the base), audited once each as the base advances."""
+    rows = conn.execute(f"SELECT write_keys, audit FROM {BASE_TABLE} WHERE audit IS NOT NULL").fetchall()
+    for write_keys, audit in rows:
+        if any(key not in applied for key in write_keys or ()):
+            continue
+        for record in json.loads(audit):
+            record_audit(
+                conn, kind=record["kind"], entity=record["entity"], entity_key=record["entity_key"],
+                old_value=record["old_value"], new_value=record["new_value"], why=record["why"],
+                run_id=run_id, ledger_key=record["ledger_key"],
+            )  # fmt: skip
 
 
 def _advance_bases(conn: duckdb.DuckDBPyConnection, applied: set[str]) -> None:
@@ -197,7 +221,7 @@ def _link_shopify_create(
     )
     linked = 0
     for member in payload["members"]:
-        found = shopify_variants_by_sku(shopify, member["code"])
+        found = shopify_variants_by_sku(shopify, member["code"].strip())
         if not found:
             continue
         variant = found[0]

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from smapify_pipeline.products.fields import (
@@ -17,7 +17,14 @@ from smapify_pipeline.products.fields import (
     SmaregiProductSnapshot,
     SyncedField,
 )
-from smapify_pipeline.products.merge import match_code, shopify_fields, smaregi_fields
+from smapify_pipeline.products.merge import (
+    cut_audit,
+    match_code,
+    shopify_cuts,
+    shopify_fields,
+    smaregi_fields,
+)
+from smapify_pipeline.products.names import compose_name, variant_part
 from smapify_pipeline.sync import choices, keys
 from smapify_pipeline.sync.gids import numeric_id
 
@@ -49,16 +56,16 @@ def shopify_product_update(
     """Product-level fields (title, productType, description, status) and variant-level ones (price, cost,
     option values) go to their own mutations."""
     inputs: dict[str, dict[str, Any]] = {"product": {}, "variant": {}}
-    options: list[dict[str, str]] = []
+    options: dict[str, str] = {}
     for name, value in changes.items():
         write = _synced(name).shopify_write
         if write.level == "option":
-            options.append({"optionName": _option_name(variant.options, name), "name": value or ""})
+            options[_option_name(variant.options, name)] = value or ""
         else:
             write.put(inputs[write.level], value, variant)
     product, item = inputs["product"], inputs["variant"]
     if options:
-        item["optionValues"] = options
+        item["optionValues"] = _all_option_values(variant.options, options)
     return ShopifyProductUpdate(
         key=keys.product_update_key("shopify", variant.variant_id, dict(changes)),
         product={"id": variant.product_id, **product} if product else None,
@@ -76,6 +83,8 @@ class SmaregiProductCreate:
     key: str
     body: dict[str, str]
     """``POST /products`` body."""
+    cuts: tuple[dict[str, Any], ...] = ()
+    """Audit records of the Shopify values cut to fit Smaregi."""
 
 
 def smaregi_creates_for(
@@ -105,7 +114,13 @@ def smaregi_creates_for(
         canonical = shopify_fields(variant, match_key)
         for synced, value in _created(canonical, lambda f: f.smaregi_write.on_create):
             synced.smaregi_write.put(body, value, {})
-        creates.append(SmaregiProductCreate(keys.product_create_key("shopify", variant.variant_id), body))
+        body["productName"] = compose_name(canonical.title, canonical.size, canonical.color)
+        key = keys.product_create_key("shopify", variant.variant_id)
+        cuts = tuple(
+            cut_audit(cut, variant.variant_id, f"{key}#cut:{name}")
+            for name, cut in shopify_cuts(variant, canonical).items()
+        )
+        creates.append(SmaregiProductCreate(key, body, cuts))
     return tuple(creates)
 
 
@@ -150,11 +165,11 @@ def shopify_create_for(
         variant: dict[str, Any] = {
             "optionValues": option_values,
             "taxable": True,
-            "inventoryItem": {"sku": product.product_code, "tracked": True},
+            "inventoryItem": {"sku": product.product_code.strip(), "tracked": True},
         }
         _shopify_create_input(variant, "variant", smaregi_fields(product))
-        if _looks_like_barcode(product.product_code):
-            variant["barcode"] = product.product_code
+        if _looks_like_barcode(product.product_code.strip()):
+            variant["barcode"] = product.product_code.strip()
         quantities = (stock or {}).get(product.product_id, {})
         if quantities:
             variant["inventoryQuantities"] = [
@@ -163,7 +178,8 @@ def shopify_create_for(
             ]
         variants.append(variant)
     product_input: dict[str, Any] = {}
-    _shopify_create_input(product_input, "product", smaregi_fields(group[0]))
+    first = smaregi_fields(group[0])
+    _shopify_create_input(product_input, "product", replace(first, title=common_title(first.title, first)))
     product_input.update(productOptions=product_options, variants=variants)
     source_id = group[0].group_code or group[0].product_id
     return ShopifyProductCreate(
@@ -255,6 +271,16 @@ def _shopify_create_input(target: dict[str, Any], level: str, canonical: Product
             synced.shopify_write.put(target, value, None)
 
 
+def _all_option_values(current: tuple[tuple[str, str], ...], changed: dict[str, str]) -> list[dict[str, str]]:
+    """A variant's every option value, the changed ones replaced: Shopify wants a value for each option of the
+    product when a variant's option values are updated."""
+    values = [{"optionName": name, "name": changed.get(name, value)} for name, value in current]
+    known = {name for name, _ in current}
+    return values + [
+        {"optionName": name, "name": value} for name, value in changed.items() if name not in known
+    ]
+
+
 def _option_name(options: tuple[tuple[str, str], ...], field_name: str) -> str:
     aliases = choices.SHOPIFY_OPTION_ALIASES[field_name]
     return next((name for name, _ in options if name in aliases), choices.SHOPIFY_OPTION_NAMES[field_name])
@@ -262,6 +288,14 @@ def _option_name(options: tuple[tuple[str, str], ...], field_name: str) -> str:
 
 def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
+
+
+def common_title(name: str, member: ProductFields) -> str:
+    """A Smaregi member's name without its variant part: the title of the Shopify product made of its group."""
+    part = variant_part(member.size, member.color)
+    if part and name.endswith(" " + part) and name[: -len(part) - 1].strip():
+        return name[: -len(part) - 1].strip()
+    return name
 
 
 def _looks_like_barcode(code: str) -> bool:

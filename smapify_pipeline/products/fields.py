@@ -21,13 +21,12 @@ from dataclasses import MISSING, dataclass, field, make_dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from smapify_pipeline.products.limits import SMAREGI_NAME_LIMIT, SMAREGI_TEXT_LIMIT, fit_text
 from smapify_pipeline.sync import choices
 from smapify_pipeline.sync.records import UnmappableDocument
 
 REQUIRED: Any = object()
 """The default of a snapshot attribute that must be given."""
-SMAREGI_NAME_LIMIT = 85
-SMAREGI_TEXT_LIMIT = 1000
 
 # --- raw readers: a query value as its snapshot attribute ---------------------------------------------------
 
@@ -72,12 +71,14 @@ def _row_options(row: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 
 
 def _name(text: str) -> str:
-    return text.strip()[:SMAREGI_NAME_LIMIT]
+    """A name as Smaregi can hold it (a Shopify title's canonical form also depends on its variant part:
+    :func:`smapify_pipeline.products.names.shopify_title`)."""
+    return fit_text(text.strip(), SMAREGI_NAME_LIMIT)
 
 
 def _long_text(text: str | None) -> str | None:
     value = (text or "").strip()
-    return value[:SMAREGI_TEXT_LIMIT] or None
+    return fit_text(value, SMAREGI_TEXT_LIMIT) or None
 
 
 def _cost(value: Decimal | None) -> Decimal | None:
@@ -97,14 +98,19 @@ def _smaregi_visible(display_flag: str) -> bool:
     return display_flag == choices.SMAREGI_VISIBLE
 
 
-def _option_value(field_name: str) -> Callable[[tuple[tuple[str, str], ...]], str | None]:
+def raw_option_value(options: tuple[tuple[str, str], ...], field_name: str) -> str | None:
+    """A Shopify variant's value of the option that maps to ``field_name`` (size or color), as Shopify holds it."""
     aliases = choices.SHOPIFY_OPTION_ALIASES[field_name]
+    for name, option in options:
+        if name in aliases and option != choices.DEFAULT_OPTION_VALUE:
+            return blank_to_none(option)
+    return None
 
+
+def _option_value(field_name: str) -> Callable[[tuple[tuple[str, str], ...]], str | None]:
     def value(options: tuple[tuple[str, str], ...]) -> str | None:
-        for name, option in options:
-            if name in aliases and option != choices.DEFAULT_OPTION_VALUE:
-                return blank_to_none(option)
-        return None
+        found = raw_option_value(options, field_name)
+        return None if found is None else fit_text(found, SMAREGI_NAME_LIMIT)
 
     return value
 

@@ -15,36 +15,75 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from smapify_pipeline.link.match_keys import smaregi_code_spelling
 from smapify_pipeline.products.fields import (
     MERGED_FIELDS,
     ProductFields,
     ShopifyVariantSnapshot,
     SmaregiProductSnapshot,
     canonical_values,
+    raw_option_value,
 )
+from smapify_pipeline.products.limits import SMAREGI_NAME_LIMIT, SMAREGI_TEXT_LIMIT, Cut
+from smapify_pipeline.products.names import shopify_title, title_room
 from smapify_pipeline.sync import choices
 from smapify_pipeline.sync.audit import AuditRecord
 from smapify_pipeline.sync.records import UnmappableDocument
+from smapify_pipeline.warehouse.audit import AuditKind
 
 # --- canonical fields ---------------------------------------------------------------------------------------
 
 
 def match_code(variant: ShopifyVariantSnapshot, match_key: str) -> str | None:
-    """The variant's match key value (SKU or barcode), stripped; ``None`` when blank."""
-    raw = variant.sku if match_key == "sku" else variant.barcode
-    value = (raw or "").strip()
-    return value or None
+    """The variant's match key value (SKU or barcode) as a Smaregi productCode spells it
+    (:func:`smapify_pipeline.link.match_keys.smaregi_code_spelling`); ``None`` when blank."""
+    return smaregi_code_spelling(variant.sku if match_key == "sku" else variant.barcode)
 
 
 def shopify_fields(variant: ShopifyVariantSnapshot, match_key: str) -> ProductFields:
+    """A variant's canonical fields; its title is what a Smaregi name of this variant holds of it."""
     code = match_code(variant, match_key)
     if code is None:
         raise UnmappableDocument(f"Shopify variant {variant.variant_id} has no match key ({match_key})")
-    return ProductFields(code=code, **canonical_values(variant, "shopify"))
+    values = canonical_values(variant, "shopify")
+    values["title"] = shopify_title(variant.title or "", values["size"], values["color"])
+    return ProductFields(code=code, **values)
+
+
+def shopify_cuts(variant: ShopifyVariantSnapshot, canonical: ProductFields) -> dict[str, Cut]:
+    """The fields whose canonical value is a Shopify value cut to fit Smaregi, by field name."""
+    full = {
+        "title": (variant.title or "").strip(),
+        "description": (variant.description_html or "").strip(),
+        "size": raw_option_value(variant.options, "size"),
+        "color": raw_option_value(variant.options, "color"),
+    }
+    cuts = {}
+    for name, value in full.items():
+        kept = getattr(canonical, name)
+        if value and kept is not None and len(kept) < len(value):
+            limit = title_room(canonical.size, canonical.color) if name == "title" else _LIMITS[name]
+            cuts[name] = Cut(name, "smaregi", limit, len(value), kept)
+    return cuts
+
+
+_LIMITS = {"description": SMAREGI_TEXT_LIMIT, "size": SMAREGI_NAME_LIMIT, "color": SMAREGI_NAME_LIMIT}
+
+
+def cut_audit(cut: Cut, record: str, ledger_key: str) -> dict[str, Any]:
+    """The ``sync.audit`` record of a cut, recorded once when the write carrying it lands."""
+    return asdict(
+        AuditRecord(
+            kind=AuditKind.VALUE_CUT, entity="product", entity_key=record, location=f"{cut.platform}:{cut.field}",
+            old_value={"field": cut.field, "full_length": cut.full_length}, new_value=cut.audit_value(),
+            why=f"{cut.field} of {cut.full_length} characters cut to fit {cut.platform}'s limit of {cut.limit}",
+            ledger_key=ledger_key,
+        )
+    )  # fmt: skip
 
 
 def smaregi_fields(product: SmaregiProductSnapshot) -> ProductFields:

@@ -24,10 +24,11 @@ Choices where the references are silent (kept here):
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -52,10 +53,19 @@ from smapify_pipeline.products.fields import (
     shopify_snapshot,
     smaregi_snapshot,
 )
-from smapify_pipeline.products.merge import merge_product, shopify_fields, smaregi_fields
-from smapify_pipeline.sync import keys
+from smapify_pipeline.products.merge import (
+    cut_audit,
+    merge_product,
+    shopify_cuts,
+    shopify_fields,
+    smaregi_fields,
+)
+from smapify_pipeline.products.names import NameReading, name_to_write, read_smaregi_name
+from smapify_pipeline.sync import choices, keys
+from smapify_pipeline.sync.audit import AuditRecord
 from smapify_pipeline.sync.plan import PlanRow, replace_plan
 from smapify_pipeline.sync.records import UnmappableDocument
+from smapify_pipeline.warehouse.audit import AuditKind
 from smapify_pipeline.warehouse.quarantine import quarantine_rows
 
 PLAN_TABLE = "plan.product_plan"
@@ -63,9 +73,16 @@ BASE_TABLE = "plan.product_base"
 QUARANTINE_SOURCE = "plan.product_plan"
 
 _CHANGED_LINKS = f"""
+WITH group_links AS (
+    SELECT o.shopify_product_id, count(*) AS members
+    FROM core.product_links AS o
+    JOIN raw.smaregi_products AS os ON os.product_id = o.smaregi_product_id AND os.deleted_at IS NULL
+    GROUP BY 1
+)
 SELECT {SHOPIFY_SELECT}, {SMAREGI_SELECT}, {SHOPIFY_HASH} AS shopify_hash, {SMAREGI_HASH} AS smaregi_hash,
-       b.fields AS base_fields
+       b.fields AS base_fields, coalesce(g.members, 1) AS group_members
 FROM core.product_links AS l
+LEFT JOIN group_links AS g ON g.shopify_product_id = l.shopify_product_id
 JOIN raw.shopify_variants AS v ON v.variant_id = l.shopify_variant_id
 JOIN raw.shopify_products AS p ON p.product_id = v.product_id
 JOIN raw.smaregi_products AS s ON s.product_id = l.smaregi_product_id
@@ -118,6 +135,7 @@ BASE_COLUMNS = (
     "shopify_hash",
     "smaregi_hash",
     "write_keys",
+    "audit",
 )
 
 
@@ -165,15 +183,20 @@ def plan_products(
             "WHERE category_name IS NOT NULL GROUP BY 1"
         ).fetchall()
     )
+    pairs = []
     for row in _records(conn, _CHANGED_LINKS):
         report.merged += 1
         try:
-            planned, base = _merge_row(row, primary, match_key, categories)
+            pairs.append(_read_pair(row, match_key))
         except UnmappableDocument as error:
             report.unmappable += 1
             quarantined.append((f"{row['smaregi_product_id']}={row['variant_id']}", str(error), row))
-            continue
-        report.conflicts += sum(len(p.audit) for p in planned if p.audit)
+    renamed = _group_renames(pairs)
+    for pair in pairs:
+        planned, base = _merge_row(pair, renamed, primary, categories)
+        report.conflicts += sum(
+            1 for p in planned for a in (p.audit or ()) if a["kind"] == AuditKind.PRODUCT_CONFLICT
+        )
         plan_rows += planned
         base_rows.append(base)
     plan_rows += _creates_from_shopify(conn, match_key, categories, quarantined)
@@ -187,25 +210,93 @@ def plan_products(
     return report
 
 
-def _merge_row(
-    row: dict[str, Any], primary: str, match_key: str, categories: dict[str, str]
-) -> tuple[list[PlanRow], dict[str, Any]]:
+@dataclass(frozen=True)
+class _Pair:
+    """A changed linked pair, read: both snapshots, their canonical fields, the base and the Smaregi name."""
+
+    row: dict[str, Any]
+    shopify: Any
+    smaregi: Any
+    shopify_fields: ProductFields
+    smaregi_fields: ProductFields
+    base: ProductFields | None
+    name: NameReading
+
+
+def _read_pair(row: dict[str, Any], match_key: str) -> _Pair:
     shopify = shopify_snapshot(row)
     smaregi = smaregi_snapshot(row)
     base = fields_from_json(row.get("base_fields"))
-    merge = merge_product(base, shopify_fields(shopify, match_key), smaregi_fields(smaregi), primary)
+    on_shopify = shopify_fields(shopify, match_key)
+    on_smaregi = smaregi_fields(smaregi)
+    reading = read_smaregi_name(
+        smaregi.product_name or "",
+        on_smaregi.size,
+        on_smaregi.color,
+        base.title if base is not None else on_shopify.title,
+        base.size if base is not None else None,
+        base.color if base is not None else None,
+    )
+    return _Pair(row, shopify, smaregi, on_shopify, on_smaregi, base, reading)
+
+
+def _group_renames(pairs: list[_Pair]) -> dict[str, str]:
+    """Shopify product → new title, where every linked member of its group renamed the common part alike
+    (a product with one member renames alone)."""
+    by_product: dict[str, list[str | None]] = defaultdict(list)
+    members: dict[str, int] = {}
+    for pair in pairs:
+        by_product[pair.shopify.product_id].append(pair.name.renamed_common)
+        members[pair.shopify.product_id] = int(pair.row.get("group_members") or 1)
+    return {
+        product: names[0]
+        for product, names in by_product.items()
+        if names[0] is not None and len(names) >= members[product] and len(set(names)) == 1
+    }
+
+
+def _merge_row(
+    pair: _Pair, renamed: dict[str, str], primary: str, categories: dict[str, str]
+) -> tuple[list[PlanRow], dict[str, Any]]:
+    row, shopify, smaregi, reading = pair.row, pair.shopify, pair.smaregi, pair.name
+    notes: list[dict[str, Any]] = []
+    title = renamed.get(shopify.product_id, reading.title)
+    if reading.renamed_common is not None and shopify.product_id not in renamed:
+        notes.append(_name_kept(pair, f"the common part was renamed to {reading.renamed_common!r} on this member "
+                                      "only; the Shopify product title is left as it is"))  # fmt: skip
+    elif reading.unreadable is not None:
+        notes.append(_name_kept(pair, f"the variant part {reading.unreadable!r} matches no option value; "
+                                      "the option values are left as they are"))  # fmt: skip
+    read = replace(pair.smaregi_fields, title=title, size=reading.size, color=reading.color)
+    merge = merge_product(pair.base, pair.shopify_fields, read, primary)
+    result = merge.result
     conflicts = [asdict(c) for c in merge.conflicts]
     loser = "shopify" if primary == "smaregi" else "smaregi"
     rows: list[PlanRow] = []
-    to_smaregi = dict(merge.to_smaregi)
+    to_smaregi = {k: v for k, v in merge.to_smaregi.items() if k not in _NAME_PARTS}
+    for name in ("size", "color"):
+        if getattr(result, name) != getattr(pair.smaregi_fields, name):
+            to_smaregi[name] = getattr(result, name)
+    parts_changed = result.title != read.title or "size" in to_smaregi or "color" in to_smaregi
+    written_name = name_to_write(
+        smaregi.product_name or "",
+        reading,
+        result.title,
+        result.size,
+        result.color,
+        parts_changed=parts_changed,
+    )
+    if written_name is not None:
+        to_smaregi["title"] = written_name
     if "category" in to_smaregi and to_smaregi["category"] not in categories:
         to_smaregi.pop("category")
     if to_smaregi:
         key, body = smaregi_product_patch(smaregi.product_id, to_smaregi, categories)
+        audits = (conflicts if loser == "smaregi" else []) + _cut_audits(pair, result, to_smaregi, key)
         rows.append(
             _plan_row(
                 key, "product_update", "smaregi", row, {"path": f"/products/{smaregi.product_id}", "body": body},
-                conflicts if loser == "smaregi" else None, f"copy {sorted(to_smaregi)} to Smaregi",
+                audits, f"copy {sorted(to_smaregi)} to Smaregi",
             )
         )  # fmt: skip
     if merge.to_shopify:
@@ -220,12 +311,42 @@ def _merge_row(
     base_row = {
         "smaregi_product_id": smaregi.product_id,
         "shopify_variant_id": shopify.variant_id,
-        "fields": fields_json(merge.result),
+        "fields": fields_json(result),
         "shopify_hash": row["shopify_hash"],
         "smaregi_hash": row["smaregi_hash"],
         "write_keys": [r.key for r in rows],
+        "audit": json.dumps(notes, ensure_ascii=False) if notes else None,
     }
     return rows, base_row
+
+
+_NAME_PARTS = ("title", "size", "color")
+"""The merged fields a Smaregi productName is made of."""
+
+
+def _name_kept(pair: _Pair, why: str) -> dict[str, Any]:
+    """The audit of a Smaregi name left on its member; recorded once per name (its ledger key)."""
+    name = pair.smaregi.product_name or ""
+    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+    return asdict(
+        AuditRecord(
+            kind=AuditKind.NAME_KEPT, entity="product", entity_key=pair.smaregi.product_id,
+            location=None, old_value={"field": "productName", "value": name},
+            new_value={"field": "title", "value": pair.shopify.title}, why=why,
+            ledger_key=f"smaregi:product:{pair.smaregi.product_id}:name:{digest}",
+        )
+    )  # fmt: skip
+
+
+def _cut_audits(
+    pair: _Pair, result: ProductFields, to_smaregi: dict[str, Any], key: str
+) -> list[dict[str, Any]]:
+    """An audit per field written to Smaregi cut from a longer Shopify value."""
+    audits = []
+    for name, cut in shopify_cuts(pair.shopify, pair.shopify_fields).items():
+        if name in to_smaregi and getattr(result, name) == cut.kept:
+            audits.append(cut_audit(cut, pair.smaregi.product_id, f"{key}#cut:{name}"))
+    return audits
 
 
 def _plan_row(
@@ -285,7 +406,7 @@ def _creates_from_shopify(
             rows.append(
                 _plan_row(
                     create.key, "product_create", "smaregi",
-                    {"smaregi_product_id": None, "variant_id": variant.variant_id}, payload, None,
+                    {"smaregi_product_id": None, "variant_id": variant.variant_id}, payload, list(create.cuts),
                     f"created on Shopify: create Smaregi product {create.body['productCode']}",
                 )
             )  # fmt: skip
@@ -375,11 +496,13 @@ def _delete_request(kind: str, target_id: str, payload: Mapping[str, Any]) -> di
 
 
 def _shopify_stock_by_store(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
-    """inventory item → {paired Smaregi store: available}."""
+    """inventory item → {paired Smaregi store: available}. An impossible count (negative, or above what both
+    platforms hold) does not travel with a create: the stock plan reports it instead."""
     return _counts_by(
         conn,
         "SELECT i.inventory_item_id, ll.smaregi_store_id, i.available FROM raw.shopify_inventory AS i "
-        "JOIN core.location_links AS ll ON ll.shopify_location_id = i.location_id WHERE i.available IS NOT NULL",
+        "JOIN core.location_links AS ll ON ll.shopify_location_id = i.location_id "
+        f"WHERE i.available BETWEEN 0 AND {choices.STOCK_COUNT_MAX}",
     )
 
 
@@ -388,7 +511,8 @@ def _smaregi_stock_by_location(conn: duckdb.DuckDBPyConnection) -> dict[str, dic
     return _counts_by(
         conn,
         "SELECT s.product_id, ll.shopify_location_id, s.stock_amount FROM raw.smaregi_stock AS s "
-        "JOIN core.location_links AS ll ON ll.smaregi_store_id = s.store_id WHERE s.stock_amount IS NOT NULL",
+        "JOIN core.location_links AS ll ON ll.smaregi_store_id = s.store_id "
+        f"WHERE s.stock_amount BETWEEN 0 AND {choices.STOCK_COUNT_MAX}",
     )
 
 

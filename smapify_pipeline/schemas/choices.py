@@ -47,6 +47,11 @@ FULFILLMENT_ORDER_STATUSES = (
 )
 
 SMAREGI_MONEY_LIMIT = 999_999_999
+
+SHOPIFY_CODE_LIMIT = 255
+"""Longest Shopify SKU or barcode kept (Shopify's own field limit, reported, unverified). Any spelling is loaded:
+whether it can link to or become a Smaregi productCode is the link step's rule (``link/match_keys.py``), so a
+full-width SKU links to its ASCII productCode instead of being held back here."""
 """Smaregi money and stock fields are bounded by ±999,999,999."""
 SMAREGI_PRICE_LIMIT = 99_999_999
 """Smaregi product price range is ±99,999,999."""

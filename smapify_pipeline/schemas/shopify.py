@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from smapify_pipeline.schemas import choices, patterns
+from smapify_pipeline.schemas import choices
 from smapify_pipeline.schemas.raw_table import (
     Column,
     Kind,
@@ -17,7 +17,6 @@ from smapify_pipeline.schemas.raw_table import (
     column,
     flags,
     integer,
-    matching,
     shopify_id,
     table,
     text,
@@ -58,8 +57,8 @@ VARIANTS = table(
     shopify_id("product_id", "Product"),
     text("title"),
     column("position", Kind.INT, nullable=True, ge=1),
-    matching("sku", patterns.PRODUCT_CODE),
-    matching("barcode", patterns.PRODUCT_CODE, nullable=True),
+    text("sku", nullable=False, max_length=choices.SHOPIFY_CODE_LIMIT),
+    text("barcode", max_length=choices.SHOPIFY_CODE_LIMIT),
     yen("price", nullable=False),
     yen("compare_at_price"),
     flags("taxable"),

@@ -16,10 +16,11 @@ PLAN = PlanSpec(
 
 
 def _plan(conn: duckdb.DuckDBPyConnection, run: PlanRun) -> dict[str, int]:
-    report = plan_inventory(conn, run.settings.primary)
+    report = plan_inventory(conn, run.settings.primary, run_id=run.run_id)
     return {
         "differences_observed": report.observed_differences,
         "skipped_for_documents": report.skipped_for_documents,
+        "withheld_impossible_counts": report.withheld,
     }
 
 

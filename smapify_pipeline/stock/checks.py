@@ -11,6 +11,7 @@ from smapify_pipeline.resources import WarehouseResource
 from smapify_pipeline.settings import SyncSettings
 from smapify_pipeline.stock.apply import STOCK_KINDS, SUPERSEDED
 from smapify_pipeline.stock.plan import differing_sql
+from smapify_pipeline.stock.rules import withheld_reason
 from smapify_pipeline.stock.touched import touched_products
 from smapify_pipeline.stock.writers import STALE
 
@@ -39,7 +40,7 @@ def stock_drift(warehouse_db: WarehouseResource, sync_rules: SyncSettings) -> dg
             ORDER BY 1, 2
             """
         ).fetchall()
-    drift = [row for row in rows if row[0] not in touched]
+    drift = [row for row in rows if row[0] not in touched and withheld_reason(row[2], row[3]) is None]
     if sync_rules.dry_run:
         return dg.AssetCheckResult(passed=True, metadata={"dry_run": True, "differing_pairs": len(drift)})
     sample = [f"{p}@{s}: primary {a}, secondary {b}" for p, s, a, b in drift[:20]]
@@ -78,4 +79,29 @@ def ledger_stuck_or_failed(warehouse_db: WarehouseResource) -> dg.AssetCheckResu
     )
 
 
-STOCK_CHECKS = [stock_drift, ledger_stuck_or_failed]
+@dg.asset_check(
+    asset="push_inventory",
+    description="Linked pairs whose primary count is impossible (negative, or above what both platforms hold): "
+    "nothing is copied to the secondary until the primary is corrected.",
+)
+def impossible_primary_counts(
+    warehouse_db: WarehouseResource, sync_rules: SyncSettings
+) -> dg.AssetCheckResult:
+    with warehouse_db.connect() as conn:
+        rows = conn.execute(
+            f"SELECT smaregi_product_id, smaregi_store_id, primary_count, secondary_count "
+            f"FROM ({differing_sql(sync_rules.primary)}) ORDER BY 1, 2"
+        ).fetchall()
+    withheld = [
+        f"{product}@{store}: {reason} (primary {primary}, secondary {secondary})"
+        for product, store, primary, secondary in rows
+        if (reason := withheld_reason(primary, secondary)) is not None
+    ]
+    return dg.AssetCheckResult(
+        passed=not withheld,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"withheld_pairs": len(withheld), "pairs": dg.MetadataValue.json(withheld[:50])},
+    )
+
+
+STOCK_CHECKS = [stock_drift, ledger_stuck_or_failed, impossible_primary_counts]

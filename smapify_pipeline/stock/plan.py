@@ -17,11 +17,17 @@ from typing import Any
 
 import duckdb
 
-from smapify_pipeline.stock.rules import StockCorrection, StockObservation, plan_stock_correction
+from smapify_pipeline.stock.rules import (
+    StockCorrection,
+    StockObservation,
+    plan_stock_correction,
+    withheld_reason,
+)
 from smapify_pipeline.stock.touched import touched_products
 from smapify_pipeline.stock.writers import stock_add_payload
 from smapify_pipeline.sync.audit import AuditRecord
 from smapify_pipeline.sync.plan import PlanRow, replace_plan
+from smapify_pipeline.warehouse.quarantine import quarantine_rows
 
 PLAN_TABLE = "plan.inventory_plan"
 
@@ -73,13 +79,18 @@ class InventoryPlanReport:
     planned: int
     skipped_for_documents: int
     by_kind: dict[str, int] = field(default_factory=dict)
+    withheld: int = 0
+    """Pairs whose counts are impossible (:func:`smapify_pipeline.stock.rules.withheld_reason`), quarantined."""
 
 
-def plan_inventory(conn: duckdb.DuckDBPyConnection, primary: str) -> InventoryPlanReport:
+def plan_inventory(
+    conn: duckdb.DuckDBPyConnection, primary: str, run_id: str | None = None
+) -> InventoryPlanReport:
     """Rebuild ``plan.inventory_plan`` for ``primary`` from the extracted counts and this run's document plans."""
     touched = touched_products(conn)
     differing = conn.execute(differing_sql(primary)).fetchall()
     rows: list[PlanRow] = []
+    withheld: list[tuple[str, str, dict[str, Any]]] = []
     skipped = 0
     for product_id, item_id, store_id, location_id, primary_count, secondary_count, last in differing:
         observation = StockObservation(
@@ -96,16 +107,34 @@ def plan_inventory(conn: duckdb.DuckDBPyConnection, primary: str) -> InventoryPl
         if observation.pending_documents:
             skipped += 1
             continue
+        reason = withheld_reason(observation.primary_count, observation.secondary_count)
+        if reason is not None:
+            withheld.append((f"{product_id}@{store_id}", reason, _withheld_record(observation)))
+            continue
         correction = plan_stock_correction(observation)
         if correction is not None:
             rows.append(plan_row(observation, correction))
     replace_plan(conn, PLAN_TABLE, rows)
+    if withheld:
+        quarantine_rows(conn, PLAN_TABLE, withheld, run_id=run_id)
     return InventoryPlanReport(
         observed_differences=len(differing),
         planned=len(rows),
         skipped_for_documents=skipped,
         by_kind=dict(Counter(row.kind for row in rows)),
+        withheld=len(withheld),
     )
+
+
+def _withheld_record(obs: StockObservation) -> dict[str, Any]:
+    return {
+        "primary": obs.primary,
+        "smaregi_product_id": obs.smaregi_product_id,
+        "smaregi_store_id": obs.smaregi_store_id,
+        "shopify_location_id": obs.shopify_location_id,
+        "primary_count": obs.primary_count,
+        "secondary_count": obs.secondary_count,
+    }
 
 
 def plan_row(obs: StockObservation, correction: StockCorrection) -> PlanRow:

@@ -8,7 +8,8 @@ linked product at each location pair the secondary is brought to the primary's c
 * Smaregi secondary: a relative ``POST /stock/{id}/add`` of (primary − observed), so a sale that lands in
   between is kept.
 
-Nothing is pushed while documents for the pair are still pending (mirror first: no lost sale). When the primary
+Nothing is pushed while documents for the pair are still pending (mirror first: no lost sale), nor when the
+primary's count is impossible (negative, or above what the platforms hold): that pair is reported. When the primary
 has no stock row for a newly linked product, the secondary's count seeds the primary once, audited; a
 missing row on one side and zero (or a missing row) on the other need nothing.
 A secondary count that differs from what the last sync left there is a manual edit and its overwrite is audited
@@ -91,11 +92,35 @@ class StockCorrection:
     audit: AuditRecord | None = None
 
 
+NEGATIVE_ON_PRIMARY = "negative stock on the primary"
+ABOVE_MAXIMUM_ON_PRIMARY = f"stock on the primary above the maximum of {choices.STOCK_COUNT_MAX}"
+NEGATIVE_SEED = "negative stock on the secondary cannot seed the primary"
+
+
+def withheld_reason(primary_count: int | None, secondary_count: int | None) -> str | None:
+    """Why no count is copied for a pair whose counts are impossible, or ``None``.
+
+    A negative count (or one above what both platforms hold) on the primary is not a count the secondary can
+    be brought to: it is a mistake or a sale of stock that was never received, and copying it would make
+    the secondary oversell too. The pair is left as it is and reported; once the primary is valid again the
+    next run corrects the secondary as usual. A negative secondary count never seeds the primary."""
+    if primary_count is None:
+        return NEGATIVE_SEED if secondary_count is not None and secondary_count < 0 else None
+    if primary_count < 0:
+        return NEGATIVE_ON_PRIMARY
+    if primary_count > choices.STOCK_COUNT_MAX:
+        return ABOVE_MAXIMUM_ON_PRIMARY
+    return None
+
+
 def plan_stock_correction(obs: StockObservation) -> StockCorrection | None:
-    """The correction for one linked product at one location pair, or ``None`` when nothing is to be done."""
+    """The correction for one linked product at one location pair, or ``None`` when nothing is to be done
+    (or when it is withheld: :func:`withheld_reason`)."""
     if obs.primary not in ("smaregi", "shopify"):
         raise ValueError(f"unknown primary {obs.primary!r}")
     if obs.pending_documents:
+        return None
+    if withheld_reason(obs.primary_count, obs.secondary_count) is not None:
         return None
     secondary = "shopify" if obs.primary == "smaregi" else "smaregi"
     if obs.primary_count is None:

@@ -1,4 +1,4 @@
-"""Audit records: every overwritten manual edit, stock seed and two-sided product conflict.
+"""Audit records: every overwritten manual edit, stock seed, two-sided product conflict, cut value and kept name.
 
 Shaped like a ``sync.audit`` row, minus the columns the writer fills (id, time, run id).
 """
@@ -12,7 +12,7 @@ from typing import Any
 @dataclass(frozen=True)
 class AuditRecord:
     kind: str
-    """"stock_overwrite", "stock_seed" or "product_conflict"."""
+    """A :class:`smapify_pipeline.warehouse.audit.AuditKind` value ("stock_overwrite", "product_conflict"…)."""
     entity: str
     """What was touched: "stock" or "product"."""
     entity_key: str

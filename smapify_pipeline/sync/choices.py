@@ -62,6 +62,11 @@ ORDER_DISCOUNTS_FOLD_INTO_LINES: Final = True
 discount over the tax rates by its own rule, which can move a yen between 10 % and 8 %; Shopify's allocations
 keep each rate's base equal to Shopify's to the yen."""
 
+# --- stock counts ---------------------------------------------------------------------------------------
+STOCK_COUNT_MAX: Final = 999_999_999
+"""The largest count both platforms hold: Smaregi stock is within ±999,999,999, Shopify quantities within ±10⁹.
+A primary count outside 0..this is never copied to the secondary (docs/architecture.md, "Stock principle")."""
+
 # --- Shopify writes ---------------------------------------------------------------------------------------
 CURRENCY: Final = "JPY"
 SALE_ADJUST_REASON: Final = "correction"

@@ -26,6 +26,10 @@ class AuditKind(StrEnum):
     """A newly linked product had no primary stock row: the secondary's count seeded the primary."""
     PRODUCT_CONFLICT = "product_conflict"
     """Both sides changed a product field since the last sync; the primary's value won."""
+    VALUE_CUT = "value_cut"
+    """A product value was cut to fit the target platform's length limit (field, full length, kept value)."""
+    NAME_KEPT = "name_kept"
+    """A Smaregi member's renamed productName was left on it, not copied to the Shopify product."""
 
 
 def record_audit(

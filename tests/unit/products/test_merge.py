@@ -68,7 +68,7 @@ def test_p1_shopify_product_becomes_tax_included_smaregi_products_in_one_group()
     y = replace(SHOPIFY_X, variant_id="gid://shopify/ProductVariant/299", sku="4901234567917", barcode=None)
     (create,) = smaregi_creates_for([y], "sku", category_id="1")
     assert create.body["productCode"] == "4901234567917"
-    assert create.body["productName"] == "定番Tシャツ"
+    assert create.body["productName"] == "定番Tシャツ M ホワイト", "the title and the variant's option values"
     assert (create.body["price"], create.body["taxDivision"], create.body["categoryId"]) == ("1100", "0", "1")
     assert create.body["groupCode"] == "SHOPIFY-601"
     assert (create.body["size"], create.body["color"], create.body["cost"]) == ("M", "ホワイト", "480")
@@ -167,7 +167,10 @@ def test_status_and_cost_and_category_patches() -> None:
     update = shopify_product_update(SHOPIFY_X, {"visible": False, "size": "L"})
     assert update.product == {"id": SHOPIFY_X.product_id, "status": "DRAFT"}
     assert update.variants is not None
-    assert update.variants["variants"][0]["optionValues"] == [{"optionName": "サイズ", "name": "L"}]
+    assert update.variants["variants"][0]["optionValues"] == [
+        {"optionName": "サイズ", "name": "L"},
+        {"optionName": "カラー", "name": "ホワイト"},
+    ], "every option of the variant, the changed one replaced"
 
 
 @pytest.mark.parametrize(

@@ -104,7 +104,7 @@ BAD_CELLS: list[tuple[str, str, Any, str]] = [
     ("raw.shopify_products", "title", None, "not_nullable"),
     ("raw.shopify_products", "updated_at", pd.NaT, "not_nullable"),
     ("raw.shopify_variants", "sku", None, "not_nullable"),
-    ("raw.shopify_variants", "sku", "JAN 4901234567894 長い", "str_matches"),
+    ("raw.shopify_variants", "sku", "4901234567894" * 20, "str_length"),
     ("raw.shopify_variants", "price", -100, "greater_than_or_equal_to"),
     ("raw.shopify_variants", "inventory_item_id", "gid://shopify/Product/1", "str_matches"),
     ("raw.shopify_variants", "inventory_policy", "ALLOW", "isin"),

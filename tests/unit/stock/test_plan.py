@@ -134,3 +134,44 @@ def test_products_touched_by_planned_documents_are_left_alone(conn: duckdb.DuckD
         "NULL, 'x', NULL, now(), now(), now())"
     )
     assert plan_inventory(conn, "smaregi").planned == 1
+
+
+def _withheld(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return conn.execute(
+        "SELECT record_key, reason FROM quarantine.records WHERE source_table = 'plan.inventory_plan' ORDER BY 1"
+    ).fetchall()
+
+
+@pytest.mark.parametrize(("primary", "counts"), [("smaregi", (-5, 10)), ("shopify", (10, -5))])
+def test_a_negative_primary_is_reported_and_the_secondary_left_as_is(
+    conn: duckdb.DuckDBPyConnection, primary: str, counts: tuple[int, int]
+) -> None:
+    _counts(conn, *counts)
+    _synced(conn, 10)
+    report = plan_inventory(conn, primary)
+    assert _plan(conn) == [] and report.withheld == 1
+    assert _withheld(conn) == [("10@1", "negative stock on the primary")]
+    plan_inventory(conn, primary)
+    assert len(_withheld(conn)) == 1, "reported once, not once per run"
+
+
+def test_a_negative_secondary_does_not_seed_the_primary(conn: duckdb.DuckDBPyConnection) -> None:
+    _counts(conn, None, -3)
+    plan_inventory(conn, "smaregi")
+    assert _plan(conn) == []
+    assert _withheld(conn) == [("10@1", "negative stock on the secondary cannot seed the primary")]
+
+
+def test_when_the_primary_is_valid_again_the_secondary_is_corrected(conn: duckdb.DuckDBPyConnection) -> None:
+    _counts(conn, -5, 10)
+    _synced(conn, 10)
+    plan_inventory(conn, "smaregi")
+    conn.execute("UPDATE raw.smaregi_stock SET stock_amount = 3")
+    plan_inventory(conn, "smaregi")
+    [row] = _plan(conn)
+    assert (row["target"], row["primary_count"], row["secondary_count"], row["audit"]) == (
+        "shopify",
+        3,
+        10,
+        None,
+    )

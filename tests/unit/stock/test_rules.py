@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from smapify_pipeline.stock.rules import StockObservation, plan_stock_correction
+from smapify_pipeline.stock.rules import (
+    ABOVE_MAXIMUM_ON_PRIMARY,
+    StockObservation,
+    plan_stock_correction,
+    withheld_reason,
+)
 from tests.unit.scenario import LOCATION_L, STORE_S, X_ITEM, X_PRODUCT
 
 
@@ -134,3 +139,34 @@ def test_smaregi_stock_add_memo_names_its_ledger_key() -> None:
     memo = correction.smaregi.memo
     assert memo.startswith("smapify:stock:") and len(memo) <= 100
     assert memo != other.smaregi.memo
+
+
+# --- impossible counts (docs/architecture.md, "Stock principle") ------------------------------------------
+
+
+@pytest.mark.parametrize("primary", ["smaregi", "shopify"])
+def test_a_negative_primary_count_is_never_copied_to_the_secondary(primary: str) -> None:
+    obs = StockObservation(
+        primary=primary, smaregi_product_id="8000001", inventory_item_id="gid://shopify/InventoryItem/1",
+        smaregi_store_id="1", shopify_location_id="gid://shopify/Location/1", primary_count=-5,
+        secondary_count=10, last_synced_secondary=10,
+    )  # fmt: skip
+    assert plan_stock_correction(obs) is None
+    assert withheld_reason(-5, 10) == "negative stock on the primary"
+
+
+def test_a_count_above_what_both_platforms_hold_is_withheld() -> None:
+    assert withheld_reason(1_000_000_000, 3) == ABOVE_MAXIMUM_ON_PRIMARY
+    assert withheld_reason(999_999_999, 3) is None
+    assert withheld_reason(0, 3) is None
+
+
+def test_a_negative_secondary_never_seeds_the_primary() -> None:
+    obs = StockObservation(
+        primary="smaregi", smaregi_product_id="8000001", inventory_item_id="gid://shopify/InventoryItem/1",
+        smaregi_store_id="1", shopify_location_id="gid://shopify/Location/1", primary_count=None,
+        secondary_count=-2,
+    )  # fmt: skip
+    assert plan_stock_correction(obs) is None
+    assert withheld_reason(None, -2) == "negative stock on the secondary cannot seed the primary"
+    assert withheld_reason(None, 4) is None
