@@ -32,13 +32,14 @@ from smapify_pipeline.sync.gids import numeric_id
 
 
 def smaregi_product_patch(
-    product_id: str, changes: Mapping[str, Any], category_ids: Mapping[str, str]
+    product_id: str, changes: Mapping[str, Any], category_ids: Mapping[str, str], generation: int = 0
 ) -> tuple[str, dict[str, str]]:
-    """``PATCH /products/{id}`` key and body for merged changes (strings only; price stays tax-included)."""
+    """``PATCH /products/{id}`` key and body for merged changes (strings only; price stays tax-included);
+    ``generation``: the product's updates applied so far (:func:`.keys.product_update_key`)."""
     body: dict[str, str] = {}
     for name, value in changes.items():
         _synced(name).smaregi_write.put(body, value, category_ids)
-    return keys.product_update_key("smaregi", product_id, dict(changes)), body
+    return keys.product_update_key("smaregi", product_id, dict(changes), generation), body
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class ShopifyProductUpdate:
 
 
 def shopify_product_update(
-    variant: ShopifyVariantSnapshot, changes: Mapping[str, Any]
+    variant: ShopifyVariantSnapshot, changes: Mapping[str, Any], generation: int = 0
 ) -> ShopifyProductUpdate:
     """Product-level fields (title, productType, description, status) and variant-level ones (price, cost,
     option values) go to their own mutations."""
@@ -67,7 +68,7 @@ def shopify_product_update(
     if options:
         item["optionValues"] = _all_option_values(variant.options, options)
     return ShopifyProductUpdate(
-        key=keys.product_update_key("shopify", variant.variant_id, dict(changes)),
+        key=keys.product_update_key("shopify", variant.variant_id, dict(changes), generation),
         product={"id": variant.product_id, **product} if product else None,
         variants={"productId": variant.product_id, "variants": [{"id": variant.variant_id, **item}]}
         if item

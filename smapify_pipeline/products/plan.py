@@ -192,8 +192,9 @@ def plan_products(
             report.unmappable += 1
             quarantined.append((f"{row['smaregi_product_id']}={row['variant_id']}", str(error), row))
     renamed = _group_renames(pairs)
+    generations = _update_generations(conn)
     for pair in pairs:
-        planned, base = _merge_row(pair, renamed, primary, categories)
+        planned, base = _merge_row(pair, renamed, primary, categories, generations)
         report.conflicts += sum(
             1 for p in planned for a in (p.audit or ()) if a["kind"] == AuditKind.PRODUCT_CONFLICT
         )
@@ -255,8 +256,21 @@ def _group_renames(pairs: list[_Pair]) -> dict[str, str]:
     }
 
 
+def _update_generations(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Update key prefix (one product on one side) → how many of its updates the ledger holds as applied."""
+    rows = conn.execute(
+        "SELECT regexp_extract(key, '^(.*:update:)', 1), count(*) FROM sync.ledger "
+        "WHERE status = 'applied' AND key LIKE '%:product:%:update:%' GROUP BY 1"
+    ).fetchall()
+    return {prefix: int(count) for prefix, count in rows}
+
+
 def _merge_row(
-    pair: _Pair, renamed: dict[str, str], primary: str, categories: dict[str, str]
+    pair: _Pair,
+    renamed: dict[str, str],
+    primary: str,
+    categories: dict[str, str],
+    generations: dict[str, int],
 ) -> tuple[list[PlanRow], dict[str, Any]]:
     row, shopify, smaregi, reading = pair.row, pair.shopify, pair.smaregi, pair.name
     notes: list[dict[str, Any]] = []
@@ -291,7 +305,8 @@ def _merge_row(
     if "category" in to_smaregi and to_smaregi["category"] not in categories:
         to_smaregi.pop("category")
     if to_smaregi:
-        key, body = smaregi_product_patch(smaregi.product_id, to_smaregi, categories)
+        generation = generations.get(keys.product_update_prefix("smaregi", smaregi.product_id), 0)
+        key, body = smaregi_product_patch(smaregi.product_id, to_smaregi, categories, generation)
         audits = (conflicts if loser == "smaregi" else []) + _cut_audits(pair, result, to_smaregi, key)
         rows.append(
             _plan_row(
@@ -300,7 +315,8 @@ def _merge_row(
             )
         )  # fmt: skip
     if merge.to_shopify:
-        update = shopify_product_update(shopify, merge.to_shopify)
+        generation = generations.get(keys.product_update_prefix("shopify", shopify.variant_id), 0)
+        update = shopify_product_update(shopify, merge.to_shopify, generation)
         payload = {"product": update.product, "variants": update.variants}
         rows.append(
             _plan_row(

@@ -83,12 +83,19 @@ def product_create_key(source: str, source_id: str) -> str:
     return f"{source}:product:{_short(source_id)}:create"
 
 
-def product_update_key(target: str, target_id: str, changes: dict[str, object]) -> str:
-    """Copy of mapped fields to ``target``; the changed values are part of the key, so a later, different
-    change is a new key and the same change is never applied twice."""
+def product_update_key(target: str, target_id: str, changes: dict[str, object], generation: int = 0) -> str:
+    """Copy of mapped fields to ``target``; the changed values are part of the key, so the same change is
+    never applied twice, and so is ``generation`` — how many updates of this product were applied before
+    (:func:`product_update_prefix`) — so a value that comes back (A → B → A → B) is a new key each time."""
     _check_side(target)
     digest = hashlib.sha256(repr(sorted(changes.items())).encode()).hexdigest()[:16]
-    return f"{target}:product:{_short(target_id)}:update:{digest}"
+    return f"{product_update_prefix(target, target_id)}{generation}:{digest}"
+
+
+def product_update_prefix(target: str, target_id: str) -> str:
+    """What every update key of one product on ``target`` starts with."""
+    _check_side(target)
+    return f"{target}:product:{_short(target_id)}:update:"
 
 
 def product_delete_key(target: str, target_id: str, policy: str) -> str:

@@ -126,3 +126,29 @@ def test_deleted_on_smaregi_follows_the_policy(
     _link(conn)
     [row] = _plan(conn, policy=policy)
     assert row["kind"] == kind
+
+
+def _apply(conn: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
+    """What push_products records for writes that landed: applied ledger rows and the accepted base."""
+    for row in rows:
+        conn.execute(
+            "INSERT INTO sync.ledger (key, kind, target, status, attempts, generation, created_at, updated_at, "
+            "applied_at) VALUES (?, ?, ?, 'applied', 1, 1, now(), now(), now())",
+            [row["key"], row["kind"], row["target"]],
+        )
+    _accept_base(conn)
+
+
+def test_a_value_that_comes_back_is_copied_again_each_time(conn: duckdb.DuckDBPyConnection) -> None:
+    """A → B → A → B on Smaregi: every change reaches Shopify under a key of its own, never one already applied."""
+    _apply(conn, _plan(conn))
+    keys_seen: list[str] = []
+    for price in (1320, 1100, 1320):
+        conn.execute("UPDATE raw.smaregi_products SET price = ?", [price])
+        [row] = _plan(conn, primary="smaregi")
+        assert json.loads(str(row["payload"]))["variants"]["variants"][0]["price"] == str(price)
+        keys_seen.append(str(row["key"]))
+        _apply(conn, [row])
+        conn.execute("UPDATE raw.shopify_variants SET price = ?", [price])
+        _accept_base(conn)
+    assert len(set(keys_seen)) == 3
