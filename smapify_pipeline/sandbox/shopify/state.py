@@ -215,6 +215,8 @@ class LineItem:
     """Where an order's inventory claim (``committed``) sits until fulfilment, refund or cancel."""
     committed_quantity: int = 0
     refunded_quantity: int = 0
+    stock_location_id: int | None = None
+    """Where the order claimed the line's units (kept after fulfilment: a cancel restocks there)."""
     discount_allocations: list[DiscountAllocation] = field(default_factory=list)
 
     @property
@@ -260,6 +262,27 @@ class RefundLine:
 
 
 @dataclass
+class RefundShipping:
+    """Shipping money a refund gave back (``Refund.refundShippingLines``), tax-included like the order."""
+
+    id: int
+    shipping_line_id: int
+    amount: Decimal
+    tax: Decimal
+
+
+@dataclass
+class OrderAdjustment:
+    """The difference between what a refund's lines and shipping come to and what its transactions paid back
+    (``Refund.orderAdjustments``): ``amount`` = calculated − refunded, so a goodwill refund is negative."""
+
+    id: int
+    amount: Decimal
+    tax: Decimal
+    reason: str
+
+
+@dataclass
 class Refund:
     id: int
     order_id: int
@@ -269,6 +292,8 @@ class Refund:
     lines: list[RefundLine] = field(default_factory=list)
     transaction_ids: list[int] = field(default_factory=list)
     total: Decimal = Decimal(0)
+    shipping: list[RefundShipping] = field(default_factory=list)
+    adjustments: list[OrderAdjustment] = field(default_factory=list)
 
 
 @dataclass
@@ -580,6 +605,8 @@ _CLASSES = {
         ShippingLine,
         Transaction,
         RefundLine,
+        RefundShipping,
+        OrderAdjustment,
         Refund,
         Order,
         DeletionEvent,
