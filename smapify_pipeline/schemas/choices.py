@@ -36,6 +36,8 @@ PRODUCT_STATUSES = ("ACTIVE", "DRAFT", "ARCHIVED", "UNLISTED")
 RESTOCK_TYPES = ("CANCEL", "RETURN", "NO_RESTOCK", "LEGACY_RESTOCK")
 """LEGACY_RESTOCK is refused on create but can still be read on old refunds."""
 INVENTORY_POLICIES = ("DENY", "CONTINUE")
+ORDER_CANCEL_REASONS = ("CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "STAFF", "OTHER")
+"""``OrderCancelReason`` values (Admin 2024-04 to 2026-10)."""
 
 SMAREGI_MONEY_LIMIT = 999_999_999
 """Smaregi money and stock fields are bounded by ±999,999,999."""
