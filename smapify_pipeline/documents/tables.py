@@ -192,6 +192,7 @@ def shopify_orders(conn: duckdb.DuckDBPyConnection) -> dict[str, ShopifyOrder]:
             source_identifier=_text(identifier),
             tags=tuple(str(t) for t in (tags or ())),
             cancelled=cancelled is not None,
+            cancelled_at=None if cancelled is None else _moment(cancelled),
             cancel_reason=_text(cancel_reason),
             refundable_amount=None if refundable is None else max(_int(refundable), 0),
         )

@@ -196,9 +196,7 @@ def _refund(node: dict[str, Any], context: _Context) -> Mapped:
     errors: list[str] = []
     children = context.refund_children.get(node.get("id"), {})
     transactions = children.get("OrderTransaction", [])
-    paid_back = [
-        t for t in transactions if t.get("kind") == "REFUND" and t.get("status") == "SUCCESS"
-    ]
+    paid_back = [t for t in transactions if t.get("kind") == "REFUND" and t.get("status") == "SUCCESS"]
     return {
         "refund_id": node.get("id"),
         "order_id": ref_id(node, "order") or _parent_of_type(node, "Order"),
@@ -207,7 +205,9 @@ def _refund(node: dict[str, Any], context: _Context) -> Mapped:
         "shipping_refunded": _sum(
             children.get("RefundShippingLine", []), "subtotalAmountSet", "shipping_refunded", errors
         ),
-        "order_adjustments": _sum(children.get("OrderAdjustment", []), "amountSet", "order_adjustments", errors),
+        "order_adjustments": _sum(
+            children.get("OrderAdjustment", []), "amountSet", "order_adjustments", errors
+        ),
     }, errors
 
 

@@ -184,6 +184,7 @@ class ShopifyOrder:
     source_identifier: str | None = None
     tags: tuple[str, ...] = ()
     cancelled: bool = False
+    cancelled_at: datetime | None = None
     cancel_reason: str | None = None
     parent_transaction_id: str | None = None
     """The SALE/CAPTURE transaction a refund's money refers to; without it refunds record no money."""
