@@ -29,9 +29,9 @@ REFUND_LINE_FIELDS = (
     f" priceSet {MONEY} subtotalSet {MONEY} totalTaxSet {MONEY}"
 )
 REFUND_MONEY_CONNECTIONS = (
-    f"refundShippingLines(first: 10) {{ nodes {{ id subtotalAmountSet {MONEY} }} }}"
-    f" orderAdjustments(first: 10) {{ nodes {{ id reason amountSet {MONEY} }} }}"
-    f" transactions(first: 20) {{ nodes {{ id kind status amountSet {MONEY} }} }}"
+    f"refundShippingLines(first: 5) {{ nodes {{ id subtotalAmountSet {MONEY} }} }}"
+    f" orderAdjustments(first: 5) {{ nodes {{ id reason amountSet {MONEY} }} }}"
+    f" transactions(first: 5) {{ nodes {{ id kind status amountSet {MONEY} }} }}"
 )
 """The money a refund gave back: its shipping, its order adjustments and its transactions (read with the
 refund; the normaliser sums them into ``raw.shopify_refunds``)."""
