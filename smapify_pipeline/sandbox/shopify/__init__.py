@@ -26,8 +26,10 @@ queries ``shop``, ``location(s)``, ``product(s)``, ``productByHandle``, ``produc
 ``node(s)``, ``currentAppInstallation`` (the token's access scopes), ``currentBulkOperation``, ``bulkOperation``, ``webhookSubscription(s)``; mutations
 ``productCreate/Update/Set/Delete``, ``productVariantsBulkCreate/Update``, ``inventoryActivate``,
 ``inventorySetQuantities``, ``inventoryAdjustQuantities`` (``changeFromQuantity`` compare-and-set,
-``@idempotent`` keys), ``orderCreate`` (``inventoryBehaviour``, no idempotency), ``orderCancel``,
-``refundCreate`` (restock types, over-refund refusal, ``@idempotent``), ``bulkOperationRunQuery/Cancel``,
+``@idempotent`` keys), ``orderCreate`` (``inventoryBehaviour``, no idempotency), ``orderCancel`` (2024-04's
+``refund:`` or ``refundMethod``; a Refund of what is left, its shipping and money; 2026-10's ``jobResult``),
+``refundCreate`` (restock types, shipping refunds, refund discrepancies as order adjustments, over-refund
+refusal, ``@idempotent``), ``bulkOperationRunQuery/Cancel``,
 ``webhookSubscriptionCreate/Delete``; connections with ``first/after/last/before`` ≤ 250, ``sortKey``,
 ``reverse`` and the ``query:`` search syntax; calculated query cost with a leaky bucket, ``THROTTLED`` and
 ``MAX_COST_EXCEEDED``; REST-shaped, HMAC-signed webhooks for orders/create, orders/updated, orders/cancelled,
