@@ -74,6 +74,12 @@ class SyncSettings(dg.ConfigurableResource):
     delete_policy: Literal["archive", "delete", "ignore"] = "archive"
     exclude_tag: str = "smapify-exclude"
     dry_run: bool = False
+    unlinked_category_id: str | None = None
+    """The Smaregi category (部門) of 部門売り lines: Shopify lines without a linked product and the money a refund
+    gave back beyond its lines (a goodwill refund); unset, such documents are quarantined."""
+    unlinked_product_id: str | None = None
+    """A generic, not stock-managed Smaregi product for Shopify lines without a linked product (preferred over
+    the category for those lines)."""
 
     @field_validator("location_pairs", mode="before")
     @classmethod
@@ -221,6 +227,8 @@ _SYNC_ENV = {
     "delete_policy": "SMAPIFY_DELETE_POLICY",
     "exclude_tag": "SMAPIFY_EXCLUDE_TAG",
     "dry_run": "SMAPIFY_DRY_RUN",
+    "unlinked_category_id": "SMAPIFY_UNLINKED_CATEGORY_ID",
+    "unlinked_product_id": "SMAPIFY_UNLINKED_PRODUCT_ID",
 }
 _PLATFORM_ENV = {
     "shopify_base_url": "SHOPIFY_BASE_URL",

@@ -12,10 +12,12 @@ from smapify_pipeline.documents.plan import (
     SHOPIFY_ORDER,
     SHOPIFY_REFUND,
     SHOPIFY_STOCK_ADJUST,
+    SMAREGI_DISPOSE,
     SMAREGI_STOCK_ADD,
     SMAREGI_TRANSACTION,
 )
 from smapify_pipeline.documents.writers import (
+    DisposeWriter,
     InventoryAdjustWriter,
     OrderCreateWriter,
     RefundCreateWriter,
@@ -28,9 +30,14 @@ from smapify_pipeline.sync.apply import ChangeOutcome, Writer
 from smapify_pipeline.sync.plan import PlanRow
 from smapify_pipeline.sync.push import PushSlice
 
-DOCUMENT_KINDS = (SHOPIFY_ORDER, SMAREGI_TRANSACTION, SHOPIFY_REFUND)
+DOCUMENT_KINDS = (SHOPIFY_ORDER, SMAREGI_TRANSACTION, SHOPIFY_REFUND, SMAREGI_DISPOSE)
 ALL_KINDS = (*DOCUMENT_KINDS, SHOPIFY_STOCK_ADJUST, SMAREGI_STOCK_ADD)
-_TARGET_KIND = {SHOPIFY_ORDER: "order", SHOPIFY_REFUND: "refund", SMAREGI_TRANSACTION: "transaction"}
+_TARGET_KIND = {
+    SHOPIFY_ORDER: "order",
+    SHOPIFY_REFUND: "refund",
+    SMAREGI_TRANSACTION: "transaction",
+    SMAREGI_DISPOSE: "reversal",
+}
 
 
 def document_writers(shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[str, Writer]:
@@ -41,6 +48,7 @@ def document_writers(shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[str
         SHOPIFY_REFUND: RefundCreateWriter(shopify),
         SMAREGI_TRANSACTION: TransactionPostWriter(smaregi),
         SMAREGI_STOCK_ADD: SmaregiStockAddWriter(smaregi),
+        SMAREGI_DISPOSE: DisposeWriter(smaregi),
     }
 
 

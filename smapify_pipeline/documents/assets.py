@@ -42,7 +42,12 @@ which products the document plans touch before the documents are applied)."""
 
 def _document_step(spec: PlanSpec, plan_for: Callable[[DocumentState], DocumentPlan]) -> PlanStep:
     def step(conn: duckdb.DuckDBPyConnection, run: PlanRun) -> dict[str, Any]:
-        ctx = SyncContext.from_settings(run.settings, run.contract_id)
+        ctx = SyncContext.from_settings(
+            run.settings,
+            run.contract_id,
+            unlinked_category_id=run.settings.unlinked_category_id,
+            unlinked_product_id=run.settings.unlinked_product_id,
+        )
         plan = plan_for(DocumentState.read(conn, ctx))
         quarantined = save_plan(conn, spec.table, plan, run.run_id)
         waiting = pd.DataFrame(plan.waiting, columns=["document", "waits for"])

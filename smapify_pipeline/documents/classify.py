@@ -101,5 +101,12 @@ def classify_shopify_refund(refund: ShopifyRefund, order_on_smaregi: bool) -> De
     if not order_on_smaregi:
         return Decision(Mirror.IGNORE, "its order was never mirrored to Smaregi")
     if not any(line.quantity > 0 for line in refund.lines):
-        return Decision(Mirror.IGNORE, "refunds money only, no line")
+        if refund.shipping or refund.money:
+            return Decision(Mirror.REFUND, "Shopify refund of money only (no line)")
+        return Decision(Mirror.IGNORE, "refunds no line, no shipping and no money")
     return Decision(Mirror.REFUND, "Shopify refund")
+
+
+def covered_by_reversal(refund: ShopifyRefund) -> Decision:
+    """A refund of a cancelled online order whose Smaregi sale is reversed (打消): the reversal mirrors it."""
+    return Decision(Mirror.IGNORE, f"covered by the reversal of its cancelled order {refund.order_id}")

@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 
 from smapify_pipeline import warehouse
-from smapify_pipeline.documents import classify, orders, refunds, tables
+from smapify_pipeline.documents import cancellations, classify, orders, refunds, tables
 from smapify_pipeline.documents.classify import Mirror
 from smapify_pipeline.stock.writers import stock_add_payload
 from smapify_pipeline.sync import choices, keys, markers
@@ -49,6 +49,7 @@ SHOPIFY_STOCK_ADJUST = "shopify_stock_adjust"
 SHOPIFY_REFUND = "shopify_refund"
 SMAREGI_TRANSACTION = "smaregi_transaction"
 SMAREGI_STOCK_ADD = "smaregi_stock_add"
+SMAREGI_DISPOSE = "smaregi_dispose"
 
 PLAN_ORDER = "depends_on IS NOT NULL, source, key"
 """Documents first, then the writes that depend on them."""
@@ -124,6 +125,10 @@ class DocumentState:
     """Sources (``smaregi:txn:…``, ``shopify:order:…``, ``shopify:refund:…``) that predate the first sync."""
     applied_order_stock_adds: Mapping[str, tuple[str, str, int]] = field(default_factory=dict)
     """Ledger key → (product, store, delta) of the online orders' applied stock adds."""
+    ledger_keys: frozenset[str] = frozenset()
+    """Every key in the ledger, whatever its status (a write begun may have landed)."""
+    remote_ids: Mapping[str, str] = field(default_factory=dict)
+    """Applied key → the remote id it wrote."""
 
     @classmethod
     def read(cls, conn: duckdb.DuckDBPyConnection, ctx: SyncContext) -> DocumentState:
@@ -136,8 +141,11 @@ class DocumentState:
             for key, remote in applied.items()
             if key.startswith(prefix) and key.endswith(":order") and remote
         }
+        every_key = frozenset(row[0] for row in conn.execute("SELECT key FROM sync.ledger").fetchall())
         return cls(
             ctx=ctx,
+            ledger_keys=every_key,
+            remote_ids={key: str(remote) for key, remote in applied.items() if remote},
             links=tables.load_links(conn),
             smaregi=tables.smaregi_transactions(conn),
             shopify_orders=tables.shopify_orders(conn),
@@ -328,6 +336,7 @@ def plan_refunds(state: DocumentState) -> DocumentPlan:
     plan = DocumentPlan()
     ctx, links = state.ctx, state.links
     sales_by_id = {txn.transaction_head_id: txn for txn in state.smaregi}
+    covered = plan_cancellations(state, plan)
     for refund in state.shopify_refunds:
         if {f"shopify:refund:{refund.refund_id}", f"shopify:order:{refund.order_id}"} & state.history:
             plan.ignored += 1
@@ -339,6 +348,8 @@ def plan_refunds(state: DocumentState) -> DocumentPlan:
         own_sale = markers.order_source(order.source_identifier, order.tags)
         online_mirrored = keys.order_transaction_key(order.order_id) in state.applied
         decision = classify.classify_shopify_refund(refund, online_mirrored or own_sale is not None)
+        if decision.mirror is Mirror.REFUND and refund.refund_id in covered:
+            decision = classify.covered_by_reversal(refund)
         if decision.mirror is not Mirror.REFUND:
             plan.ignored += 1
             continue
@@ -421,6 +432,73 @@ def plan_refunds(state: DocumentState) -> DocumentPlan:
                 )
             )
     return plan
+
+
+def plan_cancellations(state: DocumentState, plan: DocumentPlan) -> set[str]:
+    """Cancelled online orders already on Smaregi whose sale nothing has been returned from: 打消 of that sale
+    (+ compensating stock adds); returns the refunds the reversals cover (docs/architecture.md, "Documents").
+
+    The choice holds across runs: once the dispose key is in the ledger the order stays reversed, and every
+    refund of it without a return of its own is covered; a refund whose return was begun first keeps the order
+    on ordinary returns.
+    """
+    covered: set[str] = set()
+    by_order: dict[str, list[ShopifyRefund]] = {}
+    for refund in state.shopify_refunds:
+        if (
+            not markers.refund_is_ours(refund.note)
+            and f"shopify:refund:{refund.refund_id}" not in state.history
+        ):
+            by_order.setdefault(refund.order_id, []).append(refund)
+    for order in state.shopify_orders.values():
+        sale_key = keys.order_transaction_key(order.order_id)
+        if not order.cancelled or sale_key not in state.applied:
+            continue
+        if f"shopify:order:{order.order_id}" in state.history:
+            continue
+        key = keys.order_dispose_key(order.order_id)
+        own = [
+            r
+            for r in by_order.get(order.order_id, [])
+            if keys.refund_transaction_key(r.refund_id) not in state.ledger_keys
+        ]
+        if key not in state.ledger_keys and len(own) < len(by_order.get(order.order_id, [])):
+            continue
+        covered.update(r.refund_id for r in own)
+        sale_id = state.remote_ids[sale_key]
+        sale = next((t for t in state.smaregi if t.transaction_head_id == sale_id), None)
+        reversal = cancellations.dispose_cancelled_order(
+            order,
+            own,
+            sale_id,
+            sale.store_id if sale is not None else state.ctx.online_store_id,
+            order.cancelled_at or order.processed_at,
+            state.ctx,
+            state.links,
+        )
+        source = f"shopify:order:{order.order_id}"
+        if key not in state.applied:
+            plan.rows.append(
+                Subjects.of_order(order).row(
+                    key=key,
+                    kind=SMAREGI_DISPOSE,
+                    target="smaregi",
+                    source=source,
+                    smaregi_store_id=sale.store_id if sale is not None else state.ctx.online_store_id,
+                    payload={
+                        "transaction_head_id": sale_id,
+                        "body": reversal.body,
+                        "lookup_params": reversal.lookup_params,
+                    },
+                    reason=f"online order cancelled ({order.cancel_reason or 'no reason'}): 打消 of its sale",
+                )
+            )
+        plan.rows.extend(
+            row
+            for row in _stock_add_rows(reversal.stock_adds, source, "restock as the cancellation did", key)
+            if row.key not in state.applied
+        )
+    return covered
 
 
 def save_plan(conn: duckdb.DuckDBPyConnection, table: str, plan: DocumentPlan, run_id: str | None) -> int:

@@ -54,7 +54,9 @@ def refund_to_return(
     (default: the online store; for an order that mirrors a register sale, pass that sale's store).
 
     Each refunded line becomes return lines priced at what the refund paid back for it (split into whole-yen
-    unit prices); refunded shipping becomes a negative ``carriage``.
+    unit prices); refunded shipping becomes a negative ``carriage``. When the refund's transactions paid back
+    more (a goodwill refund, money only) or less than its lines and shipping, the difference is one
+    :func:`adjustment_details` line, so the return's total is the money paid back to the yen.
     """
     store = store_id or ctx.online_store_id
     by_id = {line.line_item_id: line for line in order.lines}
@@ -88,8 +90,11 @@ def refund_to_return(
             deltas.extend(
                 _return_stock_deltas(link.smaregi_product_id, refunded.quantity, refunded, store, ctx)
             )
-    if not details:
-        raise UnmappableDocument(f"Shopify refund {refund.refund_id} returns no line")
+    if refund.money is not None:
+        goods = sum(line.subtotal for line in refund.lines if line.quantity > 0)
+        details.extend(adjustment_details(refund.refund_id, refund.money - goods - refund.shipping, ctx))
+    if not details and not refund.shipping:
+        raise UnmappableDocument(f"Shopify refund {refund.refund_id} returns no line and no money")
     return transaction_post(
         "refund",
         refund.refund_id,
@@ -101,6 +106,29 @@ def refund_to_return(
         carriage=-refund.shipping,
         stock_deltas=deltas,
         rounding=ctx.tax_rounding,
+    )
+
+
+def adjustment_details(refund_id: str, difference: int, ctx: SyncContext) -> list[DetailDraft]:
+    """The line carrying money a refund paid back beyond its lines and shipping (``difference`` > 0: a return
+    line) or short of them (< 0: a sale line in the return): the unlinked 部門売り product named
+    :data:`.choices.REFUND_ADJUSTMENT_LINE_NAME`, untaxed, moving no stock."""
+    if difference == 0:
+        return []
+    policy = UnlinkedLinePolicy(
+        None if ctx.unlinked_category_id else ctx.unlinked_product_id, ctx.unlinked_category_id
+    )
+    return details_for_shopify_line(
+        refund_id,
+        "2" if difference > 0 else "1",
+        choices.REFUND_ADJUSTMENT_LINE_NAME,
+        abs(difference),
+        abs(difference),
+        1,
+        choices.REFUND_ADJUSTMENT_TAX_RATE,
+        None,
+        policy,
+        sign=choices.RETURN_QUANTITY_SIGN if difference > 0 else 1,
     )
 
 

@@ -149,7 +149,7 @@ def compute_totals(
     """Head totals of a transaction built from ``lines``, by Smaregi's formula.
 
     Subtotal-level discounts (subtotal, point, coupon) reduce each tax group's base in proportion to its goods
-    before the tax is taken; carriage is outside ``taxInclude`` (see :data:`.choices.CARRIAGE_IN_TAX_INCLUDE`).
+    before the tax is taken; carriage joins the standard rate's base when :data:`.choices.CARRIAGE_IN_TAX_INCLUDE`.
     """
     subtotal = sum(line.amount for line in lines)
     gross: dict[tuple[TaxDivision, int], int] = defaultdict(int)

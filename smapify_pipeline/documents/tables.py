@@ -198,13 +198,13 @@ def shopify_orders(conn: duckdb.DuckDBPyConnection) -> dict[str, ShopifyOrder]:
     orders = {}
     for row in conn.execute(
         "SELECT o.order_id, o.processed_at, o.created_at, o.total_shipping_price, o.taxes_included, o.source_name, "
-        "o.source_identifier, o.tags, o.cancelled_at, o.total_price - coalesce(r.refunded, 0) AS refundable "
+        "o.source_identifier, o.tags, o.cancelled_at, o.total_price - coalesce(r.refunded, 0) AS refundable, "
+        "o.cancel_reason "
         "FROM raw.shopify_orders AS o LEFT JOIN (SELECT order_id, sum(total_refunded) AS refunded "
         "FROM raw.shopify_refunds GROUP BY order_id) AS r USING (order_id) ORDER BY o.created_at, o.order_id"
     ).fetchall():
-        order_id, processed, created, shipping, included, source, identifier, tags, cancelled, refundable = (
-            row
-        )
+        (order_id, processed, created, shipping, included, source, identifier, tags, cancelled, refundable,
+         cancel_reason) = row  # fmt: skip
         charged = shipping_charged.get(order_id)
         orders[str(order_id)] = ShopifyOrder(
             order_id=str(order_id),
@@ -216,6 +216,8 @@ def shopify_orders(conn: duckdb.DuckDBPyConnection) -> dict[str, ShopifyOrder]:
             source_identifier=_text(identifier),
             tags=tuple(str(t) for t in (tags or ())),
             cancelled=cancelled is not None,
+            cancelled_at=None if cancelled is None else _moment(cancelled),
+            cancel_reason=_text(cancel_reason),
             refundable_amount=None if refundable is None else max(_int(refundable), 0),
         )
     return orders
@@ -260,9 +262,13 @@ def shopify_refunds(conn: duckdb.DuckDBPyConnection) -> list[ShopifyRefund]:
             order_id=str(order_id),
             created_at=_moment(created),
             lines=tuple(lines.get(str(refund_id), ())),
+            shipping=_int(shipping),
             note=_text(note),
+            money=None if money is None else _int(money),
+            adjustments=_int(adjustments),
         )
-        for refund_id, order_id, created, note in conn.execute(
-            "SELECT refund_id, order_id, created_at, note FROM raw.shopify_refunds ORDER BY created_at, refund_id"
+        for refund_id, order_id, created, note, money, shipping, adjustments in conn.execute(
+            "SELECT refund_id, order_id, created_at, note, refunded_money, shipping_refunded, order_adjustments "
+            "FROM raw.shopify_refunds ORDER BY created_at, refund_id"
         ).fetchall()
     ]

@@ -8,6 +8,9 @@ adds of documents use the one Smaregi stock writer (:class:`smapify_pipeline.sto
   (``CHANGE_FROM_QUANTITY_STALE``) proves nothing was applied and leads to a re-read.
 * :class:`RefundCreateWriter` — ``refundCreate @idempotent``; the order's paid transaction (the refund's
   parent) is read when the attempt is prepared.
+* :class:`DisposeWriter` — Smaregi ``POST /transactions/{id}/dispose`` (打消) has no idempotency key either; a
+  lost answer is resolved by the sale itself (``disposeDivision`` 1 once reversed) and the reversal record
+  listed around the terminal time we sent, found by its ``disposeServerTransactionHeadId``.
 * :class:`TransactionPostWriter` — Smaregi ``POST /transactions`` has no idempotency key, so a lost answer is
   resolved by listing the store's transactions around the terminal time we sent (payload ``lookup_params``)
   and matching the memo marker and ``terminalTranId``
@@ -20,6 +23,7 @@ Payloads (the plan row's ``payload``):
   "referenceDocumentUri"}``
 * refund: ``{"variables": {"input": RefundInput}, "amount": int}``
 * transaction: ``{"body": {...}, "lookup_params": {...}, "marker_kind": "order"|"refund", "shopify_id": gid}``
+* dispose: ``{"transaction_head_id": str, "body": {"terminalTranDateTime"}, "lookup_params": {...}}``
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from smapify_pipeline.platforms.shopify.errors import ShopifyUserError
 from smapify_pipeline.platforms.smaregi.client import SmaregiClient
 from smapify_pipeline.stock.writers import STALE, available_at
 from smapify_pipeline.sync import choices, markers
-from smapify_pipeline.sync.apply import ClientWriter, NothingApplied, PlannedChange
+from smapify_pipeline.sync.apply import FOUND_WITHOUT_ID, ClientWriter, NothingApplied, PlannedChange
 
 ORDER_CREATE = """
 mutation MirrorSale($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput) {
@@ -172,3 +176,24 @@ class TransactionPostWriter(ClientWriter[SmaregiClient]):
             if markers.transaction_matches(kind, shopify_id, row.get("memo"), row.get("terminalTranId")):
                 return str(row["transactionHeadId"])
         return None
+
+
+class DisposeWriter(ClientWriter[SmaregiClient]):
+    idempotent = False
+
+    def prepare(self, change: PlannedChange) -> dict[str, Any]:
+        return copy.deepcopy(dict(change.payload["body"]))
+
+    def send(self, change: PlannedChange, variables: dict[str, Any], idempotency_key: str) -> str | None:
+        answer = self.client.dispose_transaction(change.payload["transaction_head_id"], variables)
+        return str(answer["transactionHeadId"])
+
+    def find(self, change: PlannedChange, variables: dict[str, Any]) -> str | None:
+        sale_id = str(change.payload["transaction_head_id"])
+        sale = self.client.get(f"/transactions/{sale_id}")
+        if str((sale or {}).get("disposeDivision") or "0") != "1":
+            return None
+        for row in self.client.get_list("/transactions", change.payload["lookup_params"], typed=False):
+            if row.get("disposeDivision") == "2" and row.get("disposeServerTransactionHeadId") == sale_id:
+                return str(row["transactionHeadId"])
+        return FOUND_WITHOUT_ID

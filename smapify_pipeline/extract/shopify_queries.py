@@ -14,7 +14,7 @@ VARIANT_FIELDS = (
     " inventoryItem { id tracked unitCost { amount currencyCode } }"
 )
 ORDER_FIELDS = (
-    "id name createdAt updatedAt processedAt cancelledAt displayFinancialStatus displayFulfillmentStatus"
+    "id name createdAt updatedAt processedAt cancelledAt cancelReason displayFinancialStatus displayFulfillmentStatus"
     " sourceName sourceIdentifier tags currencyCode taxesIncluded test"
     f" subtotalPriceSet {MONEY} totalShippingPriceSet {MONEY} totalDiscountsSet {MONEY}"
     f" totalTaxSet {MONEY} totalPriceSet {MONEY} {TAX_LINES}"
@@ -34,6 +34,13 @@ REFUND_LINE_FIELDS = (
     "id quantity restockType restocked location { id } lineItem { id sku }"
     f" priceSet {MONEY} subtotalSet {MONEY} totalTaxSet {MONEY}"
 )
+REFUND_MONEY_CONNECTIONS = (
+    f"refundShippingLines(first: 5) {{ nodes {{ id subtotalAmountSet {MONEY} }} }}"
+    f" orderAdjustments(first: 5) {{ nodes {{ id reason amountSet {MONEY} }} }}"
+    f" transactions(first: 5) {{ nodes {{ id kind status amountSet {MONEY} }} }}"
+)
+"""The money a refund gave back: its shipping, its order adjustments and its transactions (read with the
+refund; the normaliser sums them into ``raw.shopify_refunds``)."""
 INVENTORY_LEVEL_FIELDS = (
     'id updatedAt item { id } location { id } quantities(names: ["available", "on_hand"]) { name quantity }'
 )
@@ -63,6 +70,7 @@ query SmapifyRefund($id: ID!) {{
   refund(id: $id) {{
     {REFUND_FIELDS}
     refundLineItems(first: 100) {{ nodes {{ {REFUND_LINE_FIELDS} }} }}
+    {REFUND_MONEY_CONNECTIONS}
   }}
 }}
 """

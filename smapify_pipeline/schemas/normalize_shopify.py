@@ -39,13 +39,25 @@ class _Context:
 
     inventory_item_of_variant: dict[Any, Any]
     order_of_refund: dict[Any, Any]
+    refund_children: dict[Any, dict[str, list[dict[str, Any]]]]
+    """Refund id -> its shipping lines, order adjustments and transactions (by type name)."""
 
     @classmethod
     def of(cls, nodes: dict[str, list[dict[str, Any]]]) -> _Context:
+        children: dict[Any, dict[str, list[dict[str, Any]]]] = {}
+        for type_name in _REFUND_MONEY_TYPES:
+            for child in nodes.get(type_name, ()):
+                parent = _parent_of_type(child, "Refund")
+                if parent is not None:
+                    children.setdefault(parent, {}).setdefault(type_name, []).append(child)
         return cls(
             {v.get("id"): ref_id(v, "inventoryItem") for v in nodes.get("ProductVariant", ())},
             {r.get("id"): ref_id(r, "order") or _parent_of_type(r, "Order") for r in nodes.get("Refund", ())},
+            children,
         )
+
+
+_REFUND_MONEY_TYPES = ("RefundShippingLine", "OrderAdjustment", "OrderTransaction")
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -229,13 +241,36 @@ def _fulfillment_order_line(node: dict[str, Any], _: _Context) -> Mapped:
     }, []
 
 
-def _refund(node: dict[str, Any], _: _Context) -> Mapped:
+def _refund(node: dict[str, Any], context: _Context) -> Mapped:
     errors: list[str] = []
+    children = context.refund_children.get(node.get("id"), {})
+    transactions = children.get("OrderTransaction", [])
+    paid_back = [t for t in transactions if t.get("kind") == "REFUND" and t.get("status") == "SUCCESS"]
     return {
         "refund_id": node.get("id"),
         "order_id": ref_id(node, "order") or _parent_of_type(node, "Order"),
         **_amounts(node, errors, total_refunded="totalRefundedSet"),
+        "refunded_money": _sum(paid_back, "amountSet", "refunded_money", errors) if transactions else None,
+        "shipping_refunded": _sum(
+            children.get("RefundShippingLine", []), "subtotalAmountSet", "shipping_refunded", errors
+        ),
+        "order_adjustments": _sum(
+            children.get("OrderAdjustment", []), "amountSet", "order_adjustments", errors
+        ),
     }, errors
+
+
+def _sum(nodes: list[dict[str, Any]], field_name: str, column: str, errors: list[str]) -> str | None:
+    """The sum of a money field over child nodes, as an amount string (parsed to whole yen later)."""
+    total = Decimal(0)
+    for child in nodes:
+        amount = money(child.get(field_name), column, errors)
+        try:
+            total += Decimal(str(amount))
+        except InvalidOperation:
+            errors.append(f"{column}: amount {amount!r} of {child.get('id')} is not a number")
+            return None
+    return str(total)
 
 
 def _refund_line(node: dict[str, Any], context: _Context) -> Mapped:

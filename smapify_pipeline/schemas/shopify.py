@@ -99,6 +99,7 @@ ORDERS = table(
     _created_and_updated(),
     timestamp("processed_at"),
     timestamp("cancelled_at", nullable=True),
+    code("cancel_reason", choices.ORDER_CANCEL_REASONS, nullable=True),
     texts("display_financial_status", "display_fulfillment_status", "source_name", "source_identifier"),
     column("tags", Kind.TEXT_LIST, nullable=True),
     code("currency_code", [choices.SHOP_CURRENCY], nullable=True),
@@ -164,8 +165,14 @@ REFUNDS = table(
     shopify_id("order_id", "Order"),
     text("note"),
     yen("total_refunded"),
+    yen("refunded_money"),
+    yen("shipping_refunded"),
+    yen("order_adjustments", ge=None),
     _created_and_updated(created_nullable=True),
 )
+"""``refunded_money``: the refund's SUCCESS REFUND transactions (null when it has none, i.e. it moved no money);
+``shipping_refunded``: its refund shipping lines; ``order_adjustments``: the sum of its order adjustments
+(calculated − refunded, so a goodwill refund is negative)."""
 REFUND_LINES = table(
     "raw.shopify_refund_lines",
     ("refund_id", "line_item_id"),

@@ -42,6 +42,12 @@ the formula for goods only and adds ``carriage`` to the total separately, so whe
 carriage in ``taxInclude`` is unconfirmed; with False a mirrored shipping line would carry no tax line on
 Shopify and Shopify's tax would exceed Smaregi's by the shipping's tax."""
 STANDARD_TAX_RATE: Final = 10
+REFUND_ADJUSTMENT_LINE_NAME: Final = "返金調整"
+"""Name of the return line that carries money a Shopify refund paid back beyond (or short of) its lines and
+shipping: a goodwill refund, a refund discrepancy. A 部門売り line of ``unlinked_category_id`` (else the generic
+unlinked product), so it moves no stock."""
+REFUND_ADJUSTMENT_TAX_RATE: Final = 0
+"""That line carries no tax: Shopify records a refund discrepancy with a tax amount of 0."""
 
 # --- tax arithmetic ---------------------------------------------------------------------------------------
 DEFAULT_TAX_ROUNDING_CODE: Final = "1"

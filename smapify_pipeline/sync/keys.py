@@ -59,6 +59,16 @@ def order_stock_key(order_id: str) -> str:
     return f"shopify:order:{numeric_id(order_id)}:stock"
 
 
+def order_dispose_key(order_id: str) -> str:
+    """Cancellation of an online order already on Smaregi → 打消 (dispose) of its mirrored sale; one per order."""
+    return f"shopify:order:{numeric_id(order_id)}:dispose"
+
+
+def order_dispose_stock_key(order_id: str) -> str:
+    """Smaregi stock adds that move the reversal's restock to where Shopify's cancellation left the units."""
+    return f"shopify:order:{numeric_id(order_id)}:dispose:stock"
+
+
 def refund_transaction_key(refund_id: str) -> str:
     """Shopify refund → Smaregi return transaction."""
     return f"shopify:refund:{numeric_id(refund_id)}:txn"

@@ -197,6 +197,8 @@ class ShopifyOrder:
     source_identifier: str | None = None
     tags: tuple[str, ...] = ()
     cancelled: bool = False
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
     parent_transaction_id: str | None = None
     """The SALE/CAPTURE transaction a refund's money refers to; without it refunds record no money."""
     gateway: str | None = None
@@ -224,3 +226,8 @@ class ShopifyRefund:
     shipping: int = 0
     """Shipping money refunded."""
     note: str | None = None
+    money: int | None = None
+    """What its SUCCESS REFUND transactions paid back; ``None`` when it has no transaction (it moved no
+    money, so its lines and shipping are mirrored at their value)."""
+    adjustments: int = 0
+    """Its order adjustments (calculated − refunded): Shopify's record of a refund discrepancy."""

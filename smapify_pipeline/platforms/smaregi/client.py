@@ -295,6 +295,11 @@ class SmaregiClient(RetryingClient):
     def delete(self, path: str, *, idempotent: bool = True) -> None:
         self._request("DELETE", path, idempotent=idempotent)
 
+    def dispose_transaction(self, transaction_id: str, body: Mapping[str, Any] | None = None) -> Any:
+        """打消 of a past sale: Smaregi books a negative copy (the answer) on the day of the reversal. Not
+        idempotent; after a lost answer look for the record naming the sale in ``disposeServerTransactionHeadId``."""
+        return self.post(f"/transactions/{transaction_id}/dispose", body or {})
+
     # -- plumbing --------------------------------------------------------------------------------------
 
     def _write(self, method: str, path: str, body: Mapping[str, Any] | None, idempotent: bool) -> Any:

@@ -26,8 +26,10 @@ queries ``shop``, ``location(s)``, ``product(s)``, ``productByHandle``, ``produc
 ``node(s)``, ``currentAppInstallation`` (the token's access scopes), ``currentBulkOperation``, ``bulkOperation``, ``webhookSubscription(s)``; mutations
 ``productCreate/Update/Set/Delete``, ``productVariantsBulkCreate/Update``, ``inventoryActivate``,
 ``inventorySetQuantities``, ``inventoryAdjustQuantities`` (``changeFromQuantity`` compare-and-set,
-``@idempotent`` keys), ``orderCreate`` (``inventoryBehaviour``, no idempotency), ``orderCancel``,
-``refundCreate`` (restock types, over-refund refusal, ``@idempotent``), ``fulfillmentOrderMove``,
+``@idempotent`` keys), ``orderCreate`` (``inventoryBehaviour``, no idempotency), ``orderCancel`` (2024-04's
+``refund:`` or ``refundMethod``; a Refund of what is left, its shipping and money; 2026-10's ``jobResult``),
+``refundCreate`` (restock types, shipping refunds, refund discrepancies as order adjustments, over-refund
+refusal, ``@idempotent``), ``fulfillmentOrderMove``,
 ``fulfillmentCreate``/``fulfillmentCreateV2`` (fulfilment orders per assigned location, fulfilments with their
 location), the query ``fulfillmentOrders``; discounts of the storefront checkout (codes, automatic, line-level,
 order-level and shipping, allocated per line and taxed after discount), ``bulkOperationRunQuery/Cancel``,

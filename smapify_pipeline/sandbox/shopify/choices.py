@@ -81,7 +81,25 @@ FULFILMENT_MOVES_WHOLE_LINES = True
 refused with a user error. Shopify splits such a line; the sandbox keeps one claim location per order line."""
 
 ORDER_CANCEL_JOB_DONE = True
-"""orderCancel is applied at once; its job is reported ``done: true``."""
+"""orderCancel is applied at once; its job is reported ``done: true`` (and its 2026-10 ``jobResult``
+``SUCCEEDED``)."""
+
+ORDER_CANCEL_REFUND_NOTE = None
+"""The Refund an orderCancel records carries no note (the staff note stays on the order)."""
+
+ORDER_CANCEL_DROPS_UNRESTOCKED_CLAIMS = True
+"""orderCancel with ``restock: false`` drops the order's ``committed`` claim without making the units
+``available`` again (they are written off, as a NO_RESTOCK refund of an unfulfilled line does)."""
+
+REFUND_DISCREPANCY_RECORDED = True
+"""A refund whose transactions differ from what its lines and shipping come to records one
+``OrderAdjustment`` with reason REFUND_DISCREPANCY and ``amount`` = calculated − refunded (a goodwill refund of
+money only is negative), tax 0. A refund with no transactions at all moves no money and records none."""
+
+REST_ORDER_ADJUSTMENT_KINDS = {"shipping": "shipping_refund", "discrepancy": "refund_discrepancy"}
+"""A ``refunds/create`` payload carries refunded shipping and discrepancies as REST ``order_adjustments``
+(kinds ``shipping_refund`` / ``refund_discrepancy``, amounts negative for money given back), as the REST
+Refund resource does; it has no ``refund_shipping_lines`` key."""
 
 PRODUCT_CREATE_FIRES_UPDATE = False
 """Shopify fires products/update after products/create when a product is published; the sandbox fires
@@ -292,12 +310,7 @@ UNMODELLED_FIELDS: dict[str, tuple[str, ...]] = {
         "OrderTransaction.totalUnsettledSet",
         "OrderTransaction.user",
     ),
-    "refunds keep their money as transactions only: no shipping refund lines or adjustments": (
-        "Refund.refundShippingLines",
-        "Refund.orderAdjustments",
-        "Order.totalRefundedShippingSet",
-        "Order.refundDiscrepancySet",
-    ),
+    "refund discrepancies are kept per refund only": ("Order.refundDiscrepancySet",),
     "taxes have no source": ("TaxLine.source",),
     "the shop's settings beyond its name, currency, zone and domain are not kept": (
         "Shop.availableChannelApps",

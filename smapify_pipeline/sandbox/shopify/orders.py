@@ -27,12 +27,15 @@ from smapify_pipeline.sandbox.shopify.state import (
     DiscountApplication,
     LineItem,
     Order,
+    OrderAdjustment,
     Refund,
     RefundLine,
+    RefundShipping,
     ShippingLine,
     ShopState,
     TaxLine,
     Transaction,
+    gid,
     parse_gid,
 )
 from smapify_pipeline.sandbox.shopify.totals import order_totals, received, refunded, round_money
@@ -306,6 +309,7 @@ def order_create(
         created.transaction_ids.append(tx.id)
 
     for line, location_id in claims:
+        line.stock_location_id = location_id
         level = state.activate(state.variants[line.variant_id].inventory_item_id, location_id)  # type: ignore[index]
         state.change_quantity(action, level, "available", -line.quantity)
         if not fulfilled:
@@ -345,47 +349,145 @@ def _release_committed(state: ShopState, action: Action, line: LineItem, quantit
     return moved
 
 
+def _cancel_error(message: str, code: str) -> dict[str, Any]:
+    error = user_error(["orderId"], message, code)
+    return {"job": None, "jobResult": None, "orderCancelUserErrors": [error], "userErrors": [error]}
+
+
 def order_cancel(
     state: ShopState,
     action: Action,
     orderId: str,
     reason: str,
     restock: bool,
+    refund: bool | None = None,
     refundMethod: dict[str, Any] | None = None,
     notifyCustomer: bool = False,
     staffNote: str | None = None,
 ) -> dict[str, Any]:
+    """``orderCancel``: 2024-04's ``refund:`` or the current ``refundMethod``. When it refunds or restocks it
+    records one Refund of every unit still unrefunded (CANCEL for unfulfilled units and RETURN for fulfilled
+    ones when restocking, else NO_RESTOCK), the unrefunded shipping and, when refunding, a REFUND of what is
+    still paid; then the order is cancelled and closed."""
     number = parse_gid(orderId, "Order")
     found = state.orders.get(number) if number is not None else None
     if found is None:
-        error = user_error(["orderId"], "Order does not exist", "NOT_FOUND")
-        return {"job": None, "orderCancelUserErrors": [error], "userErrors": [error]}
+        return _cancel_error("Order does not exist", "NOT_FOUND")
     if found.cancelled_at is not None:
-        error = user_error(["orderId"], "Cannot cancel an order that has already been cancelled", "INVALID")
-        return {"job": None, "orderCancelUserErrors": [error], "userErrors": [error]}
+        return _cancel_error("Cannot cancel an order that has already been cancelled", "INVALID")
+    refunding = bool(refund) or bool((refundMethod or {}).get("originalPaymentMethodsRefund"))
     now = state.now()
+    if refunding or restock:
+        lines = _cancel_refund_lines(found, restock)
+        shipping = _unrefunded_shipping(state, found)
+        paid_back = received(state, found) - refunded(state, found) if refunding else Decimal(0)
+        transactions = []
+        if paid_back > 0:
+            transactions.append((paid_back, _paid_transaction(state, found)))
+        if lines or shipping or transactions:
+            _record_refund(
+                state, action, found, lines, shipping, transactions, note=choices.ORDER_CANCEL_REFUND_NOTE, at=now,
+                money_given=refunding,
+            )  # fmt: skip
+    if not restock and choices.ORDER_CANCEL_DROPS_UNRESTOCKED_CLAIMS:
+        for line in found.line_items:
+            _drop_committed(state, action, line, line.committed_quantity)
     found.cancelled_at = found.closed_at = found.updated_at = now
     found.cancel_reason = reason
     if staffNote:
         found.note = staffNote
-    if restock:
-        for line in found.line_items:
-            _release_committed(state, action, line, line.committed_quantity)
-    if refundMethod and refundMethod.get("originalPaymentMethodsRefund"):
-        outstanding = order_totals(found, current=True).total - refunded(state, found)
-        if outstanding > 0:
-            tx = Transaction(
-                state.new_id("OrderTransaction"), found.id, "REFUND", "SUCCESS", outstanding, now, now
-            )
-            state.transactions[tx.id] = tx
-            found.transaction_ids.append(tx.id)
-        found.financial_status = "REFUNDED"
+    if refunding:
+        found.financial_status = "REFUNDED" if refunded(state, found) > 0 else found.financial_status
     elif found.financial_status in ("PENDING", "AUTHORIZED"):
         found.financial_status = "VOIDED"
     action.emit("orders/cancelled", lambda: order_payload(state, found))
     action.emit("orders/updated", lambda: order_payload(state, found))
-    job = {"id": f"gid://shopify/Job/{uuid.uuid4()}", "done": choices.ORDER_CANCEL_JOB_DONE}
-    return {"job": job, "orderCancelUserErrors": [], "userErrors": []}
+    job_id = f"gid://shopify/Job/{uuid.uuid4()}"
+    job = {"id": job_id, "done": choices.ORDER_CANCEL_JOB_DONE}
+    result = {
+        **job,
+        "status": "SUCCEEDED" if choices.ORDER_CANCEL_JOB_DONE else "STARTED",
+        "errors": [],
+        "order": OrderView(state, found),
+    }
+    return {"job": job, "jobResult": result, "orderCancelUserErrors": [], "userErrors": []}
+
+
+def _cancel_refund_lines(order: Order, restock: bool) -> list[tuple[LineItem, int, str, int | None]]:
+    """(line, quantity, restock type, location) for every unit still unrefunded, unfulfilled units first."""
+    planned: list[tuple[LineItem, int, str, int | None]] = []
+    for line in order.line_items:
+        left = line.quantity - line.refunded_quantity
+        if left <= 0:
+            continue
+        unfulfilled = min(left, max(0, line.quantity - line.refunded_quantity - line.fulfilled_quantity))
+        location = line.committed_location_id or line.stock_location_id
+        for quantity, kind in ((unfulfilled, "CANCEL"), (left - unfulfilled, "RETURN")):
+            if quantity <= 0:
+                continue
+            restocking = restock and line.variant_id is not None and location is not None
+            planned.append(
+                (line, quantity, kind if restocking else "NO_RESTOCK", location if restocking else None)
+            )
+    return planned
+
+
+def _drop_committed(state: ShopState, action: Action, line: LineItem, quantity: int) -> None:
+    """Units no longer owed to an order and not restocked: the claim is dropped."""
+    moved = min(quantity, line.committed_quantity)
+    if moved and line.committed_location_id is not None and line.variant_id in state.variants:
+        level = state.activate(state.variants[line.variant_id].inventory_item_id, line.committed_location_id)
+        state.change_quantity(action, level, "committed", -moved)
+        line.committed_quantity -= moved
+
+
+def _unrefunded_shipping(state: ShopState, order: Order) -> list[tuple[ShippingLine, Decimal]]:
+    """Each shipping line with what is left of it after earlier refunds."""
+    given: dict[int, Decimal] = {}
+    for refund_id in order.refund_ids:
+        for part in state.refunds[refund_id].shipping:
+            given[part.shipping_line_id] = given.get(part.shipping_line_id, Decimal(0)) + part.amount
+    return [
+        (line, line.price - given.get(line.id, Decimal(0)))
+        for line in order.shipping_lines
+        if line.price - given.get(line.id, Decimal(0)) > 0
+    ]
+
+
+def _shipping_to_refund(
+    state: ShopState, order: Order, entry: dict[str, Any] | None
+) -> list[tuple[ShippingLine, Decimal]] | str:
+    """``ShippingRefundInput``: ``fullRefund`` refunds what is left of every shipping line, ``amount`` that
+    much spread over them in order; an error message when it asks for more than is left."""
+    if not entry:
+        return []
+    left = _unrefunded_shipping(state, order)
+    if entry.get("fullRefund"):
+        return left
+    wanted = to_decimal(entry.get("amount")) or Decimal(0)
+    if wanted > sum((amount for _, amount in left), Decimal(0)):
+        return "Shipping refund amount exceeds the shipping that can be refunded"
+    parts = []
+    for line, amount in left:
+        take = min(amount, wanted)
+        if take > 0:
+            parts.append((line, take))
+            wanted -= take
+    return parts
+
+
+def _paid_transaction(state: ShopState, order: Order) -> dict[str, Any]:
+    sale = next(
+        (
+            state.transactions[t]
+            for t in order.transaction_ids
+            if state.transactions[t].kind in ("SALE", "CAPTURE") and state.transactions[t].status == "SUCCESS"
+        ),
+        None,
+    )
+    if sale is None:
+        return {"gateway": "manual"}
+    return {"gateway": sale.gateway or "manual", "parentId": gid("OrderTransaction", sale.id)}
 
 
 # ---------------------------------------------------------------------------------------------- refundCreate
@@ -426,8 +528,10 @@ def refund_create(state: ShopState, action: Action, input: dict[str, Any]) -> di
             else:
                 location_id = line.committed_location_id or next(iter(state.locations), None)
         planned.append((line, quantity, restock_type, location_id))
+    shipping = _shipping_to_refund(state, found, input.get("shipping"))
+    if isinstance(shipping, str):
+        return fail(["shipping"], shipping)
 
-    now = state.now()
     transactions = []
     for index, entry in enumerate(input.get("transactions") or []):
         amount = to_decimal(entry["amount"]) or Decimal(0)
@@ -438,10 +542,28 @@ def refund_create(state: ShopState, action: Action, input: dict[str, Any]) -> di
     paid = received(state, found)
     if refunding > paid - refunded(state, found) and not input.get("allowOverRefunding"):
         return fail(["transactions"], "Refund amount exceeds the amount that can be refunded")
+    created = _record_refund(
+        state, action, found, planned, shipping, transactions, note=input.get("note"),
+        at=input.get("processedAt") or state.now(), money_given=bool(transactions),
+    )  # fmt: skip
+    return {"order": OrderView(state, found), "refund": RefundView(state, created), "userErrors": []}
 
-    created = Refund(
-        state.new_id("Refund"), found.id, input.get("processedAt") or now, now, input.get("note")
-    )
+
+def _record_refund(
+    state: ShopState,
+    action: Action,
+    order: Order,
+    planned: list[tuple[LineItem, int, str, int | None]],
+    shipping: list[tuple[ShippingLine, Decimal]],
+    transactions: list[tuple[Decimal, dict[str, Any]]],
+    *,
+    note: str | None,
+    at: datetime,
+    money_given: bool,
+) -> Refund:
+    """Restock, record and announce one refund (refundCreate's and orderCancel's)."""
+    now = state.now()
+    created = Refund(state.new_id("Refund"), order.id, at, now, note)
     for line, quantity, restock_type, location_id in planned:
         restocked = False
         variant = state.variants.get(line.variant_id) if line.variant_id else None
@@ -459,10 +581,7 @@ def refund_create(state: ShopState, action: Action, input: dict[str, Any]) -> di
             restocked = True
         elif restock_type == "NO_RESTOCK" and line.committed_quantity:
             # Units refunded without restock are no longer owed to the order: the claim is dropped.
-            moved = min(quantity, line.committed_quantity)
-            level = state.activate(variant.inventory_item_id, line.committed_location_id)  # type: ignore[union-attr, arg-type]
-            state.change_quantity(action, level, "committed", -moved)
-            line.committed_quantity -= moved
+            _drop_committed(state, action, line, quantity)
         line.refunded_quantity += quantity
         tax = sum((t.amount for t in line.tax_lines), Decimal(0))
         created.lines.append(
@@ -475,16 +594,22 @@ def refund_create(state: ShopState, action: Action, input: dict[str, Any]) -> di
                 restocked=restocked,
                 subtotal=round_money(
                     (line.unit_price * line.quantity - line.discount) * quantity / line.quantity,
-                    found.currency,
+                    order.currency,
                 ),
-                total_tax=round_money(tax * quantity / line.quantity, found.currency),
+                total_tax=round_money(tax * quantity / line.quantity, order.currency),
             )
+        )
+    for shipping_line, amount in shipping:
+        tax = sum((t.amount for t in shipping_line.tax_lines), Decimal(0))
+        share = round_money(tax * amount / shipping_line.price, order.currency) if shipping_line.price else 0
+        created.shipping.append(
+            RefundShipping(state.new_id("RefundShippingLine"), shipping_line.id, amount, Decimal(share))
         )
     for amount, entry in transactions:
         parent = parse_gid(entry["parentId"], "OrderTransaction") if entry.get("parentId") else None
         tx = Transaction(
             state.new_id("OrderTransaction"),
-            found.id,
+            order.id,
             "REFUND",
             "SUCCESS",
             amount,
@@ -494,14 +619,27 @@ def refund_create(state: ShopState, action: Action, input: dict[str, Any]) -> di
             parent_id=parent,
         )
         state.transactions[tx.id] = tx
-        found.transaction_ids.append(tx.id)
+        order.transaction_ids.append(tx.id)
         created.transaction_ids.append(tx.id)
+    refunding = sum((amount for amount, _ in transactions), Decimal(0))
+    calculated = sum((line.subtotal for line in created.lines), Decimal(0)) + sum(
+        (part.amount for part in created.shipping), Decimal(0)
+    )
+    if not order.taxes_included:
+        calculated += sum((line.total_tax for line in created.lines), Decimal(0))
+    if money_given and refunding != calculated and choices.REFUND_DISCREPANCY_RECORDED:
+        created.adjustments.append(
+            OrderAdjustment(
+                state.new_id("OrderAdjustment"), calculated - refunding, Decimal(0), "REFUND_DISCREPANCY"
+            )
+        )
     created.total = refunding
     state.refunds[created.id] = created
-    found.refund_ids.append(created.id)
-    found.updated_at = now
+    order.refund_ids.append(created.id)
+    order.updated_at = now
     if refunding > 0:
-        found.financial_status = "REFUNDED" if refunded(state, found) >= paid else "PARTIALLY_REFUNDED"
+        paid = received(state, order)
+        order.financial_status = "REFUNDED" if refunded(state, order) >= paid else "PARTIALLY_REFUNDED"
     action.emit("refunds/create", lambda: refund_payload(state, created))
-    action.emit("orders/updated", lambda: order_payload(state, found))
-    return {"order": OrderView(state, found), "refund": RefundView(state, created), "userErrors": []}
+    action.emit("orders/updated", lambda: order_payload(state, order))
+    return created

@@ -321,8 +321,33 @@ def refund_payload(state: ShopState, refund: Refund) -> dict[str, Any]:
             }
             for tx in (state.transactions[t] for t in refund.transaction_ids)
         ],
-        "order_adjustments": [],
+        "order_adjustments": _order_adjustments(refund, order.currency),
     }
+
+
+def _order_adjustments(refund: Refund, currency: str) -> list[dict[str, Any]]:
+    """Refunded shipping and discrepancies as the REST resource shows them (money given back negative)."""
+    kinds = choices.REST_ORDER_ADJUSTMENT_KINDS
+    rows = [
+        (part.id, -part.amount, -part.tax, kinds["shipping"], "Shipping refund") for part in refund.shipping
+    ] + [
+        (adj.id, adj.amount, adj.tax, kinds["discrepancy"], "Refund discrepancy")
+        for adj in refund.adjustments
+    ]
+    return [
+        {
+            "id": number,
+            "order_id": refund.order_id,
+            "refund_id": refund.id,
+            "amount": _money(amount),
+            "tax_amount": _money(tax),
+            "kind": kind,
+            "reason": reason,
+            "amount_set": _money_set(amount, currency),
+            "tax_amount_set": _money_set(tax, currency),
+        }
+        for number, amount, tax, kind, reason in rows
+    ]
 
 
 def shop_payload(state: ShopState) -> dict[str, Any]:

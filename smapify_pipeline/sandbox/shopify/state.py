@@ -222,6 +222,8 @@ class LineItem:
     """Where an order's inventory claim (``committed``) sits until fulfilment, refund or cancel."""
     committed_quantity: int = 0
     refunded_quantity: int = 0
+    stock_location_id: int | None = None
+    """Where the order claimed the line's units (kept after fulfilment: a cancel restocks there)."""
     discount_allocations: list[DiscountAllocation] = field(default_factory=list)
 
     @property
@@ -321,6 +323,27 @@ class RefundLine:
 
 
 @dataclass
+class RefundShipping:
+    """Shipping money a refund gave back (``Refund.refundShippingLines``), tax-included like the order."""
+
+    id: int
+    shipping_line_id: int
+    amount: Decimal
+    tax: Decimal
+
+
+@dataclass
+class OrderAdjustment:
+    """The difference between what a refund's lines and shipping come to and what its transactions paid back
+    (``Refund.orderAdjustments``): ``amount`` = calculated − refunded, so a goodwill refund is negative."""
+
+    id: int
+    amount: Decimal
+    tax: Decimal
+    reason: str
+
+
+@dataclass
 class Refund:
     id: int
     order_id: int
@@ -330,6 +353,8 @@ class Refund:
     lines: list[RefundLine] = field(default_factory=list)
     transaction_ids: list[int] = field(default_factory=list)
     total: Decimal = Decimal(0)
+    shipping: list[RefundShipping] = field(default_factory=list)
+    adjustments: list[OrderAdjustment] = field(default_factory=list)
 
 
 @dataclass
@@ -652,6 +677,8 @@ _CLASSES = {
         Fulfillment,
         Transaction,
         RefundLine,
+        RefundShipping,
+        OrderAdjustment,
         Refund,
         Order,
         DeletionEvent,

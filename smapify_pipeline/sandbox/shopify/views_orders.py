@@ -17,8 +17,10 @@ from smapify_pipeline.sandbox.shopify.state import (
     DiscountApplication,
     LineItem,
     Order,
+    OrderAdjustment,
     Refund,
     RefundLine,
+    RefundShipping,
     ShippingLine,
     ShopState,
     TaxLine,
@@ -264,6 +266,12 @@ class OrderView(ResourceView[Order], typename="Order"):
         ]
     )
     totalReceivedSet = money_bag_field(lambda order: received(order.state, order.obj))
+    totalRefundedShippingSet = money_bag_field(
+        lambda order: sum(
+            (part.amount for r in order.obj.refund_ids for part in order.state.refunds[r].shipping),
+            Decimal(0),
+        )
+    )
     netPaymentSet = money_bag_field(lambda order: order.net_payment)
     totalOutstandingSet = money_bag_field(
         lambda order: max(order_totals(order.obj, current=True).total - order.net_payment, Decimal(0))
@@ -402,10 +410,38 @@ class RefundView(ResourceView[Refund], typename="Refund"):
         "OrderTransaction",
         presorted=True,
     )
+    refundShippingLines = connection(
+        "shipping", lambda refund, part: refund_shipping_line(refund.state, refund.obj, part), presorted=True
+    )
+    orderAdjustments = connection(
+        "adjustments",
+        lambda refund, adjustment: order_adjustment(adjustment, refund.currency),
+        presorted=True,
+    )
 
     @property
     def currency(self) -> str:
         return self.state.orders[self.obj.order_id].currency
+
+
+def refund_shipping_line(state: ShopState, refund: Refund, part: RefundShipping) -> dict[str, Any]:
+    order = state.orders[refund.order_id]
+    line = next(s for s in order.shipping_lines if s.id == part.shipping_line_id)
+    return {
+        "id": gid("RefundShippingLine", part.id),
+        "shippingLine": shipping_line(line, order.currency),
+        "subtotalAmountSet": money_bag(part.amount, order.currency),
+        "taxAmountSet": money_bag(part.tax, order.currency),
+    }
+
+
+def order_adjustment(adjustment: OrderAdjustment, currency: str) -> dict[str, Any]:
+    return {
+        "id": gid("OrderAdjustment", adjustment.id),
+        "amountSet": money_bag(adjustment.amount, currency),
+        "taxAmountSet": money_bag(adjustment.tax, currency),
+        "reason": adjustment.reason,
+    }
 
 
 class RefundLineView(View[RefundLine], typename="RefundLineItem"):

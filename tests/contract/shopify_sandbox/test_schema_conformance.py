@@ -35,6 +35,7 @@ LATER_CHANGES: dict[str, str] = {
         "added with the @idempotent directive (2026-01, mandatory from 2026-04)"
     ),
     "InventoryAdjustQuantitiesUserErrorCode.SERVICE_UNAVAILABLE": "listed by later versions of the enum",
+    "Mutation.orderCancel(refund)": "optional and deprecated since refundMethod replaced it (2025-07)",
 }
 
 ADDED_LATER: dict[str, str] = {
@@ -76,7 +77,12 @@ ADDED_LATER: dict[str, str] = {
     "OrderCreateUserErrorCode": "error codes of orderCreate (2024-07)",
     "OrderCreateUserError": "userErrors of orderCreate (2024-07)",
     "OrderCreatePayload": "payload of orderCreate (2024-07)",
-    "OrderCancelRefundMethodInput": "orderCancel(refundMethod:) replaced refund: (2025-01)",
+    "OrderCancelRefundMethodInput": "orderCancel(refundMethod:) replaced refund: (2025-07)",
+    "OrderCancelStatus": "status of an order cancellation job (2026-10)",
+    "OrderCancelJobResult": "orderCancel's structured job result (2026-10)",
+    "OrderCancelPayload.jobResult": "orderCancel's structured job result (2026-10)",
+    "RefundShippingLine.subtotalAmountSet": "refunded shipping money per line (2025-01 or earlier)",
+    "RefundShippingLine.taxAmountSet": "refunded shipping tax per line (2025-01 or earlier)",
     "Mutation.fulfillmentCreate": "fulfillmentCreate replaced the deprecated fulfillmentCreateV2 (by 2025-10)",
     "FulfillmentInput": "input of fulfillmentCreate, the same fields as FulfillmentV2Input (by 2025-10)",
     "FulfillmentCreatePayload": "payload of fulfillmentCreate (by 2025-10)",
@@ -92,7 +98,7 @@ ADDED_LATER: dict[str, str] = {
     "Mutation.productSet(identifier)": "productSet(identifier:) upserts by id or handle (2025-04)",
     "Mutation.inventorySetQuantities": "absolute quantities replaced inventorySetOnHandQuantities (2024-07)",
     "Mutation.orderCreate": "orders created through GraphQL (2024-07)",
-    "Mutation.orderCancel(refundMethod)": "orderCancel(refundMethod:) replaced refund: (2025-01)",
+    "Mutation.orderCancel(refundMethod)": "orderCancel(refundMethod:) replaced refund: (2025-07)",
     "Mutation.bulkOperationRunQuery(groupObjects)": "bulk queries may group objects (2025-01)",
 }
 
