@@ -48,7 +48,8 @@ def test_a_money_only_refund_is_mirrored_and_an_empty_one_is_ignored_with_a_reas
 def test_refunded_shipping_is_negative_carriage_and_the_total_is_the_money_paid_back() -> None:
     plan = refund_to_return(_refund(_line(2), shipping=800, money=3_000), ORDER, CTX, LINKS)
     body = plan.body
-    assert (body["total"], body["carriage"], body["taxInclude"]) == ("-3000", "-800", "-200")
+    # Carriage is taxed at 10 % with the goods (CARRIAGE_IN_TAX_INCLUDE): −(2,200 + 800) × 10 / 110 → −272.
+    assert (body["total"], body["carriage"], body["taxInclude"]) == ("-3000", "-800", "-272")
     assert [(d["quantity"], d["salesPrice"]) for d in body["details"]] == [("-2", "1100")]
 
 
