@@ -220,7 +220,8 @@ def test_m3_full_refund_with_shipping_is_a_return_with_negative_carriage(
     h = make_scenario(primary)
     order_id = _online_order(h, [(X_CODE, 1), (R_CODE, 1)], shipping=800)
     sale = _sale_of(h, order_id)
-    assert _money(sale) == (2440, 800, 140)
+    # Carriage is taxed with the 10 % goods: (1,100 + 800) × 10 / 110 → 172, plus 540 × 8 / 108 = 40.
+    assert _money(sale) == (2440, 800, 212)
 
     refund = refund_with_money(
         h, order_id, [(X_CODE, 1), (R_CODE, 1)], money=2440, shipping={"fullRefund": True}
@@ -230,7 +231,7 @@ def test_m3_full_refund_with_shipping_is_a_return_with_negative_carriage(
     assert _refund(h, refund).total == Decimal(2440)
     assert [part.amount for part in _refund(h, refund).shipping] == [Decimal(800)]
     assert _refund(h, refund).adjustments == []
-    assert _money(_return_of(h, refund)) == (-2440, -800, -140)
+    assert _money(_return_of(h, refund)) == (-2440, -800, -212)
     h.assert_stock(X_CODE, 0, 10)
     h.assert_stock(R_CODE, 0, 10)
     _finish(h)
@@ -248,7 +249,7 @@ def test_m4_partial_shipping_refund_carries_that_much_carriage(
 
     assert [part.amount for part in _refund(h, refund).shipping] == [Decimal(300)]
     returned = _return_of(h, refund)
-    assert _money(returned) == (-1400, -300, -100)
+    assert _money(returned) == (-1400, -300, -127)  # −(1,100 + 300) × 10 / 110
     assert [(d["quantity"], d["salesPrice"]) for d in returned["details"]] == [("-1", "1100")]
     h.assert_stock(X_CODE, 0, 9)
     _finish(h)
