@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from smapify_pipeline.stock.after_documents import unsettled_products
 from smapify_pipeline.stock.rules import StockCorrection, StockObservation, plan_stock_correction
 from smapify_pipeline.stock.touched import touched_products
 from smapify_pipeline.stock.writers import stock_add_payload
@@ -77,7 +78,7 @@ class InventoryPlanReport:
 
 def plan_inventory(conn: duckdb.DuckDBPyConnection, primary: str) -> InventoryPlanReport:
     """Rebuild ``plan.inventory_plan`` for ``primary`` from the extracted counts and this run's document plans."""
-    touched = touched_products(conn)
+    touched = touched_products(conn) | unsettled_products(conn)
     differing = conn.execute(differing_sql(primary)).fetchall()
     rows: list[PlanRow] = []
     skipped = 0
