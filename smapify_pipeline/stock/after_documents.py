@@ -43,8 +43,9 @@ from smapify_pipeline.sync import choices
 from smapify_pipeline.sync.plan import read_plan
 
 TABLE = "core.stock_after_documents"
-ITEMS_PER_READ = 20
-"""Inventory items read per Shopify request (aliased ``inventoryItem`` fields)."""
+LEVELS_PER_READ = 50
+"""Inventory levels read per Shopify request (aliased ``inventoryItem { inventoryLevel }`` fields), well under
+the single-query cost limit."""
 
 Effects = dict[tuple[str, str, str], int]
 """(platform, Smaregi product or Shopify inventory item, store or location) → units moved."""
@@ -153,24 +154,29 @@ def _row_effects(
 
 
 def _shopify_query(count: int) -> str:
-    arguments = ", ".join(f"$i{n}: ID!" for n in range(count))
+    arguments = ", ".join(f"$i{n}: ID!, $l{n}: ID!" for n in range(count))
     fields = " ".join(
-        f"i{n}: inventoryItem(id: $i{n}) {{ id inventoryLevels(first: 250) {{ nodes {{ {INVENTORY_LEVEL_FIELDS} }} }} }}"
+        f"p{n}: inventoryItem(id: $i{n}) {{ inventoryLevel(locationId: $l{n}) {{ {INVENTORY_LEVEL_FIELDS} }} }}"
         for n in range(count)
     )
     return f"query StockAfterDocuments({arguments}) {{ {fields} }}"
 
 
-def read_shopify_levels(client: ShopifyClient, items: Iterable[str]) -> list[dict[str, Any]]:
-    """The inventory levels of ``items`` now, as InventoryLevel nodes."""
-    wanted = sorted(set(items))
+def read_shopify_levels(client: ShopifyClient, places: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The inventory levels of (inventory item, location) ``places`` now, as InventoryLevel nodes (none where
+    the item is not stocked)."""
+    wanted = sorted(set(places))
     levels: list[dict[str, Any]] = []
-    for start in range(0, len(wanted), ITEMS_PER_READ):
-        batch = wanted[start : start + ITEMS_PER_READ]
-        data = client.execute(_shopify_query(len(batch)), {f"i{n}": item for n, item in enumerate(batch)})
+    for start in range(0, len(wanted), LEVELS_PER_READ):
+        batch = wanted[start : start + LEVELS_PER_READ]
+        variables = {}
+        for n, (item, location) in enumerate(batch):
+            variables.update({f"i{n}": item, f"l{n}": location})
+        data = client.execute(_shopify_query(len(batch)), variables)
         for n in range(len(batch)):
-            item = data.get(f"i{n}") or {}
-            levels.extend(((item.get("inventoryLevels") or {}).get("nodes")) or [])
+            level = (data.get(f"p{n}") or {}).get("inventoryLevel")
+            if level:
+                levels.append(level)
     return levels
 
 
@@ -219,7 +225,7 @@ def read_after_documents(
     pairs = _pairs(conn, products_to_read(conn))
     before = _counts(conn, pairs)
     if pairs:
-        levels = read_shopify_levels(shopify, {pair.item_id for pair in pairs})
+        levels = read_shopify_levels(shopify, {(pair.item_id, pair.location_id) for pair in pairs})
         load_table(conn, normalize_shopify_inventory(levels), run_id)
         stock = read_smaregi_stock(smaregi, {pair.product_id for pair in pairs})
         load_table(conn, normalize_smaregi(pos.STOCK, stock), run_id)
