@@ -143,7 +143,15 @@ class World:
         number = self._id()
         order_id = f"gid://shopify/Order/{number}"
         line = ShopifyOrderLine(
-            f"gid://shopify/LineItem/{number}", VARIANT, CODE, "X", quantity, PRICE, PRICE * quantity, 10, quantity
+            f"gid://shopify/LineItem/{number}",
+            VARIANT,
+            CODE,
+            "X",
+            quantity,
+            PRICE,
+            PRICE * quantity,
+            10,
+            quantity,
         )
         self.orders[order_id] = ShopifyOrder(
             order_id, AT, (line,), source_name="web", refundable_amount=PRICE * quantity
@@ -262,12 +270,16 @@ class World:
     def _refund_create(self, payload: dict[str, Any]) -> str:
         order_key = payload.get("order_key")
         if order_key:
-            payload = same_run.fill_order_id(payload, same_run.pending_order_id(order_key), self.ledger[order_key])
+            payload = same_run.fill_order_id(
+                payload, same_run.pending_order_id(order_key), self.ledger[order_key]
+            )
         refund_input = payload["variables"]["input"]
         order = self.orders.get(refund_input["orderId"])
         assert order is not None, f"refund of an order that does not exist: {refund_input['orderId']}"
         if payload.get("pending_lines"):
-            nodes = [{"id": li.line_item_id, "sku": li.sku, "variant": {"id": li.variant_id}} for li in order.lines]
+            nodes = [
+                {"id": li.line_item_id, "sku": li.sku, "variant": {"id": li.variant_id}} for li in order.lines
+            ]
             ids = same_run.resolve_line_ids(payload["pending_lines"], nodes)
             for item in refund_input["refundLineItems"]:
                 item["lineItemId"] = ids.get(item["lineItemId"], item["lineItemId"])
@@ -278,9 +290,13 @@ class World:
             if item["restockType"] == "RETURN":
                 assert item["locationId"] == LOCATION
                 self.stock["shopify"] += int(item["quantity"])
-            lines.append(ShopifyRefundLine(item["lineItemId"], int(item["quantity"]), item["restockType"], None, 0))
+            lines.append(
+                ShopifyRefundLine(item["lineItemId"], int(item["quantity"]), item["restockType"], None, 0)
+            )
         refund_id = f"gid://shopify/Refund/{self._id()}"
-        self.refunds.append(ShopifyRefund(refund_id, order.order_id, AT, tuple(lines), note=refund_input["note"]))
+        self.refunds.append(
+            ShopifyRefund(refund_id, order.order_id, AT, tuple(lines), note=refund_input["note"])
+        )
         return refund_id
 
     def _refund(self, order: ShopifyOrder, quantities: dict[str, int], amount: int) -> None:
@@ -288,12 +304,16 @@ class World:
         lines = []
         for line in order.lines:
             taken = quantities.get(line.line_item_id, 0)
-            assert taken <= line.remaining, f"refunds {taken} of {line.remaining} refundable on {order.order_id}"
+            assert taken <= line.remaining, (
+                f"refunds {taken} of {line.remaining} refundable on {order.order_id}"
+            )
             lines.append(replace(line, refundable_quantity=line.remaining - taken))
         assert set(quantities) <= {line.line_item_id for line in order.lines}
         refundable = order.refundable_amount or 0
         assert amount <= refundable, f"refunds ¥{amount} of ¥{refundable} on {order.order_id}"
-        self.orders[order.order_id] = replace(order, lines=tuple(lines), refundable_amount=refundable - amount)
+        self.orders[order.order_id] = replace(
+            order, lines=tuple(lines), refundable_amount=refundable - amount
+        )
         self.refunded[order.order_id] += amount
 
     def _post_transaction(self, body: dict[str, Any]) -> str:
@@ -305,7 +325,13 @@ class World:
             assert detail.get("productId") == PRODUCT and body["storeId"] == STORE
             self.stock["smaregi"] -= quantity
         self.smaregi[head] = SmaregiTransaction(
-            head, body["storeId"], AT, tuple(lines), int(body["subtotal"]), int(body["total"]), memo=body["memo"]
+            head,
+            body["storeId"],
+            AT,
+            tuple(lines),
+            int(body["subtotal"]),
+            int(body["total"]),
+            memo=body["memo"],
         )
         return head
 
