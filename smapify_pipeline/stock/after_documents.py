@@ -94,8 +94,12 @@ def products_to_read(conn: duckdb.DuckDBPyConnection) -> set[str]:
 def applied_effects(conn: duckdb.DuckDBPyConnection) -> tuple[Effects, set[str]]:
     """What this run's applied document rows moved on each platform, and the products moved by a row whose
     stock effect is not known here (never settled)."""
+    planned = " UNION ALL ".join(f"SELECT key FROM {table}" for table in DOCUMENT_PLAN_TABLES)
     applied = {
-        key for (key,) in conn.execute("SELECT key FROM sync.ledger WHERE status = 'applied'").fetchall()
+        key
+        for (key,) in conn.execute(
+            f"SELECT key FROM sync.ledger WHERE status = 'applied' AND key IN ({planned})"
+        ).fetchall()
     }
     managed = {
         str(product): bool(flag) and item is not None
@@ -202,13 +206,16 @@ def _counts(conn: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> dict[Pair, tu
     smaregi = {
         (str(p), str(s)): None if n is None else int(n)
         for p, s, n in conn.execute(
-            f"SELECT product_id, store_id, stock_amount FROM {pos.STOCK.name}"
+            f"SELECT product_id, store_id, stock_amount FROM {pos.STOCK.name} WHERE list_contains(?, product_id)",
+            [sorted({pair.product_id for pair in pairs})],
         ).fetchall()
     }
     shopify = {
         (str(i), str(loc)): None if n is None else int(n)
         for i, loc, n in conn.execute(
-            "SELECT inventory_item_id, location_id, available FROM raw.shopify_inventory"
+            "SELECT inventory_item_id, location_id, available FROM raw.shopify_inventory "
+            "WHERE list_contains(?, inventory_item_id)",
+            [sorted({pair.item_id for pair in pairs})],
         ).fetchall()
     }
     return {
