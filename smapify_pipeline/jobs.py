@@ -10,7 +10,7 @@ whichever sync engine assets exist. A new asset in the link, plan or push group 
 | job | runs |
 |---|---|
 | ``full_sync`` | everything: extract, link, plan, push, snapshot |
-| ``orders_sync`` | order/refund and stock extracts, link, order/refund/inventory plans and pushes, snapshot |
+| ``orders_sync`` | order/refund and stock extracts, link, order/refund plans and pushes, the stock read again after them, inventory plan and push, snapshot |
 | ``inventory_sync`` | stock extracts, link, inventory plan and push, snapshot |
 | ``reconciliation`` | stock and product extracts, link, ``reconciliation_report``, snapshot (no plan, no push) |
 
@@ -48,6 +48,8 @@ DOCUMENT_EXTRACTS = (
 )
 PRODUCT_STEPS = ("product_plan", "push_products")
 DOCUMENT_STEPS = ("order_plan", "refund_plan", "push_orders", "push_refunds")
+STOCK_AFTER_DOCUMENTS = "stock_after_documents"
+"""Reads the stock of the products the run's documents touched once they are pushed: only where documents are."""
 REPORT = "reconciliation_report"
 
 
@@ -89,13 +91,24 @@ class SyncJobs:
             _job(
                 "inventory_sync",
                 self._without(
-                    synced, *CATALOGUE_EXTRACTS, *DOCUMENT_EXTRACTS, *PRODUCT_STEPS, *DOCUMENT_STEPS, REPORT
+                    synced,
+                    *CATALOGUE_EXTRACTS,
+                    *DOCUMENT_EXTRACTS,
+                    *PRODUCT_STEPS,
+                    *DOCUMENT_STEPS,
+                    STOCK_AFTER_DOCUMENTS,
+                    REPORT,
                 ),
                 "Stock only: secondary brought to the primary's count.",
             ),
             _job(
                 "reconciliation",
-                self._without(("extract", "link", "snapshot"), *DOCUMENT_EXTRACTS, "smaregi_categories"),
+                self._without(
+                    ("extract", "link", "snapshot"),
+                    *DOCUMENT_EXTRACTS,
+                    STOCK_AFTER_DOCUMENTS,
+                    "smaregi_categories",
+                ),
                 "Fresh stock from both sides, a drift report per product and location and the snapshot; "
                 "writes nothing remote.",
             ),

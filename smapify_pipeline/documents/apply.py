@@ -3,11 +3,13 @@ each mirrored document became."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
 
+from smapify_pipeline.documents import same_run
 from smapify_pipeline.documents.plan import (
     SHOPIFY_ORDER,
     SHOPIFY_REFUND,
@@ -29,6 +31,8 @@ from smapify_pipeline.stock.writers import SmaregiStockAddWriter
 from smapify_pipeline.sync.apply import ChangeOutcome, Writer
 from smapify_pipeline.sync.plan import PlanRow
 from smapify_pipeline.sync.push import PushSlice
+from smapify_pipeline.warehouse import ledger
+from smapify_pipeline.warehouse.ledger import LedgerStatus
 
 DOCUMENT_KINDS = (SHOPIFY_ORDER, SMAREGI_TRANSACTION, SHOPIFY_REFUND, SMAREGI_DISPOSE)
 ALL_KINDS = (*DOCUMENT_KINDS, SHOPIFY_STOCK_ADJUST, SMAREGI_STOCK_ADD)
@@ -57,6 +61,19 @@ class DocumentPush(PushSlice):
 
     def make_writers(self, shopify: ShopifyClient, smaregi: SmaregiClient) -> dict[str, Writer]:
         return document_writers(shopify, smaregi)
+
+    def resolve(self, conn: duckdb.DuckDBPyConnection, row: PlanRow) -> PlanRow:
+        """A refund of an order created in this run gets the order's id from the ledger row that created it."""
+        order_key = row.payload.get("order_key")
+        if not order_key:
+            return row
+        parent = ledger.get(conn, order_key)
+        if parent is None or parent.status is not LedgerStatus.APPLIED or not parent.remote_id:
+            return row
+        payload = same_run.fill_order_id(
+            dict(row.payload), same_run.pending_order_id(order_key), parent.remote_id
+        )
+        return replace(row, payload=payload)
 
     def after(
         self, conn: duckdb.DuckDBPyConnection, rows: list[PlanRow], outcomes: list[ChangeOutcome]

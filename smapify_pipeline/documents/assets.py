@@ -35,9 +35,9 @@ DOCUMENT_INPUTS = [
     "product_links",
     "location_links",
 ]
-ALL_PLANS = ["order_plan", "refund_plan", "product_plan", "inventory_plan"]
-"""Every plan is computed from the same extracted state before any push writes (the inventory plan must see
-which products the document plans touch before the documents are applied)."""
+DOCUMENT_PUSH_DEPS = ["order_plan", "refund_plan", "product_plan"]
+"""The document and product plans are computed from the same extracted state before any push writes; the
+inventory plan comes after the document pushes (``stock_after_documents``)."""
 
 
 def _document_step(spec: PlanSpec, plan_for: Callable[[DocumentState], DocumentPlan]) -> PlanStep:
@@ -90,7 +90,7 @@ push_orders = push_asset(
     "push_orders",
     ORDER_PLAN,
     DocumentPush,
-    deps=ALL_PLANS,
+    deps=DOCUMENT_PUSH_DEPS,
     kinds={"shopify", "smaregi"},
     description="Shopify orderCreate + the idempotent −quantity adjustment for POS sales; Smaregi POST "
     "/transactions for online orders (+ stock adds where Shopify took the units elsewhere).",

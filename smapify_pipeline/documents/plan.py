@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 
 from smapify_pipeline import warehouse
-from smapify_pipeline.documents import cancellations, classify, orders, refunds, tables
+from smapify_pipeline.documents import cancellations, classify, orders, refunds, same_run, tables
 from smapify_pipeline.documents.classify import Mirror
 from smapify_pipeline.stock.writers import stock_add_payload
 from smapify_pipeline.sync import choices, keys, markers
@@ -41,7 +41,7 @@ from smapify_pipeline.sync.records import (
     SyncContext,
     UnmappableDocument,
 )
-from smapify_pipeline.sync.writes import InventoryAdjustment, SmaregiStockAdd
+from smapify_pipeline.sync.writes import InventoryAdjustment, SmaregiStockAdd, inventory_changes
 from smapify_pipeline.warehouse.quarantine import QuarantineRow
 
 SHOPIFY_ORDER = "shopify_order"
@@ -95,6 +95,10 @@ class DocumentPlan:
     waiting: list[tuple[str, str]] = field(default_factory=list)
     """(source document, why it waits) — planned by a later run."""
     ignored: int = 0
+    created_orders: dict[str, tuple[str, ShopifyOrder]] = field(default_factory=dict)
+    """Smaregi sale id → (order row key, the order it creates) for every sale whose order this plan creates."""
+    created_transactions: dict[str, str] = field(default_factory=dict)
+    """Shopify order id → the key of the row that mirrors it to Smaregi in this plan."""
 
     def quarantine(self, table: str, record_key: str, reason: str, record: Mapping[str, Any]) -> None:
         self.quarantined.setdefault(table, []).append((record_key, reason, record))
@@ -234,8 +238,10 @@ def _transaction_row(
     shopify_id: str,
     reason: str,
     subjects: Subjects,
+    depends_on: str | None = None,
 ) -> PlanRow:
     return subjects.row(
+        depends_on=depends_on,
         key=key,
         kind=SMAREGI_TRANSACTION,
         target="smaregi",
@@ -287,6 +293,10 @@ def plan_orders(state: DocumentState) -> DocumentPlan:
                         reason=decision.reason,
                     )
                 )
+                plan.created_orders[txn.transaction_head_id] = (
+                    order_key,
+                    same_run.planned_order(order_key, mirrored, txn),
+                )
             if mirrored.stock is not None and mirrored.stock.key not in state.applied:
                 plan.rows.append(
                     _adjust_row(mirrored.stock, subjects, source, "stock effect of the sale", order_key)
@@ -317,6 +327,7 @@ def plan_orders(state: DocumentState) -> DocumentPlan:
                     Subjects.of_order(order),
                 )  # fmt: skip
             )
+            plan.created_transactions[order.order_id] = key
         plan.rows.extend(
             row
             for row in _stock_add_rows(
@@ -332,8 +343,19 @@ def plan_orders(state: DocumentState) -> DocumentPlan:
 
 def plan_refunds(state: DocumentState) -> DocumentPlan:
     """Shopify refunds → Smaregi returns (+ compensating adds); Smaregi returns / voids / reversals of mirrored
-    sales → Shopify refunds; returns of sales never mirrored → their restock only."""
+    sales → Shopify refunds; returns of sales never mirrored → their restock only.
+
+    A document whose parent this run mirrors is planned now, after the row that creates the parent
+    (:mod:`.same_run`); several refunds of one order are planned in turn, returns before the void or reversal
+    that ends the sale."""
     plan = DocumentPlan()
+    parents = plan_orders(state)
+    _plan_shopify_refunds(state, plan, parents.created_transactions)
+    _plan_smaregi_refunds(state, plan, parents.created_orders)
+    return plan
+
+
+def _plan_shopify_refunds(state: DocumentState, plan: DocumentPlan, created: Mapping[str, str]) -> None:
     ctx, links = state.ctx, state.links
     sales_by_id = {txn.transaction_head_id: txn for txn in state.smaregi}
     covered = plan_cancellations(state, plan)
@@ -347,7 +369,10 @@ def plan_refunds(state: DocumentState) -> DocumentPlan:
             continue
         own_sale = markers.order_source(order.source_identifier, order.tags)
         online_mirrored = keys.order_transaction_key(order.order_id) in state.applied
-        decision = classify.classify_shopify_refund(refund, online_mirrored or own_sale is not None)
+        parent = created.get(order.order_id)
+        decision = classify.classify_shopify_refund(
+            refund, online_mirrored or parent is not None or own_sale is not None
+        )
         if decision.mirror is Mirror.REFUND and refund.refund_id in covered:
             decision = classify.covered_by_reversal(refund)
         if decision.mirror is not Mirror.REFUND:
@@ -374,6 +399,7 @@ def plan_refunds(state: DocumentState) -> DocumentPlan:
                     refund.refund_id,
                     decision.reason,
                     Subjects.of_refund(refund, order),
+                    depends_on=parent,
                 )  # fmt: skip
             )
         plan.rows.extend(
@@ -383,10 +409,24 @@ def plan_refunds(state: DocumentState) -> DocumentPlan:
             )
             if row.key not in state.applied
         )
+
+
+_UNDO_EVENTS = {Mirror.RETURN: "return", Mirror.VOID: "void", Mirror.REVERSAL: "reversal"}
+
+
+def _plan_smaregi_refunds(
+    state: DocumentState, plan: DocumentPlan, created: Mapping[str, tuple[str, ShopifyOrder]]
+) -> None:
+    ctx, links = state.ctx, state.links
+    known_sales = {
+        **state.mirrored_sales,
+        **{sale: same_run.pending_order_id(key) for sale, (key, _) in created.items()},
+    }
+    undoings: list[tuple[SmaregiTransaction, classify.Decision]] = []
     for txn in state.smaregi:
         if f"smaregi:txn:{txn.transaction_head_id}" in state.history:
             continue
-        for decision in classify.classify_smaregi_transaction(txn, state.mirrored_sales):
+        for decision in classify.classify_smaregi_transaction(txn, known_sales):
             source = f"smaregi:txn:{txn.transaction_head_id}"
             if decision.mirror is Mirror.RETURN_STOCK_ONLY:
                 restock = refunds.return_restock(txn, ctx, links)
@@ -394,44 +434,136 @@ def plan_refunds(state: DocumentState) -> DocumentPlan:
                     plan.rows.append(
                         _adjust_row(restock, Subjects.of_sale(txn), source, decision.reason, None)
                     )
-                continue
-            events = {Mirror.RETURN: "return", Mirror.VOID: "void", Mirror.REVERSAL: "reversal"}
-            event = events.get(decision.mirror)
-            if event is None:
-                continue
-            key = keys.smaregi_refund_key(ctx.contract_id, txn.transaction_head_id, event)
-            if key in state.applied:
-                continue
-            order_id = state.mirrored_sales.get(decision.original_transaction_head_id or "")
-            order = state.shopify_orders.get(order_id or "")
-            if order is None:
-                plan.waiting.append(
-                    (
-                        source,
-                        f"the Shopify order of sale {decision.original_transaction_head_id} is not extracted",
-                    )
-                )
-                continue
-            try:
-                mirrored_refund = refunds.smaregi_to_refund(txn, event, order, ctx, links)
-            except UnmappableDocument as error:
-                plan.quarantine_transaction(txn, error)
-                continue
-            plan.rows.append(
-                Subjects.of_sale(txn).row(
-                    key=key,
-                    kind=SHOPIFY_REFUND,
-                    target="shopify",
-                    source=source,
-                    payload={
-                        "variables": mirrored_refund.variables,
-                        "amount": mirrored_refund.amount,
-                        "order_id": order.order_id,
-                    },
-                    reason=decision.reason,
-                )
-            )
-    return plan
+            elif decision.mirror in _UNDO_EVENTS:
+                undoings.append((txn, decision))
+    refundable = same_run.RefundableOrders()
+    # a void or reversal ends the sale: it comes after every return of it (stable sort keeps the id order)
+    for txn, decision in sorted(undoings, key=lambda pair: pair[1].mirror is not Mirror.RETURN):
+        _plan_smaregi_refund(state, plan, created, refundable, txn, decision)
+
+
+def _plan_smaregi_refund(
+    state: DocumentState,
+    plan: DocumentPlan,
+    created: Mapping[str, tuple[str, ShopifyOrder]],
+    refundable: same_run.RefundableOrders,
+    txn: SmaregiTransaction,
+    decision: classify.Decision,
+) -> None:
+    ctx, links = state.ctx, state.links
+    event = _UNDO_EVENTS[decision.mirror]
+    source = f"smaregi:txn:{txn.transaction_head_id}"
+    key = keys.smaregi_refund_key(ctx.contract_id, txn.transaction_head_id, event)
+    if key in state.applied:
+        return
+    sale_id = decision.original_transaction_head_id or ""
+    order_key, order = None, None
+    if sale_id in created:
+        order_key, order = created[sale_id]
+    elif sale_id in state.mirrored_sales:
+        order = state.shopify_orders.get(state.mirrored_sales[sale_id])
+    if order is None:
+        plan.waiting.append((source, f"the Shopify order of sale {sale_id} is not extracted"))
+        return
+    order = refundable.current(order)
+    depends_on = refundable.last_refund.get(order.order_id, order_key)
+    try:
+        mirrored = refunds.smaregi_to_refund(txn, event, order, ctx, links)
+    except UnmappableDocument as error:
+        plan.quarantine_transaction(txn, error)
+        return
+    if (
+        event == "return"
+        and keys.return_restock_key(ctx.contract_id, txn.transaction_head_id) in state.applied
+    ):
+        mirrored = _without_restock(mirrored)
+    refundable.refunded(order, mirrored.variables, mirrored.amount, key)
+    payload: dict[str, Any] = {
+        "variables": mirrored.variables,
+        "amount": mirrored.amount,
+        "order_id": order.order_id,
+        "restock": _restock_changes(mirrored, order, txn, state),
+    }
+    if order_key is not None:
+        payload.update(order_key=order_key, pending_lines=same_run.pending_lines(order))
+    subjects = Subjects.of_sale(txn)
+    plan.rows.append(
+        subjects.row(
+            key=key,
+            kind=SHOPIFY_REFUND,
+            target="shopify",
+            source=source,
+            payload=payload,
+            reason=decision.reason + (" (its order is created in this run)" if order_key else ""),
+            depends_on=depends_on,
+        )
+    )
+    if event != "return":
+        extra = _undo_restock(txn, event, mirrored, order, state)
+        if extra is not None and extra.key not in state.applied:
+            plan.rows.append(_adjust_row(extra, subjects, source, "units the void put back twice", key))
+
+
+def _without_restock(mirrored: refunds.RefundCreatePlan) -> refunds.RefundCreatePlan:
+    """The refund of a return whose restock was already mirrored on its own (before its sale was mirrored):
+    money and lines only."""
+    refund_input = dict(mirrored.variables["input"])
+    refund_input["refundLineItems"] = [
+        {"lineItemId": item["lineItemId"], "quantity": item["quantity"], "restockType": "NO_RESTOCK"}
+        for item in refund_input["refundLineItems"]
+    ]
+    return replace(mirrored, variables={"input": refund_input}, restocked={})
+
+
+def _restock_changes(
+    mirrored: refunds.RefundCreatePlan, order: ShopifyOrder, txn: SmaregiTransaction, state: DocumentState
+) -> list[dict[str, Any]]:
+    """The stock the refund puts back on Shopify, as adjustment changes (what the stock re-read expects)."""
+    location = state.ctx.location_for(txn.store_id)
+    variants = {line.line_item_id: line.variant_id for line in order.lines}
+    deltas = []
+    for line_id, quantity in mirrored.restocked.items():
+        link = state.links.by_shopify_variant.get(variants.get(line_id) or "")
+        if link is not None and location is not None:
+            deltas.append((link.inventory_item_id, location, quantity))
+    return [
+        {"inventoryItemId": c.inventory_item_id, "locationId": c.location_id, "delta": c.delta}
+        for c in inventory_changes(deltas)
+    ]
+
+
+def _undo_restock(
+    txn: SmaregiTransaction,
+    event: str,
+    mirrored: refunds.RefundCreatePlan,
+    order: ShopifyOrder,
+    state: DocumentState,
+) -> InventoryAdjustment | None:
+    """A void or reversal puts every unit of the sale back on Smaregi, also units an earlier return already put
+    back; the refund restocks only what was still refundable, so the rest is added on Shopify."""
+    restocked: dict[str, int] = {}
+    variants = {line.line_item_id: line.variant_id for line in order.lines}
+    for line_id, quantity in mirrored.restocked.items():
+        variant = variants.get(line_id) or ""
+        restocked[variant] = restocked.get(variant, 0) + quantity
+
+    def beyond(line: Any) -> int | None:
+        link = state.links.by_smaregi_product.get(line.product_id or "")
+        if link is None or (line.is_return and event == "void"):
+            return None
+        wanted = abs(line.quantity)
+        taken = min(wanted, restocked.get(link.shopify_variant_id, 0))
+        restocked[link.shopify_variant_id] = restocked.get(link.shopify_variant_id, 0) - taken
+        return wanted - taken or None
+
+    return orders.linked_stock_adjustment(
+        txn,
+        state.ctx,
+        state.links,
+        beyond,
+        key=keys.undo_restock_key(state.ctx.contract_id, txn.transaction_head_id, event),
+        reason="restock",
+    )
 
 
 def plan_cancellations(state: DocumentState, plan: DocumentPlan) -> set[str]:

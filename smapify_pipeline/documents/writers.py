@@ -7,7 +7,8 @@ adds of documents use the one Smaregi stock writer (:class:`smapify_pipeline.sto
   just before a fresh attempt and kept in the stored variables, so a resend is identical; a stale one
   (``CHANGE_FROM_QUANTITY_STALE``) proves nothing was applied and leads to a re-read.
 * :class:`RefundCreateWriter` — ``refundCreate @idempotent``; the order's paid transaction (the refund's
-  parent) is read when the attempt is prepared.
+  parent) is read when the attempt is prepared, and so are the line item ids of an order created in the same
+  run (placeholders of :mod:`.same_run`, resolved by one ``order(id:)`` read and stored with the attempt).
 * :class:`DisposeWriter` — Smaregi ``POST /transactions/{id}/dispose`` (打消) has no idempotency key either; a
   lost answer is resolved by the sale itself (``disposeDivision`` 1 once reversed) and the reversal record
   listed around the terminal time we sent, found by its ``disposeServerTransactionHeadId``.
@@ -21,7 +22,8 @@ Payloads (the plan row's ``payload``):
 * order: ``{"variables": {"order", "options"}, "lookup_query": str, "source_identifier": str}``
 * inventory adjustment: ``{"changes": [{"inventoryItemId", "locationId", "delta"}], "reason",
   "referenceDocumentUri"}``
-* refund: ``{"variables": {"input": RefundInput}, "amount": int}``
+* refund: ``{"variables": {"input": RefundInput}, "amount": int, "order_id", "restock": [changes]}``, and
+  for an order created in the same run ``"order_key"`` (the row creating it) and ``"pending_lines"``
 * transaction: ``{"body": {...}, "lookup_params": {...}, "marker_kind": "order"|"refund", "shopify_id": gid}``
 * dispose: ``{"transaction_head_id": str, "body": {"terminalTranDateTime"}, "lookup_params": {...}}``
 """
@@ -31,6 +33,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from smapify_pipeline.documents import same_run
 from smapify_pipeline.platforms.shopify.client import ShopifyClient
 from smapify_pipeline.platforms.shopify.errors import ShopifyUserError
 from smapify_pipeline.platforms.smaregi.client import SmaregiClient
@@ -126,12 +129,28 @@ class InventoryAdjustWriter(ClientWriter[ShopifyClient]):
         return str(group.get("id") or "")
 
 
+ORDER_LINES = """
+query CreatedOrderLines($id: ID!) {
+  order(id: $id) { id lineItems(first: 250) { nodes { id sku variant { id } } } }
+}
+"""
+
+
 class RefundCreateWriter(ClientWriter[ShopifyClient]):
     idempotent = True
 
     def prepare(self, change: PlannedChange) -> dict[str, Any]:
         variables = copy.deepcopy(dict(change.payload["variables"]))
         refund_input = variables["input"]
+        if same_run.is_pending(refund_input.get("orderId")):
+            raise same_run.UnresolvedPlaceholder(f"the order of {change.key} was not created")
+        wanted = change.payload.get("pending_lines") or {}
+        if any(same_run.is_pending(item["lineItemId"]) for item in refund_input["refundLineItems"]):
+            data = self.client.execute(ORDER_LINES, {"id": refund_input["orderId"]})
+            nodes = ((data.get("order") or {}).get("lineItems") or {}).get("nodes") or []
+            line_ids = same_run.resolve_line_ids(wanted, nodes)
+            for item in refund_input["refundLineItems"]:
+                item["lineItemId"] = line_ids.get(item["lineItemId"], item["lineItemId"])
         amount = int(change.payload.get("amount") or 0)
         if amount > 0 and not refund_input.get("transactions"):
             data = self.client.execute(ORDER_TRANSACTIONS, {"id": refund_input["orderId"]})

@@ -1,8 +1,14 @@
-"""Stock assets: ``inventory_plan`` (after the document plans, so products their documents touch this run are
-left alone) and ``push_inventory`` (after every document push: documents before stock)."""
+"""Stock assets: ``stock_after_documents`` (the stock of the products this run's documents touched, read again
+once those documents are pushed), ``inventory_plan`` (after it, so the stock push of the same run sees both
+sides after the mirrors and leaves alone only products whose documents are not applied or that moved by
+something not mirrored yet) and ``push_inventory`` (after every document push: documents before stock)."""
 
+import dagster as dg
 import duckdb
 
+from smapify_pipeline.resources import ShopifyResource, SmaregiResource, WarehouseResource
+from smapify_pipeline.settings import SyncSettings
+from smapify_pipeline.stock import after_documents
 from smapify_pipeline.stock.apply import StockPush
 from smapify_pipeline.stock.plan import PLAN_TABLE, plan_inventory
 from smapify_pipeline.sync.assets import PlanRun, plan_asset, push_asset
@@ -24,6 +30,42 @@ def _plan(conn: duckdb.DuckDBPyConnection, run: PlanRun) -> dict[str, int]:
     }
 
 
+STOCK_AFTER_DOCUMENTS = "stock_after_documents"
+
+
+@dg.asset(
+    name=STOCK_AFTER_DOCUMENTS,
+    group_name="extract",
+    kinds={"shopify", "smaregi", "duckdb"},
+    pool="duckdb",
+    deps=["push_orders", "push_refunds", "product_links", "location_links"],
+    description="The stock of the products this run's documents touched, read again on both platforms after the "
+    "document pushes; a product that moved by anything but those documents is left out of this run's stock push.",
+)
+def stock_after_documents(
+    context: dg.AssetExecutionContext,
+    shopify: ShopifyResource,
+    smaregi: SmaregiResource,
+    warehouse_db: WarehouseResource,
+    sync_rules: SyncSettings,
+) -> dg.MaterializeResult:
+    with warehouse_db.connect() as conn:
+        if sync_rules.dry_run:
+            after_documents.clear(conn)
+            return dg.MaterializeResult(metadata={"dry_run": True})
+        report = after_documents.read_after_documents(
+            conn, shopify.get_client(), smaregi.get_client(), context.run.run_id
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "products_read": report.products,
+            "settled": report.settled,
+            "unsettled": report.unsettled,
+            "dry_run": False,
+        }
+    )
+
+
 inventory_plan = plan_asset(
     "inventory_plan",
     PLAN,
@@ -35,6 +77,7 @@ inventory_plan = plan_asset(
         "smaregi_stock",
         "order_plan",
         "refund_plan",
+        STOCK_AFTER_DOCUMENTS,
     ],
     description="One row per stock write: the secondary brought to the primary (compare-and-set on Shopify, a "
     "relative add on Smaregi), or the primary seeded once from the secondary on first link; overwrites carry "
@@ -52,4 +95,4 @@ push_inventory = push_asset(
 )
 
 
-STOCK_ASSETS = [inventory_plan, push_inventory]
+STOCK_ASSETS = [stock_after_documents, inventory_plan, push_inventory]

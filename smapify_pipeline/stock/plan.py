@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from smapify_pipeline.stock.after_documents import unsettled_products
 from smapify_pipeline.stock.rules import (
     StockCorrection,
     StockObservation,
@@ -87,7 +88,7 @@ def plan_inventory(
     conn: duckdb.DuckDBPyConnection, primary: str, run_id: str | None = None
 ) -> InventoryPlanReport:
     """Rebuild ``plan.inventory_plan`` for ``primary`` from the extracted counts and this run's document plans."""
-    touched = touched_products(conn)
+    touched = touched_products(conn) | unsettled_products(conn)
     differing = conn.execute(differing_sql(primary)).fetchall()
     rows: list[PlanRow] = []
     withheld: list[tuple[str, str, dict[str, Any]]] = []

@@ -2,7 +2,8 @@
 documents before stock).
 
 A mirrored document reproduces its stock effect by itself, so the stock push must leave its products alone
-until the next run sees both sides after the mirror. Every document plan row names its subjects (the Smaregi
+until both sides are seen after the mirror: in the same run once the document is applied (the stock is read
+again, :mod:`.after_documents`), else in a later run. Every document plan row names its subjects (the Smaregi
 products and Shopify variants its request touches); rows whose ledger key is already applied are left out.
 
 Choice: a touched product is skipped at **every** location pair this run, not only at the document's (skipping

@@ -46,6 +46,12 @@ def smaregi_refund_key(contract_id: str, transaction_head_id: str, event: str) -
     return f"smaregi:{contract_id}:txn:{transaction_head_id}:{event}"
 
 
+def undo_restock_key(contract_id: str, transaction_head_id: str, event: str) -> str:
+    """+quantity on Shopify for the units a Smaregi void or reversal put back beyond what its refund restocks
+    (the sale was partly returned before: Smaregi puts every unit of the sale back again)."""
+    return f"{smaregi_refund_key(contract_id, transaction_head_id, event)}:restock"
+
+
 # --- documents from Shopify ---------------------------------------------------------------------------------
 
 

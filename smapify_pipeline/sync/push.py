@@ -123,6 +123,11 @@ class PushSlice:
         """Work before the rows (e.g. resolving earlier leftovers); returns metadata."""
         return {}
 
+    def resolve(self, conn: duckdb.DuckDBPyConnection, row: PlanRow) -> PlanRow:
+        """The row with what only exists once its dependency is applied filled in (e.g. the remote id of the
+        parent document); called right before the row is applied. The default changes nothing."""
+        return row
+
     def landed(self, conn: duckdb.DuckDBPyConnection, row: PlanRow, outcome: ChangeOutcome) -> None:
         """Bookkeeping once a row's write is applied (or it was applied before)."""
 
@@ -133,9 +138,34 @@ class PushSlice:
         return {}
 
 
+def in_dependency_order(rows: list[PlanRow]) -> list[PlanRow]:
+    """``rows`` in their order, except that a row whose ``depends_on`` names a later row of the list moves to
+    right after it (so a chain planned in one run, e.g. order → return → void, is applied in one push)."""
+    keys = {row.key for row in rows}
+    waiting: dict[str, list[PlanRow]] = {}
+    ordered: list[PlanRow] = []
+    placed: set[str] = set()
+
+    def place(row: PlanRow) -> None:
+        ordered.append(row)
+        placed.add(row.key)
+        for child in waiting.pop(row.key, []):
+            place(child)
+
+    for row in rows:
+        parent = row.depends_on
+        if parent and parent in keys and parent not in placed and parent != row.key:
+            waiting.setdefault(parent, []).append(row)
+        else:
+            place(row)
+    for children in waiting.values():  # a cycle: keep the plan order rather than drop a row
+        ordered.extend(child for child in children if child.key not in placed)
+    return ordered
+
+
 def push_rows(conn: duckdb.DuckDBPyConnection, rows: list[PlanRow], family: PushSlice) -> list[ChangeOutcome]:
     outcomes: list[ChangeOutcome] = []
-    for row in rows:
+    for row in in_dependency_order(rows):
         waiting = waiting_for(conn, row.depends_on)
         if waiting is not None:
             outcomes.append(ChangeOutcome(row.key, waiting.status, error=waiting.error))
@@ -150,7 +180,7 @@ def push_rows(conn: duckdb.DuckDBPyConnection, rows: list[PlanRow], family: Push
         if writer is None:
             outcome = ChangeOutcome(row.key, ChangeStatus.APPLIED)
         else:
-            outcome = apply_change(conn, planned_change(row), writer)
+            outcome = apply_change(conn, planned_change(family.resolve(conn, row)), writer)
         outcomes.append(outcome)
         if outcome.done:
             family.landed(conn, row, outcome)

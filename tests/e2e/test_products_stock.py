@@ -3,9 +3,9 @@
 Every test drives the platform-side action through the sandboxes' hooks, runs one full sync, checks the final
 state of both sandboxes and DESIGN §4's invariants, and checks that a second run plans nothing.
 
-A stock correction of a product that documents of the same run touched waits for the next run (the documents
-reproduce their stock effect themselves; see ``planning/touched.py``): S4 therefore converges one run after
-the sale is mirrored.
+A stock correction of a product that documents of the same run touched comes after those documents, in the
+same run, from the stock read again once they are pushed (``stock/after_documents.py``): S4 therefore converges
+in the run that mirrors the sale.
 """
 
 from __future__ import annotations
@@ -311,8 +311,7 @@ def test_s4_a_sale_landing_before_the_compare_and_set_is_never_overwritten(
     assert h.audit_rows("stock_overwrite") == []
     h.run_full_sync()
     assert h.smaregi_stock(X_CODE) == 9, "the next run mirrors the sale"
-    h.run_full_sync()
-    h.assert_stock(X_CODE, 0, 9)
+    h.assert_stock(X_CODE, 0, 9)  # and corrects the manual edit after it, in the same run
     _finish(h)
 
 

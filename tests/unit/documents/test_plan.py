@@ -131,6 +131,7 @@ def test_an_unmappable_sale_is_quarantined_with_the_reason(conn: duckdb.DuckDBPy
 def test_a_void_of_a_mirrored_sale_refunds_its_order(conn: duckdb.DuckDBPyConnection) -> None:
     add_sale(conn, "1")
     conn.execute("UPDATE raw.smaregi_transactions SET cancel_division = '1' WHERE transaction_head_id = '1'")
+    conn.execute("UPDATE raw.smaregi_transaction_details SET quantity = 1")  # the one unit its order holds
     order_id = add_order(conn, 700, "smapify")
     order_key = keys.sale_order_key(CONTRACT, "1")
     ledger.begin(conn, order_key, SHOPIFY_ORDER, "shopify")
