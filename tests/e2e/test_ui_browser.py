@@ -142,8 +142,11 @@ def test_asset_graph_shows_the_groups_and_full_sync_succeeds_from_the_ui(
             expect(page.get_by_text(group, exact=True).first).to_be_visible()
         page.screenshot(path=str(shots / "ui-asset-groups.png"))
         page.goto(f"{url}/locations/smapify_pipeline/asset-groups/extract")
-        expect(page.get_by_text("smaregi_transactions").first).to_be_visible()
         page.screenshot(path=str(shots / "ui-extract-group.png"))
+        # The lineage view shows only the middle of a group this size; its list names every asset.
+        page.get_by_text("List", exact=True).first.click()
+        for asset in ("smaregi_transactions", "shopify_orders", "stock_after_documents"):
+            expect(page.get_by_text(asset, exact=True).first).to_be_visible()
 
         page.goto(f"{url}/locations/smapify_pipeline/jobs/full_sync/playground")
         page.get_by_role("button", name="Launch Run").click()
