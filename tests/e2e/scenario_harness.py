@@ -572,6 +572,12 @@ class ScenarioHarness:
                     f"linked {code} at pair {pair} did not converge: Smaregi {smaregi}, Shopify {shopify}"
                 )
 
+    def assert_settled(self) -> None:
+        """How every scenario ends: the invariants hold, a second run plans nothing, and they still hold after it."""
+        self.assert_invariants()
+        self.assert_second_run_plans_nothing()
+        self.assert_invariants()
+
     def assert_second_run_plans_nothing(self) -> dg.ExecuteInProcessResult:
         """Run once more: no ``plan.*`` row, no new ledger row, no new document on either side."""
         ledger_before = self.ledger_counts()
@@ -649,6 +655,10 @@ class Baselines:
         return True
 
 
+PRIMARIES = pytest.mark.parametrize("primary", ["smaregi", "shopify"])
+"""Every scenario runs once per primary."""
+
+
 @pytest.fixture
 def make_scenario(tmp_path: Path, baselines: Baselines) -> Iterator[ScenarioFactory]:
     """``make_scenario(primary="smaregi", two_pairs=False, delete_policy="archive", faults=None,
@@ -719,6 +729,7 @@ def make_scenario(tmp_path: Path, baselines: Baselines) -> Iterator[ScenarioFact
 
 __all__ = [
     "INITIAL_STOCK",
+    "PRIMARIES",
     "R_CODE",
     "R_PRICE",
     "W_CODE",

@@ -12,11 +12,11 @@ import json
 from typing import Any
 
 import dagster as dg
-import pytest
 
 from smapify_pipeline.link.match_keys import normalise_match_key
 from smapify_pipeline.products.limits import SMAREGI_NAME_LIMIT
 from tests.e2e.scenario_harness import (
+    PRIMARIES,
     X_CODE,
     X_PRICE,
     ScenarioFactory,
@@ -26,7 +26,6 @@ from tests.e2e.scenario_harness import (
 
 __all__ = ["make_scenario"]
 
-PRIMARIES = pytest.mark.parametrize("primary", ["smaregi", "shopify"])
 SIZES = ("S", "M", "L")
 COLORS = ("白", "黒")
 TEE = "オーガニックコットン Tシャツ"
@@ -84,12 +83,6 @@ def _assert_priced(h: ScenarioHarness, smaregi: dict[str, Any], variant: Any, pr
     assert variant.price == price
 
 
-def _finish(h: ScenarioHarness) -> None:
-    h.assert_invariants()
-    h.assert_second_run_plans_nothing()
-    h.assert_invariants()
-
-
 # --- M30, M31: spellings of one code link -------------------------------------------------------------------
 
 
@@ -111,7 +104,7 @@ def _one_pair_from_two_spellings(h: ScenarioHarness, shopify_sku: str, smaregi_c
     assert h.linked_stock(product_id, variant_id) == (3, 3)
     assert _quarantined(h, "core.product_links") == {}
     assert _documents(h) == documents
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -166,7 +159,7 @@ def test_m32_codes_colliding_after_normalisation_are_quarantined_and_never_creat
     smaregi_tax = int(h.smaregi.state.transactions[sale]["taxInclude"])
     assert sum(tax.amount for tax in line.tax_lines) == smaregi_tax == 90
     assert _smaregi_products(h, "ABC-779") == [] and len(_shopify_variants(h, "ABC-780")) == 0
-    _finish(h)
+    h.assert_settled()
 
 
 # --- M33, M34: variant names -----------------------------------------------------------------------------------
@@ -258,7 +251,7 @@ def test_m33_renaming_one_smaregi_member_changes_only_that_variant(
     assert json.loads(kept["old_value"])["value"] == f"限定 {TEE} L 黒"
     _assert_group_money(h, members)
     assert _documents(h) == documents
-    _finish(h)
+    h.assert_settled()
     assert len(h.audit_rows("name_kept")) == 1, "recorded once, not on every run"
 
 
@@ -313,7 +306,7 @@ def test_m34_shopify_title_renames_every_member_and_an_option_value_only_its_mem
     assert h.audit_rows("product_conflict") == [] and h.audit_rows("name_kept") == []
     _assert_group_money(h, members)
     assert _documents(h) == documents
-    _finish(h)
+    h.assert_settled()
 
 
 # --- M35: impossible counts ------------------------------------------------------------------------------------
@@ -346,7 +339,7 @@ def test_m35_negative_stock_on_the_primary_is_reported_not_copied(
     [product] = _smaregi_products(h, X_CODE)
     _assert_priced(h, product, variant, X_PRICE)
     assert _documents(h) == documents
-    _finish(h)
+    h.assert_settled()
 
 
 # --- M36: a value longer than Smaregi holds ---------------------------------------------------------------------
@@ -386,5 +379,5 @@ def test_m36_a_long_title_is_cut_at_a_word_boundary_and_audited_once(
     _assert_priced(h, x_product, x_variant, X_PRICE)
     h.expect_stock("FUROSHIKI-1", 0, 2)
     assert _documents(h) == documents
-    _finish(h)
+    h.assert_settled()
     assert len(h.audit_rows("value_cut")) == 2, "audited once per change, not on every run"

@@ -15,6 +15,7 @@ import pytest
 
 from smapify_pipeline.sync import markers
 from tests.e2e.scenario_harness import (
+    PRIMARIES,
     R_CODE,
     R_PRICE,
     X_CODE,
@@ -25,14 +26,6 @@ from tests.e2e.scenario_harness import (
 )
 
 __all__ = ["make_scenario"]
-
-PRIMARIES = pytest.mark.parametrize("primary", ["smaregi", "shopify"])
-
-
-def _finish(h: ScenarioHarness) -> None:
-    h.assert_invariants()
-    h.assert_second_run_plans_nothing()
-    h.assert_invariants()
 
 
 def _restock_adjustments(h: ScenarioHarness, transaction_head_id: str) -> list[object]:
@@ -64,7 +57,7 @@ def test_m20_sale_and_return_of_one_line_in_one_window_is_one_order_and_one_refu
     assert _refunded(refund) == -_smaregi_total(h, returned) == X_PRICE
     assert _restock_adjustments(h, returned) == [], "no stock-only restock besides the refund's"
     h.assert_stock(X_CODE, 0, 9)
-    _finish(h)
+    h.assert_settled()
 
 
 def _sale_return_undo(h: ScenarioHarness, undo: str, windows: str) -> tuple[str, str, str]:
@@ -99,7 +92,7 @@ def test_m21_undo_after_a_partial_return_refunds_exactly_the_rest(
     assert all(li.refunded_quantity == li.quantity for li in order.line_items)
     # Smaregi put every unit of the sale back on the undo, the returned one a second time: so does Shopify
     h.assert_stock(X_CODE, 0, 11)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -114,7 +107,7 @@ def test_m21_sale_return_and_void_in_one_window_mirror_only_the_returns_stock(
     [restock] = _restock_adjustments(h, returned)
     assert [c.delta for c in restock.changes if c.name == "available"] == [1]  # type: ignore[attr-defined]
     h.assert_stock(X_CODE, 0, 11)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -138,7 +131,7 @@ def test_m22_a_busy_window_converges_in_one_run(make_scenario: ScenarioFactory, 
     assert len(h.audit_rows("stock_overwrite")) == 1, "the manual edit was overwritten in the same run"
     h.assert_stock(X_CODE, 0, 10 - 1 - 1 - 2 + 1)
     h.assert_stock(R_CODE, 0, 10 - 2 - 1 - 1 + 1)
-    _finish(h)
+    h.assert_settled()
 
 
 INTERLEAVINGS = {
@@ -178,4 +171,4 @@ def test_m23_interleavings_are_mirrored_once_and_converge(
     [taken_back] = h.transactions_with_memo("refund", made["refund"])
     assert (int(sold["total"]), int(taken_back["total"])) == (X_PRICE, -X_PRICE)
     h.assert_stock(X_CODE, 0, 10 - 2 + 1 + (2 if undone else 0) - 1 + 1)
-    _finish(h)
+    h.assert_settled()

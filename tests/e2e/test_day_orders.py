@@ -14,10 +14,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import pytest
-
 from smapify_pipeline.sandbox.shopify.discounts import CheckoutDiscount
 from tests.e2e.scenario_harness import (
+    PRIMARIES,
     R_CODE,
     R_PRICE,
     X_CODE,
@@ -29,7 +28,6 @@ from tests.e2e.scenario_harness import (
 
 __all__ = ["make_scenario"]
 
-PRIMARIES = pytest.mark.parametrize("primary", ["smaregi", "shopify"])
 RATE_OF = {X_CODE: 10, R_CODE: 8}
 
 FULFILLMENT_ORDERS = """
@@ -119,12 +117,6 @@ def _fulfil(h: ScenarioHarness, order_id: str) -> str:
 # --- reads ---------------------------------------------------------------------------------------------------
 
 
-def _finish(h: ScenarioHarness) -> None:
-    h.assert_invariants()
-    h.assert_second_run_plans_nothing()
-    h.assert_invariants()
-
-
 def _shopify_tax_by_rate(order: Any) -> dict[int, int]:
     """Shopify's tax per rate: its lines' and shipping lines' tax lines."""
     taxes: dict[int, int] = defaultdict(int)
@@ -195,7 +187,7 @@ def test_m10_discount_code_fixed_amount_across_two_rates(
     assert sum(int(d["unitDiscountPrice"]) * int(d["quantity"]) for d in txn["details"]) == 500
     h.assert_stock(X_CODE, 0, 8)
     h.assert_stock(R_CODE, 0, 7)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -214,7 +206,7 @@ def test_m11_automatic_percentage_discount_on_one_line(make_scenario: ScenarioFa
     assert by_code[X_CODE]["unitDiscountPrice"] == "0"
     assert int(by_code[R_CODE]["unitDiscountPrice"]) * 3 == 162
     h.assert_stock(R_CODE, 0, 7)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -229,7 +221,7 @@ def test_m12_two_rates_and_shipping_tax_agree(make_scenario: ScenarioFactory, pr
     txn = _assert_money_agrees(h, order_id)
     assert (txn["total"], txn["carriage"]) == (str(2 * X_PRICE + 3 * R_PRICE + 800), "800")
     assert txn["taxInclude"] == str((2 * X_PRICE + 800) * 10 // 110 + 3 * R_PRICE * 8 // 108)  # 272 + 120
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -245,7 +237,7 @@ def test_m13_free_shipping_discount(make_scenario: ScenarioFactory, primary: str
     txn = _assert_money_agrees(h, order_id)
     assert int(txn.get("carriage") or 0) == 0
     assert int(txn["total"]) == X_PRICE + R_PRICE
-    _finish(h)
+    h.assert_settled()
 
 
 # --- M14: a discounted POS sale -------------------------------------------------------------------------------
@@ -269,7 +261,7 @@ def test_m14_pos_sale_with_line_and_subtotal_discounts(make_scenario: ScenarioFa
     assert taxes == {rate: int(Fraction(base * rate, 100 + rate)) for rate, base in paid.items()}
     h.assert_stock(X_CODE, 0, 8)
     h.assert_stock(R_CODE, 0, 7)
-    _finish(h)
+    h.assert_settled()
 
 
 # --- M15, M16: where the units were taken -----------------------------------------------------------------
@@ -287,7 +279,7 @@ def test_m15_online_order_fulfilled_from_the_second_location(
     assert txn["storeId"] == h.store_id(0)  # the online store sells it …
     h.assert_stock(X_CODE, 0, 10)  # … but the units left store 2, as they left location 2
     h.assert_stock(X_CODE, 1, 8)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -312,4 +304,4 @@ def test_m16_order_moved_to_the_other_location_after_it_was_mirrored(
     moves = [key for (key,) in h.query("SELECT key FROM sync.ledger WHERE key LIKE '%:stock:%' ORDER BY key")]
     assert len(moves) == 4 and sum(":m1:" in key for key in moves) == 2, moves
     assert len(h.transactions_with_memo("order", order_id)) == 1
-    _finish(h)
+    h.assert_settled()

@@ -10,9 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from tests.e2e.scenario_harness import (
+    PRIMARIES,
     R_CODE,
     X_CODE,
     ScenarioFactory,
@@ -22,7 +21,6 @@ from tests.e2e.scenario_harness import (
 
 __all__ = ["make_scenario"]
 
-PRIMARIES = pytest.mark.parametrize("primary", ["smaregi", "shopify"])
 
 CANCEL = """
 mutation($id: ID!, $restock: Boolean!) {
@@ -149,12 +147,6 @@ def _dispose_key(order_id: str) -> str:
     return f"shopify:order:{order_id.rsplit('/', 1)[1]}:dispose"
 
 
-def _finish(h: ScenarioHarness) -> None:
-    h.assert_invariants()
-    h.assert_second_run_plans_nothing()
-    h.assert_invariants()
-
-
 def _assert_reversed(h: ScenarioHarness, order_id: str, refund_ids: list[str]) -> dict[str, Any]:
     """The mirrored sale is disposed once, its reversal record is its negative, no refund became a return."""
     sale = _sale_of(h, order_id)
@@ -190,7 +182,7 @@ def test_m1_cancel_with_refund_and_restock_reverses_the_mirrored_sale(
     assert _money(reversal) == (-2200, 0, -200)
     assert h.query("SELECT count(*) FROM sync.ledger WHERE key LIKE '%:dispose:stock:%'") == [(0,)]
     h.assert_stock(X_CODE, 0, 10)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -210,7 +202,7 @@ def test_m2_cancel_without_restock_reverses_the_sale_and_takes_the_units_off_aga
     [(status,)] = h.query("SELECT status FROM sync.ledger WHERE key LIKE '%:dispose:stock:%'")
     assert status == "applied"
     h.assert_stock(X_CODE, 0, 8)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -234,7 +226,7 @@ def test_m3_full_refund_with_shipping_is_a_return_with_negative_carriage(
     assert _money(_return_of(h, refund)) == (-2440, -800, -212)
     h.assert_stock(X_CODE, 0, 10)
     h.assert_stock(R_CODE, 0, 10)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -252,7 +244,7 @@ def test_m4_partial_shipping_refund_carries_that_much_carriage(
     assert _money(returned) == (-1400, -300, -127)  # −(1,100 + 300) × 10 / 110
     assert [(d["quantity"], d["salesPrice"]) for d in returned["details"]] == [("-1", "1100")]
     h.assert_stock(X_CODE, 0, 9)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -279,7 +271,7 @@ def test_m5_goodwill_refund_of_money_only_is_a_return_of_that_money(
         "500",
     )
     h.assert_stock(X_CODE, 0, 9)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -302,7 +294,7 @@ def test_m6_partial_refund_then_cancel_of_the_rest_is_two_ordinary_returns(
     assert _reversals_of(h, _sale_of(h, order_id)["transactionHeadId"]) == []
     assert _ledger_status(h, _dispose_key(order_id)) == ()
     h.assert_stock(X_CODE, 0, 10)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -319,4 +311,4 @@ def test_m7_a_lost_dispose_answer_is_found_by_its_reversal_record(
     _assert_reversed(h, order_id, refunds)
     assert [str(d.kind) for d in h.smaregi.faults.log if d.operation == DISPOSE] == ["answer_lost"]
     h.assert_stock(X_CODE, 0, 8)
-    _finish(h)
+    h.assert_settled()

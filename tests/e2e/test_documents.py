@@ -12,6 +12,7 @@ import pytest
 
 from smapify_pipeline.sync import markers
 from tests.e2e.scenario_harness import (
+    PRIMARIES,
     R_CODE,
     R_PRICE,
     W_CODE,
@@ -23,14 +24,6 @@ from tests.e2e.scenario_harness import (
 )
 
 __all__ = ["make_scenario"]
-
-PRIMARIES = pytest.mark.parametrize("primary", ["smaregi", "shopify"])
-
-
-def _finish(h: ScenarioHarness) -> None:
-    h.assert_invariants()
-    h.assert_second_run_plans_nothing()
-    h.assert_invariants()
 
 
 def _d1(h: ScenarioHarness) -> str:
@@ -64,7 +57,7 @@ def test_d1_pos_sale_becomes_one_paid_fulfilled_order(make_scenario: ScenarioFac
     [adjustment] = _adjustments_for(h, sale)
     assert [c.delta for c in adjustment.changes if c.name == "available"] == [-2]
     h.assert_stock(X_CODE, 0, 8)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -76,7 +69,7 @@ def test_d2_online_order_becomes_one_smaregi_sale(make_scenario: ScenarioFactory
     assert txn["total"] == "3300" and txn["subtotal"] == "3300" and txn["taxInclude"] == "300"
     assert [(d["productCode"], d["quantity"]) for d in txn["details"]] == [(X_CODE, "3")]
     h.assert_stock(X_CODE, 0, 7)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -94,7 +87,7 @@ def test_d3_d4_shopify_refund_becomes_one_smaregi_return(
     ]
     assert txn["total"] == "-1100"
     h.assert_stock(X_CODE, 0, expected)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -108,7 +101,7 @@ def test_d5_cancel_refund_of_an_unfulfilled_order_restocks_like_d3(
     h.run_full_sync()
     assert len(h.transactions_with_memo("refund", refund)) == 1
     h.assert_stock(X_CODE, 0, 8)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -122,7 +115,7 @@ def test_d6_smaregi_line_return_refunds_that_line(make_scenario: ScenarioFactory
     assert refund.note == markers.refund_note(h.contract_id, returned, "return")
     assert [(line.quantity, line.restock_type) for line in refund.lines] == [(1, "RETURN")]
     h.assert_stock(X_CODE, 0, 9)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -142,7 +135,7 @@ def test_d7_d8_void_or_reversal_refunds_the_whole_order(
     assert sum(line.quantity for line in refund.lines) == 2
     assert all(li.refunded_quantity == li.quantity for li in order.line_items)
     h.assert_stock(X_CODE, 0, 10)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -176,7 +169,7 @@ def test_d10_tax_line_per_rate_and_exact_total(make_scenario: ScenarioFactory, p
     smaregi_tax = int(h.smaregi.state.transactions[sale]["taxInclude"])
     assert sum(tax.amount for li in order.line_items for tax in li.tax_lines) == smaregi_tax
     h.assert_stock(R_CODE, 0, 7)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -188,7 +181,7 @@ def test_d11_shipping_becomes_carriage_with_totals_to_the_yen(
     [txn] = h.transactions_with_memo("order", order)
     assert txn["carriage"] == "500"
     assert int(txn["total"]) == 3300 + 500
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -200,7 +193,7 @@ def test_d12_our_order_is_not_mirrored_back(make_scenario: ScenarioFactory, prim
     [order] = h.orders_mirroring(sale)
     assert h.transactions_with_memo("order", f"gid://shopify/Order/{order.id}") == []
     assert len(h.smaregi_transactions()) == transactions
-    _finish(h)
+    h.assert_settled()
 
 
 def test_s6_sale_at_the_second_store_moves_only_the_second_location(make_scenario: ScenarioFactory) -> None:
@@ -209,7 +202,7 @@ def test_s6_sale_at_the_second_store_moves_only_the_second_location(make_scenari
     h.run_full_sync()
     h.assert_stock(X_CODE, 0, 10)
     h.assert_stock(X_CODE, 1, 9)
-    _finish(h)
+    h.assert_settled()
 
 
 def test_dry_run_plans_and_shows_but_writes_nothing(make_scenario: ScenarioFactory) -> None:
@@ -223,7 +216,7 @@ def test_dry_run_plans_and_shows_but_writes_nothing(make_scenario: ScenarioFacto
     assert push["dry_run"].value is True and push["would_apply"].value == 2
     h.run_full_sync()
     h.assert_stock(X_CODE, 0, 8)
-    _finish(h)
+    h.assert_settled()
 
 
 # --- faults -------------------------------------------------------------------------------------------------
@@ -251,7 +244,7 @@ def test_f1_lost_order_create_answer_is_resolved_by_the_marker(
     status, _, remote = _ledger_row(h, f"smaregi:{h.contract_id}:txn:{sale}:order")
     assert (status, remote) == ("applied", f"gid://shopify/Order/{order.id}")
     h.assert_stock(X_CODE, 0, 8)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -264,7 +257,7 @@ def test_f2_lost_transaction_post_answer_makes_one_smaregi_sale(
     assert _injected(h.smaregi, "POST /transactions") == ["answer_lost"]
     assert len(h.transactions_with_memo("order", order)) == 1
     h.assert_stock(X_CODE, 0, 7)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -280,7 +273,7 @@ def test_f3_lost_refund_create_answer_is_replayed_with_the_same_key(
     [order] = h.orders_mirroring(sale)
     assert len(h.shopify_refunds(order)) == 1
     h.assert_stock(X_CODE, 0, 9)
-    _finish(h)
+    h.assert_settled()
 
 
 @PRIMARIES
@@ -294,7 +287,7 @@ def test_f4_lost_stock_adjustment_answer_does_not_adjust_twice(
     assert _injected(h.shopify, "inventoryAdjustQuantities") == ["answer_lost"]
     assert len(_adjustments_for(h, sale)) == 1
     h.assert_stock(X_CODE, 0, 8)
-    _finish(h)
+    h.assert_settled()
 
 
 @pytest.mark.parametrize(
@@ -317,7 +310,7 @@ def test_f6_a_run_killed_during_push_ends_like_an_unkilled_one(
     h.assert_stock(X_CODE, 0, 8)
     h.assert_stock(R_CODE, 0, 9)
     assert h.query("SELECT count(*) FROM sync.ledger WHERE status <> 'applied'") == [(0,)]
-    _finish(h)
+    h.assert_settled()
 
 
 def test_an_order_that_cannot_be_mirrored_is_quarantined_with_its_reason(
@@ -334,7 +327,7 @@ def test_an_order_that_cannot_be_mirrored_is_quarantined_with_its_reason(
         [order],
     )
     assert "without a linked product" in reason
-    _finish(h)
+    h.assert_settled()
 
 
 def test_lost_answer_of_a_compensating_stock_add_is_found_in_the_stock_history(
@@ -347,4 +340,4 @@ def test_lost_answer_of_a_compensating_stock_add_is_found_in_the_stock_history(
     h.run_full_sync()
     assert _injected(h.smaregi, "POST /stock/{productId}/add") == ["answer_lost"]
     h.assert_stock(X_CODE, 0, 7)
-    _finish(h)
+    h.assert_settled()
